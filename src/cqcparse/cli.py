@@ -1,0 +1,88 @@
+"""The command line: thin Typer wrappers around library functions. Only this module prints."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .errors import CqcparseError
+
+app = typer.Typer(help="Turn CQC inspection and assessment reports into structured data.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cqcparse {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                    help="Show the version and exit.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    state["debug"] = debug
+
+
+def fail(error: Exception) -> None:
+    """One line on stderr and exit 1; the traceback only with --debug."""
+    if state["debug"]:
+        raise error
+    typer.echo(f"Error: {error}", err=True)
+    raise typer.Exit(1)
+
+
+RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", help="A folder or file of extra rules "
+                     "(repeatable); a rule with a shipped rule's id replaces it.", envvar="CQCPARSE_RULES")]
+NoDefaultsOpt = Annotated[bool, typer.Option("--no-default-rules", help="Use only the --rules given.")]
+
+
+@app.command()
+def extract(
+    path: Annotated[str, typer.Argument(help="A report: .txt, .pdf or .html, or - for stdin.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json, jsonl or csv.")] = "json",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) "
+                                                   "instead of stdout.")] = None,
+    include_text: Annotated[bool, typer.Option("--include-text", help="Add the document text the "
+                                               "offsets refer to (json).")] = False,
+    pages: Annotated[Optional[str], typer.Option("--pages", help="PDF pages: 3, 1-12, 2,5-7.")] = None,
+    engine: Annotated[Optional[str], typer.Option("--engine", help="PDF engine: pdfium (fast, default) "
+                                                  "or plumber.")] = None,
+    password: Annotated[Optional[str], typer.Option("--password", help="Password of an encrypted PDF.")] = None,
+    timeout: Annotated[Optional[float], typer.Option("--timeout", help="Stop reading a PDF after this "
+                                                     "many seconds.")] = None,
+    rules: RulesOpt = None,
+    no_default_rules: NoDefaultsOpt = False,
+) -> None:
+    """Extract findings, actions, positives, breaches and report fields from one report."""
+    from .pipeline import Pipeline
+    from .writers import FORMATS, render, write_atomic
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    try:
+        pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
+        report = pipe.extract(path, include_text=include_text, pages=pages, engine=engine,
+                              password=password, timeout=timeout)
+        content = render(report, fmt)
+        if output:
+            write_atomic(output, content)
+        else:
+            sys.stdout.write(content)
+    except CqcparseError as e:
+        fail(e)
+    except Exception as e:  # a bug: still one line without --debug
+        fail(RuntimeError(f"{path}: unexpected {type(e).__name__}: {e} (rerun with --debug for details)"))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of `extract --format json` output."""
+    from .records import Report
+    typer.echo(json.dumps(Report.model_json_schema(), indent=2))

@@ -1,0 +1,131 @@
+"""Report fields and regulation breaches, read by `fact` and `breach` rules (regexes with named groups)."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from .records import Breach, Citation, ReportFacts
+from .rules import Rule, RuleSet
+
+RATING_WORDS = {"outstanding": "Outstanding", "good": "Good", "requires improvement": "Requires improvement",
+                "inadequate": "Inadequate"}
+SCORE_LOOKAHEAD = 400  # characters after a quality statement heading in which its score is given
+
+
+def iso_date(value: str) -> str | None:
+    value = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", " ".join(value.split()))
+    for fmt in ("%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def rating(value: str) -> str | None:
+    return RATING_WORDS.get(" ".join(value.lower().split()))
+
+
+def _value(rule: Rule, m: re.Match[str]) -> str | None:
+    groups = m.groupdict()
+    raw = groups.get("value")
+    return " ".join(raw.split()) if raw else rule.value
+
+
+def read_facts(text: str, rules: RuleSet, qs_sections: list[tuple[str, int]]) -> ReportFacts:
+    """Each field takes the first rule (in file order) that matches; ratings and scores collect all.
+    `qs_sections` gives (quality statement id, offset after its heading) for reading scores."""
+    facts = ReportFacts()
+    fact_rules = rules.of("fact")
+    for r in fact_rules:
+        for m in r.compiled().finditer(text):
+            _apply(facts, r, m, text)
+    for qs, offset in qs_sections:
+        if qs in facts.quality_statement_scores:
+            continue
+        window = text[offset:offset + SCORE_LOOKAHEAD]
+        for r in (r for r in fact_rules if r.label == "score"):
+            m = r.compiled().search(window)
+            if m and (v := _value(r, m)) and v.isdigit():
+                facts.quality_statement_scores[qs] = int(v)
+                break
+    return facts
+
+
+def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> None:
+    v = _value(r, m)
+    label = r.label
+    if v is None:
+        return
+    if label in ("provider", "location", "assessment", "report_type"):
+        if getattr(facts, label) is None:
+            setattr(facts, label, v)
+    elif label == "report_date":
+        if facts.report_date is None:
+            facts.report_date = iso_date(v)
+    elif label == "inspection_date":
+        d = iso_date(v)
+        if d and d not in facts.inspection_dates:
+            facts.inspection_dates.append(d)
+    elif label == "overall_rating":
+        if facts.overall_rating is None:
+            facts.overall_rating = rating(v)
+    elif label == "rating":
+        kq = m.groupdict().get("kq")
+        val = rating(v)
+        if kq and val:
+            facts.ratings.setdefault(_kq(kq), val)
+    elif label == "service_rating":
+        service = m.groupdict().get("service")
+        val = rating(v)
+        if service and val:
+            facts.service_ratings.setdefault(" ".join(service.split()), val)
+
+
+def _kq(word: str) -> str:
+    w = word.lower().replace(" ", "-")
+    return "well-led" if w.startswith("well") else w
+
+
+INSTRUMENTS = [("2009", "CQC (Registration) Regulations 2009"),
+               ("2010", "HSCA 2008 (Regulated Activities) Regulations 2010"),
+               ("", "HSCA (RA) Regulations 2014")]
+
+
+def read_breaches(text: str, rules: RuleSet, spans: list[tuple[int, int, int | None]]) -> list[Breach]:
+    """One Breach per distinct (instrument, regulation), with every place it is cited. `spans` are the
+    sentences and lines (start, end, page) a citation can come from: the citation is the one holding it.
+    Regulations the report says are no longer breached ('exclude' rules) are dropped."""
+    found: dict[tuple[str, str], Breach] = {}
+    excluded: set[str] = set()
+    for r in rules.of("breach"):
+        for m in r.compiled().finditer(text):
+            g = m.groupdict()
+            reg = (g.get("reg") or "").upper()
+            if not reg:
+                continue
+            if r.label == "exclude":
+                excluded.add(reg)
+                continue
+            instrument = next(name for key, name in INSTRUMENTS if key in (g.get("instrument") or ""))
+            title = " ".join(g["title"].split()).strip(" ()") if g.get("title") else None
+            b = found.setdefault((instrument, reg), Breach(regulation=reg, instrument=instrument))
+            if title and not b.title:
+                b.title = title
+            s, e, page = _holding(spans, m.start(), m.end())
+            if not any(c.start == s for c in b.citations):
+                b.citations.append(Citation(text=" ".join(text[s:e].split()), start=s, end=e, page=page))
+    out = [b for b in found.values() if b.regulation not in excluded or b.instrument != INSTRUMENTS[-1][1]]
+    return sorted(out, key=lambda b: (b.instrument or "", _reg_key(b.regulation)))
+
+
+def _reg_key(reg: str) -> tuple[int, str]:
+    m = re.match(r"(\d+)(.*)", reg)
+    return (int(m.group(1)), m.group(2)) if m else (0, reg)
+
+
+def _holding(spans: list[tuple[int, int, int | None]], start: int, end: int) -> tuple[int, int, int | None]:
+    for s, e, page in spans:
+        if s <= start < e:
+            return s, max(e, end), page
+    return start, end, None

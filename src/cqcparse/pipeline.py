@@ -1,0 +1,181 @@
+"""The data flow, stage by stage: read -> blocks -> sections -> sentences -> cue matches -> decisions
+-> typed records. `Pipeline` loads spaCy and the rules once, so many reports run in one process."""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import spacy
+
+from . import segment
+from .classify import Context, Decision, decide
+from .facts import read_breaches, read_facts
+from .match import CueMatcher, Hit
+from .read import read_source
+from .records import Item, Report, Section
+from .rules import RuleSet, load_rules
+from .segment import Block, Heading, Sentence
+from .source import SourceText
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """One sentence with everything that decided it (used by `explain` and to build items)."""
+    sentence: Sentence
+    text: str
+    context: Context
+    hits: list[Hit]
+    decision: Decision
+
+
+class Pipeline:
+    def __init__(self, rules: RuleSet | None = None, *, rule_paths: list[Path] | None = None,
+                 default_rules: bool = True):
+        self.rules = rules or load_rules(rule_paths, defaults=default_rules)
+        self.nlp = spacy.blank("en")
+        self.matcher = CueMatcher(self.nlp, self.rules)
+        self.abbreviations = {p.lower() for r in self.rules.of("abbreviation") for p in (r.phrases or [])}
+
+    def extract(self, path: str | Path, *, include_text: bool = False, **read_options) -> Report:
+        return self.run(read_source(path, **read_options), include_text=include_text)
+
+    def run(self, src: SourceText, *, include_text: bool = False) -> Report:
+        doc_text = src.text
+        bl = segment.blocks(src)
+        headings = segment.find_headings(doc_text, bl, self.rules)
+        sections = build_sections(bl, headings, src)
+        analysed = self.analyse(src, bl, headings)
+        items = [make_item(a, kind, src) for a in analysed for kind in a.decision.kinds]
+        qs_offsets = [(s.quality_statement, s.start) for s in sections
+                      if s.type == "quality_statement" and s.quality_statement]
+        facts = read_facts(doc_text, self.rules, qs_offsets)
+        spans = [(a.sentence.start, a.sentence.end, page_of(src, a.sentence.start)) for a in analysed]
+        spans += [(b.start, b.end, page_of(src, b.start)) for b, h in zip(bl, headings) if h is None]
+        breaches = read_breaches(doc_text, self.rules, sorted(spans))
+        return Report(source=src.path, format=src.format, report=facts, sections=sections,
+                      findings=[i for i in items if i.kind == "finding"],
+                      actions=[i for i in items if i.kind == "action"],
+                      positives=[i for i in items if i.kind == "positive"],
+                      breaches=breaches, text=doc_text if include_text else None)
+
+    def analyse(self, src: SourceText, bl: list[Block], headings: list[Heading | None]) -> list[Analysed]:
+        doc_text = src.text
+        prose = [h is None and segment.is_prose(b, doc_text) for b, h in zip(bl, headings)]
+        sents = segment.sentences(doc_text, bl, prose, self.abbreviations)
+        contexts = block_contexts(doc_text, bl, headings, self.rules, use_topics=uses_quality_statements(headings, doc_text))
+        doc = self.nlp.make_doc(doc_text)
+        hits = self.matcher(doc, [(s.start, s.end) for s in sents])
+        index = segment.SentenceIndex(sents)
+        per_sentence: list[list[Hit]] = [[] for _ in sents]
+        for h in hits:
+            i = index.at(h.start)
+            if i is not None:
+                per_sentence[i].append(h)
+        out = []
+        for s, sh in zip(sents, per_sentence):
+            ctx = contexts[s.block]
+            out.append(Analysed(s, " ".join(doc_text[s.start:s.end].split()), ctx, sh,
+                                decide(sh, ctx, doc_text, s.start)))
+        return out
+
+
+def uses_quality_statements(headings: list[Heading | None], text: str) -> bool:
+    """Reports of the single assessment framework (2024-) label items with quality statements."""
+    return any(h and h.quality_statement for h in headings) or "quality statement" in text.lower()
+
+
+def block_contexts(text: str, bl: list[Block], headings: list[Heading | None], rules: RuleSet,
+                   *, use_topics: bool) -> list[Context]:
+    """The context of each block: the open sections (a heading closes those at its level or deeper)
+    and, for a bullet, the list introduction (a block ending in ':') before it."""
+    stack: list[Heading] = []
+    list_ctx: tuple[str, str] | None = None
+    context_rules = rules.of("context")
+    out = []
+    for b, h in zip(bl, headings):
+        if h is not None:
+            while stack and stack[-1].level >= h.level:
+                stack.pop()
+            stack.append(h)
+            list_ctx = None
+        elif not b.bullet:
+            list_ctx = None
+            line = text[b.start:b.end].rstrip()
+            if line.endswith(":"):
+                list_ctx = _list_context(line, context_rules)
+        out.append(_context(stack, list_ctx if b.bullet else None, use_topics))
+    return out
+
+
+def _list_context(line: str, rules) -> tuple[str, str] | None:
+    """The context a list introduction sets: the rule matching nearest the end of the line."""
+    best: tuple[int, str, str] | None = None
+    for r in rules:
+        for m in r.compiled().finditer(line):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), r.label, r.id)
+    return (best[1], best[2]) if best else None
+
+
+def _context(stack: list[Heading], list_ctx: tuple[str, str] | None, use_topics: bool) -> Context:
+    kq = next((h.key_question for h in reversed(stack) if h.key_question), None)
+    qs = next((h.quality_statement for h in reversed(stack) if h.quality_statement), None)
+    kind, kind_rule = list_ctx or next(((h.context, h.rule) for h in reversed(stack) if h.context), (None, None))
+    return Context(section=stack[-1].title if stack else None, key_question=kq, quality_statement=qs,
+                   kind=kind, kind_rule=kind_rule, use_topics=use_topics)
+
+
+def build_sections(bl: list[Block], headings: list[Heading | None], src: SourceText) -> list[Section]:
+    """Typed sections (generic sub-headings are left out), each running to the next heading at its level
+    or above. Text before the first heading is a preamble section."""
+    found = [h for h in headings if h is not None]
+    out = []
+    end_doc = len(src.text)
+    if bl and (not found or found[0].block.start > bl[0].start):
+        first = found[0].block.start if found else end_doc
+        out.append(Section(id="s0", title="Preamble", type="preamble", level=1, start=0, end=first,
+                           page_start=page_of(src, 0), page_end=page_of(src, max(0, first - 1))))
+    for n, h in enumerate(found):
+        if h.type == "heading":
+            continue
+        end = next((g.block.start for g in found[n + 1:] if g.level <= h.level), end_doc)
+        out.append(Section(id=f"s{h.block.start}", title=h.title, type=h.type, level=h.level,
+                           start=h.block.start, end=end, quality_statement=h.quality_statement,
+                           key_question=h.key_question, page_start=page_of(src, h.block.start),
+                           page_end=page_of(src, max(h.block.start, end - 1))))
+    return out
+
+
+def page_of(src: SourceText, offset: int) -> int | None:
+    if not src.pages:
+        return None
+    starts = [p.start for p in src.pages]
+    i = max(0, bisect.bisect_right(starts, offset) - 1)
+    return src.pages[i].number
+
+
+def make_item(a: Analysed, kind: str, src: SourceText) -> Item:
+    s = a.sentence
+    page = page_of(src, s.start)
+    last = page_of(src, max(s.start, s.end - 1))
+    pages = list(range(page, last + 1)) if page is not None and last is not None and last > page else None
+    box = next((b for b in src.boxes if b.start <= s.start < b.end), None) if src.boxes else None
+    return Item(id=f"{kind}-{s.start:06d}", kind=kind, text=a.text,
+                modality=a.decision.modality if kind == "action" else None,
+                section=a.context.section, quality_statement=a.decision.quality_statement,
+                key_question=a.context.key_question, start=s.start, end=s.end, page=page, pages=pages,
+                bbox=[box.x0, box.top, box.x1, box.bottom] if box else None,
+                rules=a.decision.rules.get(kind, []))
+
+
+_DEFAULT: Pipeline | None = None
+
+
+def extract(path: str | Path, **options) -> Report:
+    """Extract one report with the shipped rules (the pipeline is built once and reused)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Pipeline()
+    return _DEFAULT.extract(path, **options)

@@ -1,0 +1,846 @@
+"""Read a PDF report into a `SourceText`: one block per line, with page offsets, line boxes and heading hints.
+
+Two engines sit behind one interface:
+
+* ``engine="pdfium"`` (default, fast): pypdfium2's text page. Text comes run by run (pdfium's text "rects":
+  one horizontal run of glyphs of one font on one line), font size and name from ``pypdfium2.raw``.
+* ``engine="plumber"``: pdfplumber (pdfminer) characters with font name and size; slower, kept as a cross-check.
+
+Both produce the same `_Run` records and share the layout code below, which:
+
+1. groups runs into printed lines by vertical overlap and splits each line into segments at wide gaps
+   (table cells, a rating printed beside its question, or the two halves of a two-column line);
+2. drops running headers and footers: lines in the top or bottom band of the page whose text, with digit
+   runs masked, recurs at about the same height on at least half of the pages (and bare page numbers);
+3. finds two-column regions (a run of lines whose right-hand segments start at one x and have a ragged
+   right edge -- table cells are right-aligned or start at varying x) and reads them column by column;
+4. joins printed lines into blocks (a paragraph, a bullet, a heading, a table row). A new block starts at a
+   bullet mark, a table row, a change of font size or boldness, a change of indentation, a vertical gap
+   wider than the block's (or the page's usual) line pitch, or when the first word of the next line would
+   have fitted at the end of the previous one (so the previous line was not wrapped). A block carries over a
+   page or column break when it does not end with sentence-final punctuation and the next line has the
+   same style and either starts in lower case or follows a wrapped (full) line.
+
+Hyphens at the end of a line: the two parts are joined without a space. The hyphen is dropped only if the
+unhyphenated word occurs elsewhere in the document (``manage-|ment`` -> ``management``); otherwise it is a
+real compound (``well-|led`` -> ``well-led``). Soft hyphens (U+00AD) are always dropped.
+"""
+from __future__ import annotations
+
+import ctypes
+import re
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .source import HeadingHint, LineBox, Page, SourceText
+
+__all__ = ["read_pdf", "parse_page_spec", "ENGINES", "DEFAULT_ENGINE"]
+
+ENGINES = ("pdfium", "plumber")
+DEFAULT_ENGINE = "pdfium"
+
+BULLET_MARKS = "●•▪◦■□►➢✓\uf0b7\uf0a7\uf076\uf0d8\uf0fc"
+_BOLD_RE = re.compile(r"bold|black|heavy|semibold|demibold|extrabold", re.I)
+_DIGITS = re.compile(r"\d+")
+_PAGE_NO = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.I)
+_FINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W\d_]+", re.U)
+
+
+# --------------------------------------------------------------------------------------------------------
+# --pages
+
+
+def parse_page_spec(spec: str, n_pages: int) -> list[int]:
+    """Turn "3", "1-12", "2,5-7" (or "4-" for 4 to the end) into sorted 1-based page numbers.
+
+    Raises ValueError with a one-line message on a malformed spec or a page outside 1..n_pages.
+    """
+    if spec is None or not str(spec).strip():
+        raise ValueError("empty page spec: use e.g. 3, 1-12 or 2,5-7")
+    pages: set[int] = set()
+    for part in str(spec).split(","):
+        part = part.strip()
+        m = re.fullmatch(r"(\d+)(?:\s*-\s*(\d*))?", part)
+        if not m:
+            raise ValueError(f"bad page spec {spec!r}: {part!r} is not a page or range (use e.g. 3, 1-12 or 2,5-7)")
+        first = int(m.group(1))
+        last = first if m.group(2) is None else (int(m.group(2)) if m.group(2) else n_pages)
+        if first < 1 or last < 1:
+            raise ValueError(f"bad page spec {spec!r}: pages are numbered from 1")
+        if last < first:
+            raise ValueError(f"bad page spec {spec!r}: range {part!r} runs backwards")
+        if last > n_pages:
+            raise ValueError(f"bad page spec {spec!r}: page {last} is past the last page ({n_pages})")
+        pages.update(range(first, last + 1))
+    return sorted(pages)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Engine output: runs
+
+
+@dataclass(slots=True)
+class _Run:
+    """A horizontal run of text in one font on one printed line. `top` is measured from the page top."""
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+    size: float
+    bold: bool
+    w1: float  # width of the first word, for the "would it have fitted on the line above" test
+
+
+@dataclass(slots=True)
+class _Seg:
+    runs: list[_Run]
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str = ""
+    size: float = 0.0
+    bold: bool = False
+    w1: float = 0.0
+
+
+@dataclass(slots=True)
+class _Line:
+    segs: list[_Seg]
+    top: float
+    bottom: float
+
+    @property
+    def x0(self) -> float:
+        return self.segs[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.segs[-1].x1
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segs)
+
+
+@dataclass(slots=True)
+class _Piece:
+    """A printed line (or one column's half of it) in reading order."""
+    page: int
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool
+    w1: float
+    row: bool        # a table row: several cells on one line
+    col_left: float  # the text column this line sits in
+    col_right: float
+    region: int      # 0 single column, >0 a two-column region id
+    jump: bool = False  # first line of a new column or page
+    narrow: float = 0.0  # if set: the line fits the left column of the document's two-column layout
+
+
+@dataclass(slots=True)
+class _Block:
+    pieces: list[_Piece] = field(default_factory=list)
+    joins: list[str] = field(default_factory=list)  # separator before pieces[i] (i >= 1): " ", "", "-?"
+    bullet: bool = False
+    row: bool = False
+    hang: float | None = None  # x0 of a bullet's text after its mark
+
+
+# --------------------------------------------------------------------------------------------------------
+# Errors and opening
+
+
+def _fail(path: Path, message: str, page: int | None = None) -> InputError:
+    return InputError(str(path), message, page)
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise _fail(path, "file not found")
+    if path.is_dir():
+        raise _fail(path, "is a directory, not a PDF")
+    size = path.stat().st_size
+    if size == 0:
+        raise _fail(path, "is empty (0 bytes), not a PDF")
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+        if b"%PDF-" not in head:
+            raise _fail(path, "is not a PDF (no %PDF- header)")
+        fh.seek(max(0, size - 2048))
+        tail = fh.read()
+    if b"%%EOF" not in tail:
+        raise _fail(path, "is truncated or corrupt (no %%EOF end marker)")
+
+
+def _open_pdfium(path: Path, password: str | None):
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    try:
+        return pdfium.PdfDocument(str(path), password=password)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == raw.FPDF_ERR_PASSWORD:
+            if password:
+                raise _fail(path, "is encrypted and the password is wrong: pass the right --password") from None
+            raise _fail(path, "is encrypted: pass --password") from None
+        if code == raw.FPDF_ERR_SECURITY:
+            raise _fail(path, "uses an unsupported security handler (encryption)") from None
+        if code == raw.FPDF_ERR_FORMAT:
+            raise _fail(path, "is corrupt or truncated (not a readable PDF)") from None
+        raise _fail(path, f"cannot be opened as a PDF ({exc})") from None
+
+
+# --------------------------------------------------------------------------------------------------------
+# pdfium engine
+
+
+class _PdfiumPages:
+    """Yields the runs of selected pages via pypdfium2's text page API (no per-character Python loop)."""
+
+    def __init__(self, doc):
+        import pypdfium2.raw as raw
+
+        self.doc, self.raw = doc, raw
+        self._buf = ctypes.create_string_buffer(256)
+        self._flags = ctypes.c_int()
+        self._l, self._r, self._b, self._t = (ctypes.c_double() for _ in range(4))
+        self._fonts: dict[bytes, bool] = {}
+
+    def page_size(self, number: int) -> tuple[float, float]:
+        w, h = self.doc.get_page_size(number - 1)
+        return float(w), float(h)
+
+    def runs(self, number: int) -> tuple[list[_Run], int, float, float]:
+        raw = self.raw
+        page = self.doc[number - 1]
+        try:
+            tp = page.get_textpage()
+            try:
+                n_chars = tp.count_chars()
+                mb = page.get_mediabox()
+                left, top_y = mb[0], mb[3]
+                width, height = page.get_width(), page.get_height()
+                out: list[_Run] = []
+                if n_chars <= 0:
+                    return out, 0, width, height
+                n_rects = tp.count_rects()
+                buf, flags = self._buf, self._flags
+                cl, cr, cb, ct = self._l, self._r, self._b, self._t
+                for i in range(n_rects):
+                    l, b, r, t = tp.get_rect(i)
+                    text = tp.get_text_bounded(l, b, r, t)
+                    if not text or not text.strip():
+                        continue
+                    text = text.replace("\r", " ").replace("\n", " ")
+                    idx = raw.FPDFText_GetCharIndexAtPos(tp, l + min(0.5, (r - l) / 2), (b + t) / 2, 1.0, 1.0)
+                    if idx < 0:
+                        size, bold = t - b, False
+                    else:
+                        size = raw.FPDFText_GetFontSize(tp, idx)
+                        n = raw.FPDFText_GetFontInfo(tp, idx, buf, 256, ctypes.byref(flags))
+                        name = buf.raw[: max(0, n - 1)] if 0 < n <= 256 else b""
+                        bold = self._fonts.get(name)
+                        if bold is None:
+                            bold = bool(_BOLD_RE.search(name.decode("latin-1"))) or bool(flags.value & (1 << 18))
+                            self._fonts[name] = bold
+                        if not bold and raw.FPDFText_GetFontWeight(tp, idx) >= 600:
+                            bold = True
+                    # width of the first word: box of its last character
+                    stripped = text.lstrip()
+                    w1 = r - l
+                    if idx >= 0:
+                        k = stripped.find(" ")
+                        if k > 0:
+                            j = idx + (len(text) - len(stripped)) + k - 1
+                            if raw.FPDFText_GetCharBox(tp, j, ctypes.byref(cl), ctypes.byref(cr), ctypes.byref(cb),
+                                                       ctypes.byref(ct)) and cr.value >= l:
+                                w1 = cr.value - l
+                    out.append(_Run(l - left, top_y - t, r - left, top_y - b, text, float(size), bold, w1))
+                return out, n_chars, width, height
+            finally:
+                tp.close()
+        finally:
+            page.close()
+
+
+# --------------------------------------------------------------------------------------------------------
+# pdfplumber engine
+
+
+class _PlumberPages:
+    def __init__(self, path: Path, password: str | None):
+        import pdfplumber
+
+        self.pdf = pdfplumber.open(str(path), password=password or "")
+
+    def close(self) -> None:
+        self.pdf.close()
+
+    def runs(self, number: int) -> tuple[list[_Run], int, float, float]:
+        page = self.pdf.pages[number - 1]
+        chars = page.chars
+        out: list[_Run] = []
+        if not chars:
+            page.close()
+            return out, 0, float(page.width), float(page.height)
+        # group into runs: same font, same line, no big gap; chars in content order like pdfium does
+        cur: list[dict] = []
+
+        def flush():
+            if not cur:
+                return
+            text = "".join(c["text"] for c in cur)
+            if text.strip():
+                x0 = min(c["x0"] for c in cur)
+                x1 = max(c["x1"] for c in cur)
+                top = min(c["top"] for c in cur)
+                bottom = max(c["bottom"] for c in cur)
+                s = text.lstrip()
+                k = s.find(" ")
+                w1 = x1 - x0
+                if k > 0:
+                    j = len(text) - len(s) + k - 1
+                    w1 = cur[j]["x1"] - x0
+                name = cur[0]["fontname"]
+                out.append(_Run(x0, top, x1, bottom, text, float(cur[0]["size"]), bool(_BOLD_RE.search(name)), w1))
+            cur.clear()
+
+        prev = None
+        for c in chars:
+            if prev is not None:
+                same_line = abs(c["top"] - prev["top"]) < 0.5 * max(prev["size"], 1) and c["x0"] >= prev["x0"] - 0.5
+                gap = c["x0"] - prev["x1"]
+                if (not same_line or c["fontname"] != prev["fontname"] or abs(c["size"] - prev["size"]) > 0.1
+                        or gap > 1.0 * max(c["size"], 1)):
+                    flush()
+                elif gap > 0.15 * c["size"] and prev["text"] != " " and c["text"] != " ":
+                    cur.append({**c, "text": " "})  # pdfminer leaves out spaces that were never drawn
+                    cur[-1]["x0"] = cur[-1]["x1"] = prev["x1"]
+            cur.append(c)
+            prev = c
+        flush()
+        n = len(chars)
+        w, h = float(page.width), float(page.height)
+        page.close()
+        return out, n, w, h
+
+
+# --------------------------------------------------------------------------------------------------------
+# Layout: runs -> lines -> segments
+
+
+def _lines(runs: list[_Run]) -> list[_Line]:
+    """Group runs into printed lines by vertical overlap, then split each line at wide gaps."""
+    runs = sorted(runs, key=lambda r: (r.top + r.bottom) / 2)
+    groups: list[list[_Run]] = []
+    spans: list[list[float]] = []
+    for r in runs:
+        h = max(r.bottom - r.top, 0.1)
+        placed = False
+        for g in range(len(groups) - 1, max(-1, len(groups) - 4), -1):
+            top, bottom = spans[g]
+            ov = min(bottom, r.bottom) - max(top, r.top)
+            if ov >= 0.5 * min(h, bottom - top):
+                groups[g].append(r)
+                spans[g][0], spans[g][1] = min(top, r.top), max(bottom, r.bottom)
+                placed = True
+                break
+        if not placed:
+            groups.append([r])
+            spans.append([r.top, r.bottom])
+    lines: list[_Line] = []
+    for g in groups:
+        g.sort(key=lambda r: r.x0)
+        segs: list[_Seg] = []
+        for r in g:
+            if segs:
+                s = segs[-1]
+                gap = r.x0 - s.x1
+                if gap < 1.5 * max(r.size, s.runs[-1].size, 1.0) and not _lone_mark_gap(s, gap):
+                    s.runs.append(r)
+                    s.x1 = max(s.x1, r.x1)
+                    s.top, s.bottom = min(s.top, r.top), max(s.bottom, r.bottom)
+                    continue
+            segs.append(_Seg([r], r.x0, r.top, r.x1, r.bottom))
+        for s in segs:
+            _finish_seg(s)
+        # a bullet mark printed apart from its text belongs to it, not a table cell
+        merged: list[_Seg] = []
+        for s in segs:
+            if merged and len(merged[-1].text) == 1 and merged[-1].text in BULLET_MARKS:
+                m = merged[-1]
+                m.runs += s.runs
+                m.x1, m.top, m.bottom = s.x1, min(m.top, s.top), max(m.bottom, s.bottom)
+                _finish_seg(m)
+                m.w1 = s.x0 - m.x0 + s.w1
+                continue
+            merged.append(s)
+        lines.append(_Line(merged, min(s.top for s in merged), max(s.bottom for s in merged)))
+    lines.sort(key=lambda ln: (ln.top, ln.x0))
+    return lines
+
+
+def _lone_mark_gap(seg: _Seg, gap: float) -> bool:
+    return False
+
+
+def _finish_seg(s: _Seg) -> None:
+    parts: list[str] = []
+    prev: _Run | None = None
+    for r in s.runs:
+        t = r.text
+        if prev is not None and parts:
+            gap = r.x0 - prev.x1
+            if gap > 0.12 * max(r.size, 1) and not parts[-1].endswith(" ") and not t.startswith(" "):
+                parts.append(" ")
+        parts.append(t)
+        prev = r
+    s.text = _WS.sub(" ", "".join(parts)).strip().replace("\u00ad ", "\u00ad")
+    # the main font: of the longest run
+    main = max(s.runs, key=lambda r: len(r.text.strip()))
+    s.size = max(r.size for r in s.runs if len(r.text.strip()) >= 0.5 * len(main.text.strip())) if s.runs else 0
+    s.size = main.size
+    s.bold = all(r.bold for r in s.runs if r.text.strip() and not (len(r.text.strip()) == 1 and r.text.strip() in BULLET_MARKS))
+    s.w1 = s.runs[0].w1
+
+
+# --------------------------------------------------------------------------------------------------------
+# Running headers and footers
+
+
+def _mask(text: str) -> str:
+    return _DIGITS.sub("#", text.lower()).replace(" ", "")
+
+
+def _furniture(pages: list[tuple[int, list[_Line], float]], n_doc_pages: int) -> set[tuple[int, int]]:
+    """(page number, line index) of running headers/footers and bare page numbers."""
+    out: set[tuple[int, int]] = set()
+    seen: dict[tuple[str, str], list[tuple[int, int, float]]] = defaultdict(list)
+    for number, lines, height in pages:
+        for i, ln in enumerate(lines):
+            band = "top" if ln.bottom < 0.12 * height else "bottom" if ln.top > 0.88 * height else None
+            if band is None:
+                continue
+            text = ln.text.strip()
+            if _PAGE_NO.match(text):
+                out.add((number, i))
+                continue
+            seen[(band, _mask(text))].append((number, i, ln.top))
+    n = len(pages)
+    if n >= 2:
+        need = max(2, (n + 1) // 2)
+        for hits in seen.values():
+            if len({h[0] for h in hits}) < need:
+                continue
+            tops = sorted(h[2] for h in hits)
+            med = tops[len(tops) // 2]
+            near = [h for h in hits if abs(h[2] - med) <= 6]
+            if len({h[0] for h in near}) >= need:
+                out.update((h[0], h[1]) for h in near)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------
+# Columns and reading order
+
+
+def _regions(lines: list[_Line], width: float) -> list[tuple[int, int, float, float, float]]:
+    """Two-column regions: (first line, last line, left column right edge, right column x0, right edge)."""
+    found = []
+    i, n = 0, len(lines)
+    used = [False] * n
+    cand = [k for k, ln in enumerate(lines) if len(ln.segs) == 2]
+    for k in cand:
+        if used[k]:
+            continue
+        x_right = lines[k].segs[1].x0
+        if not (0.3 * width < x_right < 0.75 * width):
+            continue
+        core = [j for j in cand if not used[j] and abs(lines[j].segs[1].x0 - x_right) <= 2.0]
+        # keep the core contiguous around k: grow outward over lines that fit the gutter
+        lo = hi = k
+
+        def fits(ln: _Line) -> bool:
+            if len(ln.segs) == 2:
+                return abs(ln.segs[1].x0 - x_right) <= 2.0 and ln.segs[0].x1 < x_right - 6
+            if len(ln.segs) == 1:
+                s = ln.segs[0]
+                return s.x1 < x_right - 6 or s.x0 >= x_right - 2.0
+            return False
+
+        def close(a: _Line, b: _Line) -> bool:
+            return b.top - a.bottom < 1.6 * max(a.segs[0].size, b.segs[0].size, 1.0)
+
+        while lo - 1 >= 0 and not used[lo - 1] and fits(lines[lo - 1]) and close(lines[lo - 1], lines[lo]):
+            lo -= 1
+        while hi + 1 < n and not used[hi + 1] and fits(lines[hi + 1]) and close(lines[hi], lines[hi + 1]):
+            hi += 1
+        members = [j for j in core if lo <= j <= hi]
+        rights = [lines[j].segs[1] for j in members]
+        if len(members) < 2:
+            continue
+        if max(s.x1 for s in rights) - min(s.x1 for s in rights) < 3.0:
+            continue  # right-aligned cells: a table, not a column
+        for j in range(lo, hi + 1):
+            used[j] = True
+        left_edge = max((ln.segs[0].x1 for ln in lines[lo:hi + 1] if ln.segs[0].x0 < x_right - 2), default=x_right)
+        right_edge = max((ln.segs[-1].x1 for ln in lines[lo:hi + 1] if ln.segs[-1].x0 >= x_right - 2), default=width)
+        found.append((lo, hi, left_edge, x_right, right_edge))
+    found.sort()
+    return found
+
+
+def _pieces(number: int, lines: list[_Line], width: float, body_right: float) -> list[_Piece]:
+    regions = _regions(lines, width)
+    out: list[_Piece] = []
+    if lines:
+        left = min(ln.x0 for ln in lines)
+    region_of = {}
+    for rid, (lo, hi, *_rest) in enumerate(regions, 1):
+        for j in range(lo, hi + 1):
+            region_of[j] = rid
+    right_single = max([body_right] + [ln.x1 for j, ln in enumerate(lines) if j not in region_of])
+
+    def piece(segs: list[_Seg], col_left: float, col_right: float, region: int) -> _Piece:
+        text = " ".join(s.text for s in segs)
+        size = max(s.size for s in segs) if len(segs) > 1 else segs[0].size
+        return _Piece(number, text, segs[0].x0, min(s.top for s in segs), segs[-1].x1, max(s.bottom for s in segs),
+                      size, all(s.bold for s in segs), segs[0].w1, len(segs) > 1, col_left, col_right, region)
+
+    j = 0
+    n = len(lines)
+    ri = 0
+    while j < n:
+        if ri < len(regions) and regions[ri][0] == j:
+            lo, hi, left_edge, x_right, right_edge = regions[ri]
+            rid = ri + 1
+            col_l: list[_Seg] = []
+            col_r: list[_Seg] = []
+            for ln in lines[lo:hi + 1]:
+                for s in ln.segs:
+                    (col_r if s.x0 >= x_right - 2 else col_l).append(s)
+            first = True
+            for s in col_l:
+                out.append(piece([s], lines[lo].x0 if lines else 0, left_edge, rid))
+            for s in col_r:
+                p = piece([s], x_right, right_edge, rid)
+                if first:
+                    p.jump = True
+                    first = False
+                out.append(p)
+            j = hi + 1
+            ri += 1
+            continue
+        ln = lines[j]
+        out.append(piece(ln.segs, left, right_single, 0))
+        j += 1
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------
+# Blocks
+
+
+def _starts_bullet(text: str) -> bool:
+    return len(text) >= 2 and text[0] in BULLET_MARKS and (text[1] == " " or len(text) > 1)
+
+
+def _col_right(prev: _Piece, nxt: _Piece) -> float:
+    if prev.narrow and nxt.narrow and not prev.region and not nxt.region:
+        return prev.narrow
+    return prev.col_right
+
+
+def _wrapped(prev: _Piece, nxt: _Piece) -> bool:
+    """True if `nxt`'s first word would not have fitted at the end of `prev` (so `prev` was wrapped).
+
+    The right edge of a text column is only known from its longest lines, and glyph boxes are a little
+    narrower than advance widths, so allow half an em of slack.
+    """
+    space = 0.28 * prev.size
+    return prev.x1 + space + nxt.w1 > _col_right(prev, nxt) - 0.5 * prev.size
+
+
+def _key(a: _Piece, b: _Piece) -> tuple[float, int]:
+    two = 1 if (a.region or (a.narrow and b.narrow)) else 0
+    return (round(a.size * 2) / 2, two)
+
+
+def _same_style(a: _Piece, b: _Piece) -> bool:
+    return abs(a.size - b.size) <= 0.6 and a.bold == b.bold
+
+
+def _pitch_counts(pieces: list[_Piece]) -> dict[tuple[float, int], Counter]:
+    """Line pitches of wrapped lines on a page, counted for each (font size, single/two-column)."""
+    c: dict[tuple[float, int], Counter] = defaultdict(Counter)
+    for a, b in zip(pieces, pieces[1:]):
+        if b.jump or a.row or b.row or a.region != b.region or not _same_style(a, b):
+            continue
+        if abs(a.x0 - b.x0) > 3 and not _starts_bullet(a.text):
+            continue
+        d = b.top - a.top
+        if d <= 0 or not _wrapped(a, b):
+            continue
+        c[_key(a, b)][round(d * 2) / 2] += 1
+    return c
+
+
+def _continues(block: _Block, p: _Piece, refs: dict, doc_refs: dict) -> str | None:
+    """Separator to append `p` to `block`, or None if `p` starts a new block."""
+    last = block.pieces[-1]
+    if block.row or p.row or _starts_bullet(p.text):
+        return None
+    if not _same_style(last, p):
+        return None
+    # indentation relative to the text column
+    rel_last = block.pieces[0].x0 - block.pieces[0].col_left
+    rel = p.x0 - p.col_left
+    ok_x = abs(rel - rel_last) <= 3 or (block.hang is not None and abs(p.x0 - block.hang) <= 3)
+    if len(block.pieces) > 1 and not ok_x:
+        ok_x = abs((p.x0 - p.col_left) - (last.x0 - last.col_left)) <= 3
+    if not ok_x:
+        return None
+    sep = "" if last.text.endswith(("-", "\u00ad")) else " "
+    if p.jump or p.page != last.page or p.top < last.top:
+        # a page or column break: carry over only an unfinished sentence
+        if _FINAL.search(last.text):
+            return None
+        if not (p.text[:1].islower() or _wrapped(last, p)):
+            return None
+        return sep
+    if not _wrapped(last, p):
+        return None
+    pitch = p.top - last.top
+    if len(block.pieces) >= 2 and block.pieces[-2].page == last.page and block.pieces[-2].top < last.top \
+            and not last.jump:
+        ref = last.top - block.pieces[-2].top
+    else:
+        key = _key(last, p)
+        ref = refs.get(key) or doc_refs.get(key) or 1.3 * last.size
+    if pitch > 1.2 * ref + 0.5 or pitch < 0.3 * last.size:
+        return None
+    return sep
+
+
+# --------------------------------------------------------------------------------------------------------
+# Main entry
+
+
+def read_pdf(path: str | Path, *, pages: str | None = None, engine: str = DEFAULT_ENGINE,
+             password: str | None = None, max_seconds: float = 120.0) -> SourceText:
+    """Read a PDF report. `pages` is a spec like "2,5-7" (1-based); `engine` is "pdfium" or "plumber"."""
+    started = time.monotonic()
+    p = Path(path)
+    if engine not in ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r}: use one of {', '.join(ENGINES)}")
+    _check_file(p)
+    doc = _open_pdfium(p, password)
+    plumber = None
+    try:
+        try:
+            n_doc = len(doc)
+        except Exception as exc:  # pragma: no cover - pdfium rarely fails here
+            raise _fail(p, f"is corrupt ({exc})") from None
+        if n_doc == 0:
+            raise _fail(p, "has zero pages")
+        if pages:
+            try:
+                wanted = parse_page_spec(pages, n_doc)
+            except ValueError as exc:
+                raise _fail(p, str(exc)) from None
+        else:
+            wanted = list(range(1, n_doc + 1))
+        if engine == "plumber":
+            try:
+                plumber = _PlumberPages(p, password)
+            except Exception as exc:
+                raise _fail(p, f"pdfplumber cannot read it ({type(exc).__name__}: {exc})") from None
+            src = plumber
+        else:
+            src = _PdfiumPages(doc)
+        # pages looked at only to spot running headers/footers when few pages are selected
+        extra: list[int] = []
+        if len(wanted) < 4 and n_doc > len(wanted):
+            pool = [k for k in range(1, n_doc + 1) if k not in wanted]
+            pool.sort(key=lambda k: min(abs(k - w) for w in wanted))
+            extra = sorted(pool[: 4 - len(wanted)])
+        per_page: dict[int, tuple[list[_Line], float, float]] = {}
+        total_chars = 0
+        for number in sorted(set(wanted) | set(extra)):
+            elapsed = time.monotonic() - started
+            if elapsed > max_seconds:
+                raise _fail(p, f"stopped after {elapsed:.0f} s (raise --timeout)", page=number)
+            try:
+                runs, n_chars, width, height = src.runs(number)
+            except InputError:
+                raise
+            except Exception as exc:
+                raise _fail(p, f"cannot read page text ({type(exc).__name__}: {exc})", page=number) from None
+            if number in wanted:
+                total_chars += n_chars
+            per_page[number] = (_lines(runs), width, height)
+        if total_chars == 0:
+            raise _fail(p, "has no text layer (a scanned report?); OCR is not done")
+        junk = _furniture([(k, v[0], v[2]) for k, v in sorted(per_page.items())], n_doc)
+        return _assemble(p, wanted, per_page, junk)
+    finally:
+        if plumber is not None:
+            plumber.close()
+        doc.close()
+
+
+def _assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
+    # page pieces, with header/footer lines removed
+    all_pieces: list[list[_Piece]] = []
+    rights = []
+    for number in wanted:
+        lines, width, height = per_page[number]
+        for j, ln in enumerate(lines):
+            if (number, j) not in junk and len(ln.segs) == 1:
+                rights.append(ln.x1)
+    body_right = sorted(rights)[int(0.9 * (len(rights) - 1))] if rights else 0.0
+    for number in wanted:
+        lines, width, height = per_page[number]
+        kept = [ln for j, ln in enumerate(lines) if (number, j) not in junk]
+        all_pieces.append(_pieces(number, kept, width, body_right))
+    # the two-column geometry, if the document has any: lines outside a detected region that fit the left
+    # column (a short paragraph typeset in columns that never reached the right one) wrap at its edge
+    geo = Counter((round(pc.col_left), round(pc.col_right)) for ps in all_pieces for pc in ps
+                  if pc.region and not pc.jump and pc.col_right < 0.6 * body_right)
+    lefts = Counter(round(pc.x0) for ps in all_pieces for pc in ps if not pc.region)
+    if geo:
+        (gl, gr), _n = geo.most_common(1)[0]
+    elif lefts:
+        # no two-column line seen: assume the usual symmetric layout, the gutter at mid-page
+        gl, gr = lefts.most_common(1)[0][0], None
+    for ps, number in zip(all_pieces, wanted):
+        right = gr if gr is not None else per_page[number][1] / 2 - 6
+        for pc in ps:
+            if lefts and not pc.region and pc.x1 <= right + 2 and abs(pc.x0 - gl) <= 3 and not pc.row:
+                pc.narrow = float(right)
+    # the usual pitch: the page's own if it has enough wrapped lines, else the document's
+    page_counts = [_pitch_counts(ps) for ps in all_pieces]
+    doc_counts: dict[tuple[float, int], Counter] = defaultdict(Counter)
+    for pcs in page_counts:
+        for k, v in pcs.items():
+            doc_counts[k].update(v)
+    doc_refs = {k: v.most_common(1)[0][0] for k, v in doc_counts.items()}
+    page_refs = [{k: v.most_common(1)[0][0] for k, v in pcs.items() if sum(v.values()) >= 6} for pcs in page_counts]
+
+    blocks: list[_Block] = []
+    block_page: list[int] = []
+    for ps, refs in zip(all_pieces, page_refs):
+        for i, pc in enumerate(ps):
+            if i == 0:
+                pc.jump = True
+            cur = blocks[-1] if blocks else None
+            sep = _continues(cur, pc, refs, doc_refs) if cur is not None else None
+            if sep is None:
+                b = _Block([pc], [], bullet=_starts_bullet(pc.text), row=pc.row)
+                if b.bullet:
+                    m = re.match(r"^.\s*", pc.text)
+                    # x0 of the text after the mark: estimate from the first-word box
+                    b.hang = pc.x0 + (pc.x1 - pc.x0) * (m.end() / max(len(pc.text), 1)) if m else None
+                blocks.append(b)
+                block_page.append(pc.page)
+            else:
+                cur.pieces.append(pc)
+                cur.joins.append(sep)
+
+    # hyphen decisions need the document's vocabulary
+    raw_words = Counter(w.lower() for b in blocks for pc in b.pieces for w in _WORD.findall(pc.text))
+
+    body_size = _body_size(blocks)
+    heading_sizes = sorted({round(b.pieces[0].size * 2) / 2 for b in blocks if _is_heading(b, body_size)},
+                           reverse=True)
+
+    text_parts: list[str] = []
+    boxes: list[LineBox] = []
+    headings: list[HeadingHint] = []
+    page_spans: dict[int, list[int]] = {}
+    pos = 0
+    for b in blocks:
+        start = pos
+        chunks: list[str] = []
+        spans: list[tuple[int, int, _Piece]] = []
+        for k, pc in enumerate(b.pieces):
+            t = pc.text
+            if k == 0 and b.bullet:
+                t = "- " + _WS.sub(" ", t[1:]).strip()
+            if k > 0:
+                sep = b.joins[k - 1]
+                prev = chunks[-1]
+                if prev.endswith("\u00ad"):
+                    chunks[-1] = prev[:-1]
+                    pos -= 1
+                    spans[-1] = (spans[-1][0], spans[-1][1] - 1, spans[-1][2])
+                elif sep == "" and prev.endswith("-"):
+                    m1 = re.search(r"([^\W\d_]+)-$", prev)
+                    m2 = re.match(r"([^\W\d_]+)", t)
+                    if m1 and m2 and m2.group(1)[:1].islower() and raw_words.get((m1.group(1) + m2.group(1)).lower()):
+                        chunks[-1] = prev[:-1]
+                        pos -= 1
+                        spans[-1] = (spans[-1][0], spans[-1][1] - 1, spans[-1][2])
+                chunks.append(sep)
+                pos += len(sep)
+            t = t.replace("\u00ad", "") if k == len(b.pieces) - 1 else t[:-1].replace("\u00ad", "") + t[-1:]
+            spans.append((pos, pos + len(t), pc))
+            chunks.append(t)
+            pos += len(t)
+        block_text = "".join(chunks)
+        text_parts.append(block_text)
+        for s, e, pc in spans:
+            boxes.append(LineBox(s, e, pc.page, round(pc.x0, 2), round(pc.top, 2), round(pc.x1, 2),
+                                 round(pc.bottom, 2)))
+            span = page_spans.setdefault(pc.page, [s, e])
+            span[0], span[1] = min(span[0], s), max(span[1], e)
+        if _is_heading(b, body_size):
+            size = round(b.pieces[0].size * 2) / 2
+            level = min(6, heading_sizes.index(size) + 1) if size in heading_sizes else 6
+            headings.append(HeadingHint(start, pos, level))
+        pos += 1  # newline
+    text = "\n".join(text_parts)
+    pages: list[Page] = []
+    cursor = 0
+    for number in wanted:
+        if number in page_spans:
+            s, e = page_spans[number]
+            s = max(s, cursor)
+            pages.append(Page(number, s, max(s, e)))
+            cursor = max(cursor, e)
+        else:
+            pages.append(Page(number, cursor, cursor))
+    return SourceText(path=str(path), format="pdf", text=text, pages=pages, boxes=boxes, headings=headings)
+
+
+def _body_size(blocks: list[_Block]) -> float:
+    c: Counter = Counter()
+    for b in blocks:
+        for pc in b.pieces:
+            c[round(pc.size * 2) / 2] += len(pc.text)
+    return c.most_common(1)[0][0] if c else 0.0
+
+
+def _is_heading(b: _Block, body_size: float) -> bool:
+    if b.row or b.bullet or len(b.pieces) > 3:
+        return False
+    first = b.pieces[0]
+    text = " ".join(pc.text for pc in b.pieces)
+    if len(text) > 200 or len(text.split()) > 25 or not any(ch.isalpha() for ch in text):
+        return False
+    bold = all(pc.bold for pc in b.pieces)
+    bigger = first.size >= body_size + 1.0
+    return bold or bigger

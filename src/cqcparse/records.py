@@ -1,0 +1,92 @@
+"""The typed output: what `extract` returns and every writer serialises.
+
+Field order is declared once, here; JSON, JSONL and CSV writers all follow it.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["finding", "action", "positive"]
+Modality = Literal["must", "should", "needs"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Item(Record):
+    """One finding, action or positive: a sentence of the report, grounded in the document text."""
+    id: str = Field(description="Stable id: kind, then the offset of the sentence, e.g. 'action-001234'.")
+    kind: Kind
+    text: str
+    modality: Modality | None = Field(None, description="Actions only: must, should or needs.")
+    section: str | None = Field(None, description="Title of the innermost section holding the sentence.")
+    quality_statement: str | None = None
+    key_question: str | None = None
+    start: int = Field(description="Offset of the first character in the document text.")
+    end: int = Field(description="Offset after the last character in the document text.")
+    page: int | None = Field(None, description="1-based page where the sentence starts (PDF input).")
+    pages: list[int] | None = Field(None, description="Every page the sentence runs over, if more than one.")
+    bbox: list[float] | None = Field(None, description="x0, top, x1, bottom of the first line, PDF points.")
+    rules: list[str] = Field(default_factory=list, description="Ids of the rules that decided this item.")
+
+
+class Section(Record):
+    id: str
+    title: str
+    type: str = Field(description="Heading type from the heading rules, e.g. quality_statement, key_question.")
+    level: int
+    start: int
+    end: int
+    quality_statement: str | None = None
+    key_question: str | None = None
+    page_start: int | None = None
+    page_end: int | None = None
+
+
+class Citation(Record):
+    text: str
+    start: int
+    end: int
+    page: int | None = None
+
+
+class Breach(Record):
+    regulation: str = Field(description="Regulation number as cited: '12', '17', '9A'.")
+    title: str | None = None
+    instrument: str | None = None
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class ReportFacts(Record):
+    provider: str | None = None
+    location: str | None = None
+    report_type: str | None = None
+    assessment: str | None = None
+    report_date: str | None = Field(None, description="Publication date, ISO 8601.")
+    inspection_dates: list[str] = Field(default_factory=list)
+    overall_rating: str | None = None
+    ratings: dict[str, str] = Field(default_factory=dict, description="Rating per key question.")
+    service_ratings: dict[str, str] = Field(default_factory=dict, description="Rating per core service.")
+    quality_statement_scores: dict[str, int] = Field(default_factory=dict)
+
+
+class Report(Record):
+    source: str
+    format: str
+    report: ReportFacts
+    sections: list[Section]
+    findings: list[Item]
+    actions: list[Item]
+    positives: list[Item]
+    breaches: list[Breach]
+    text: str | None = Field(None, description="The document text the offsets refer to (--include-text).")
+
+    def items(self) -> list[Item]:
+        """Every item in document order."""
+        return sorted([*self.findings, *self.actions, *self.positives], key=lambda i: (i.start, i.kind))
+
+
+ITEM_COLUMNS: list[str] = list(Item.model_fields)

@@ -39,14 +39,21 @@ def in_quotes(text: str, start: int, offset: int) -> bool:
     return opened > 0
 
 
-def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int) -> Decision:
+def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: int) -> Decision:
     d = Decision()
     by_kind: dict[str, list[Hit]] = defaultdict(list)
     for h in hits:
+        # quotations are evidence, not the inspectors' own words: their cues do not count
+        if h.kind in ("finding", "positive", "action") and in_quotes(text, sent_start, h.start):
+            continue
         by_kind[h.kind].append(h)
     blocked = by_kind["not_item"]
     traps = by_kind["not_action"]
-    actions = [h for h in by_kind["action"] if not in_quotes(text, sent_start, h.start)]
+    actions = by_kind["action"]
+    if ctx.kind == "expectation" or text[:sent_end].rstrip().endswith(":"):
+        # what CQC expects of every provider; list introductions ("the trust must:") are not items
+        d.path.append("not an item: expectation or list introduction")
+        return d
 
     # action: a heading or list context sets the modality; else the strongest modal cue, unless a trap
     # (law, CQC process) is present.
@@ -77,6 +84,8 @@ def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int) -> Decisio
         p_rules.append(ctx.kind_rule or "context.positive")
     if blocked:
         d.path.append(f"no finding or positive: {[h.rule for h in blocked]}")
+    elif d.modality in ("must", "should") and d.finding_score < 2:
+        d.path.append("an action stating no clear shortfall is not a finding")
     elif d.finding_score > 0 and d.finding_score >= d.positive_score:
         d.kinds.append("finding")
         d.rules["finding"] = sorted(set(f_rules))

@@ -77,7 +77,7 @@ class Pipeline:
         for s, sh in zip(sents, per_sentence):
             ctx = contexts[s.block]
             out.append(Analysed(s, " ".join(doc_text[s.start:s.end].split()), ctx, sh,
-                                decide(sh, ctx, doc_text, s.start)))
+                                decide(sh, ctx, doc_text, s.start, s.end)))
         return out
 
 

@@ -230,7 +230,7 @@ class _PdfiumPages:
             tp = page.get_textpage()
             try:
                 n_chars = tp.count_chars()
-                mb = page.get_mediabox()
+                mb = page.get_bbox()  # inherited MediaBox resolved (get_mediabox is not)
                 left, top_y = mb[0], mb[3]
                 width, height = page.get_width(), page.get_height()
                 out: list[_Run] = []
@@ -244,7 +244,8 @@ class _PdfiumPages:
                     text = tp.get_text_bounded(l, b, r, t)
                     if not text or not text.strip():
                         continue
-                    text = text.replace("\r", " ").replace("\n", " ")
+                    # pdfium marks a hyphen at the end of a line as \x02 (\ufffe in range text)
+                    text = text.replace("\r", " ").replace("\n", " ").replace("\x02", "-").replace("\ufffe", "-")
                     idx = raw.FPDFText_GetCharIndexAtPos(tp, l + min(0.5, (r - l) / 2), (b + t) / 2, 1.0, 1.0)
                     if idx < 0:
                         size, bold = t - b, False
@@ -533,6 +534,10 @@ def _pieces(number: int, lines: list[_Line], width: float, body_right: float) ->
                 for s in ln.segs:
                     (col_r if s.x0 >= x_right - 2 else col_l).append(s)
             first = True
+            size = max((s.size for s in col_l), default=10.0)
+            if len(col_l) < 5:  # too few lines to know the column's right edge: assume a narrow gutter
+                left_edge = max(left_edge, x_right - 2 * size)
+            right_edge = max(right_edge, body_right)
             for s in col_l:
                 out.append(piece([s], lines[lo].x0 if lines else 0, left_edge, rid))
             for s in col_r:
@@ -580,7 +585,8 @@ def _key(a: _Piece, b: _Piece) -> tuple[float, int]:
 
 
 def _same_style(a: _Piece, b: _Piece) -> bool:
-    return abs(a.size - b.size) <= 0.6 and a.bold == b.bold
+    # pdfium reports the size after the text matrix, which wobbles a little with character spacing
+    return abs(a.size - b.size) <= max(0.6, 0.08 * max(a.size, b.size)) and a.bold == b.bold
 
 
 def _pitch_counts(pieces: list[_Piece]) -> dict[tuple[float, int], Counter]:
@@ -841,6 +847,8 @@ def _is_heading(b: _Block, body_size: float) -> bool:
     text = " ".join(pc.text for pc in b.pieces)
     if len(text) > 200 or len(text.split()) > 25 or not any(ch.isalpha() for ch in text):
         return False
+    if first.x0 - first.col_left > 0.3 * max(first.col_right - first.col_left, 1.0):
+        return False  # a label printed off to the right (a rating above a heading), not a heading
     bold = all(pc.bold for pc in b.pieces)
     bigger = first.size >= body_size + 1.0
     return bold or bigger

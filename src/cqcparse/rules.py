@@ -48,7 +48,7 @@ QUALITY_STATEMENTS: dict[str, str] = {
 }
 KEY_QUESTIONS = ("safe", "effective", "caring", "responsive", "well-led")
 MODALITIES = ("must", "should", "needs")
-CONTEXTS = ("improvement", "positive", "must", "should")
+CONTEXTS = ("improvement", "positive", "must", "should", "expectation")
 # Token attributes a blank English pipeline sets; LEMMA, POS, TAG, DEP, MORPH would need more components.
 TOKEN_ATTRS = {"ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER",
                "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_SENT_START", "LIKE_NUM",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .rules import Rule, RuleSet
 from .source import SourceText
 
-BULLET = re.compile(r"^[ \t]*(?:[-\u2022\u25cf\u25aa\u2023\u25e6*\u00b7]|\d{1,2}[.)])[ \t]+")
+BULLET = re.compile(r"[ \t]*(?:[-\u2022\u25cf\u25aa\u2023\u25e6*\u00b7]|\d{1,2}[.)])[ \t]+")
 PROSE_END = re.compile(r"[.!?:;\"\u201d\u2019')\]]\s*$")
 SENTENCE_END_CHARS = ".!?"
 
@@ -113,18 +113,19 @@ def find_headings(doc: str, bl: list[Block], rules: RuleSet) -> list[Heading | N
     """For each block: a Heading if it is one (typed by the first heading rule that matches the whole
     line, else a generic heading), None for prose."""
     heading_rules = rules.of("heading")
-    label_rules = rules.of("fact")
     out: list[Heading | None] = []
     for b in bl:
         title = b.text(doc)
         rule, m = _first_full_match(heading_rules, title)
-        if rule is not None and m is not None:
+        if rule is not None and rule.label == "label":
+            out.append(None)  # a rating, score or other label line: neither heading nor prose
+        elif rule is not None and m is not None:
             kq = rule.key_question
             if kq == "$1":
                 kq = _key_question(next((g for g in m.groups() if g), ""))
             out.append(Heading(b, title, rule.label or "heading", rule.level or 4, rule.id, kq,
                                rule.quality_statement, rule.context))
-        elif b.heading_level is not None or _generic_heading(b, title, doc, label_rules):
+        elif b.heading_level is not None or _generic_heading(b, title, doc):
             out.append(Heading(b, title, "heading", 4, None, None, None, None))
         else:
             out.append(None)
@@ -145,12 +146,10 @@ def _key_question(word: str) -> str | None:
                                                                  ("safe", "effective", "caring", "responsive") else None)
 
 
-def _generic_heading(b: Block, title: str, doc: str, label_rules: list[Rule]) -> bool:
+def _generic_heading(b: Block, title: str, doc: str) -> bool:
     if b.bullet or is_prose(b, doc) or ":" in title or not title[:1].isupper():
         return False
-    if len(title.split()) > 12 or re.search(r"\d", title):
-        return False
-    return not any(r.compiled().search(title) for r in label_rules)
+    return len(title.split()) <= 12 and not re.search(r"\d", title)
 
 
 def sentences(doc: str, bl: list[Block], prose: list[bool], abbreviations: set[str]) -> list[Sentence]:
@@ -217,7 +216,7 @@ def _boundary(doc: str, s: int, i: int, j: int, end: int, abbreviations: set[str
             return False  # 1.5
         if not spaced:
             # glued sentences: 'assessed.These' but not 'www.cqc.org.uk' or 'e.g.'
-            return nxt.isupper() and len(w) >= 3 and w.isalpha() and doc[k + 1:k + 2].islower()
+            return nxt.isupper() and len(w) >= 3 and w.isalnum() and doc[k + 1:k + 2].islower()
     if not spaced:
         return False
     return nxt.isupper() or nxt.isdigit() or nxt in "\u201c\"'\u2018(" or nxt == "-"

@@ -2,12 +2,14 @@
 and its context (section heading, list introduction). Pure functions over typed values."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .match import Hit
 
 MODALITY_RANK = {"must": 3, "should": 2, "needs": 1}
+NEGATION = re.compile(r"\b(?:not|never|no|without|lack of)\b|n't\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,8 @@ def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: 
         # quotations are evidence, not the inspectors' own words: their cues do not count
         if h.kind in ("finding", "positive", "action") and in_quotes(text, sent_start, h.start):
             continue
+        if h.kind == "positive" and h.weight < 2 and NEGATION.search(text, max(sent_start, h.start - 25), h.start):
+            continue  # "not always safely": a negated strength is no strength
         by_kind[h.kind].append(h)
     blocked = by_kind["not_item"]
     traps = by_kind["not_action"]

@@ -48,9 +48,10 @@ class CueMatcher:
                 hits.append(self._hit(strings[match_id], span.start_char, span.end_char))
         text = doc.text
         for a, b in spans:
+            sentence = text[a:b]  # a slice, so that ^ and $ anchor at the sentence's ends
             for r in self.regexes:
-                for m in r.compiled().finditer(text, a, b):
-                    hits.append(self._hit(r.id, m.start(), m.end()))
+                for m in r.compiled().finditer(sentence):
+                    hits.append(self._hit(r.id, a + m.start(), a + m.end()))
         return filter_hits(hits)
 
     def _hit(self, rule_id: str, start: int, end: int) -> Hit:

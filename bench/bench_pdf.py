@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Benchmark the PDF text stage: cqcparse's two engines against `pdftotext`, plus end-to-end `extract`.
+
+Usage:  python bench/bench_pdf.py [--corpus DIR] [--pages 300] [--repeat 3]
+
+* Corpus: every PDF in ../shared/reports (next to the repo), or --corpus DIR.
+* Big file: the corpus PDFs concatenated (pypdfium2 import_pages) to about --pages pages, written to
+  bench/out/big-<N>.pdf (bench/out/ is gitignored; it is never committed).
+* Each measurement runs in a fresh child process so that its peak RSS (resource.getrusage ru_maxrss,
+  which includes pdfium's C allocations) belongs to that run alone. Time is the best of --repeat runs
+  of the stage itself, after the imports.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+DEFAULT_CORPUS = REPO.parent / "shared" / "reports"
+sys.path.insert(0, str(REPO / "src"))
+
+
+def _child(mode: str, path: str, repeat: int) -> None:
+    """Run one measurement in this process and print a JSON line."""
+    import pypdfium2 as pdfium
+
+    with pdfium.PdfDocument(path) as doc:
+        n_pages = len(doc)
+    if mode in ("pdfium", "plumber"):
+        from cqcparse.read_pdf import read_pdf
+
+        def run():
+            return len(read_pdf(path, engine=mode, max_seconds=3600).text)
+    elif mode == "pdftotext":
+        def run():
+            out = subprocess.run(["pdftotext", "-layout", path, "-"], check=True, capture_output=True)
+            return len(out.stdout)
+    elif mode == "extract":
+        try:
+            from cqcparse import extract
+        except Exception as exc:  # the pipeline may not be there yet
+            print(json.dumps({"mode": mode, "skipped": f"{type(exc).__name__}: {exc}"}))
+            return
+
+        def run():
+            extract(path)
+            return 0
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - t0)
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"mode": mode, "pages": n_pages, "seconds": best,
+                      "peak_mb": max(rss_kb, child_kb if mode == "pdftotext" else 0) / 1024}))
+
+
+def make_big(corpus: list[Path], target: int) -> Path:
+    import pypdfium2 as pdfium
+
+    out_dir = HERE / "out"
+    out_dir.mkdir(exist_ok=True)
+    dest = out_dir / f"big-{target}.pdf"
+    if dest.exists():
+        return dest
+    big = pdfium.PdfDocument.new()
+    sources = [pdfium.PdfDocument(str(p)) for p in corpus]
+    while len(big) < target:
+        for src in sources:
+            if len(big) >= target:
+                break
+            take = min(len(src), target - len(big))
+            big.import_pages(src, list(range(take)))
+    big.save(str(dest))
+    for s in sources:
+        s.close()
+    big.close()
+    return dest
+
+
+def measure(mode: str, path: Path, repeat: int) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", mode, str(path), "--repeat", str(repeat)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        return {"mode": mode, "error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--pages", type=int, default=300, help="size of the concatenated PDF")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--child", nargs=2, metavar=("MODE", "PDF"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        _child(args.child[0], args.child[1], args.repeat)
+        return
+    corpus = sorted(args.corpus.glob("*.pdf"))
+    if not corpus:
+        raise SystemExit(f"no PDFs in {args.corpus}")
+    modes = ["pdfium", "plumber", "extract"]
+    if shutil.which("pdftotext"):
+        modes.insert(2, "pdftotext")
+    big = make_big(corpus, args.pages)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; corpus {args.corpus} ({len(corpus)} PDFs)")
+    print(f"{'file':46} {'stage':10} {'pages':>5} {'seconds':>8} {'pages/s':>8} {'peak MB':>8}")
+    totals: dict[str, list[float]] = {}
+    for path in corpus + [big]:
+        for mode in modes:
+            r = measure(mode, path, 1 if path == big and mode == "plumber" else args.repeat)
+            name = path.name if path != big else f"{path.name} (concatenated)"
+            if "seconds" not in r:
+                print(f"{name[:46]:46} {mode:10} {'-':>5} {r.get('skipped') or r.get('error')}")
+                continue
+            pps = r["pages"] / r["seconds"] if r["seconds"] else float("inf")
+            print(f"{name[:46]:46} {mode:10} {r['pages']:5d} {r['seconds']:8.3f} {pps:8.1f} {r['peak_mb']:8.1f}")
+            if path != big:
+                t = totals.setdefault(mode, [0, 0.0, 0.0])
+                t[0] += r["pages"]
+                t[1] += r["seconds"]
+                t[2] = max(t[2], r["peak_mb"])
+    print()
+    for mode, (pages, secs, peak) in totals.items():
+        print(f"{'corpus total':46} {mode:10} {pages:5d} {secs:8.3f} {pages / secs:8.1f} {peak:8.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -34,6 +34,12 @@ class Decision:
     path: list[str] = field(default_factory=list)  # the decision steps, for `explain`
 
 
+def clause_start(text: str, sent_start: int, offset: int) -> int:
+    """Start of the clause holding `offset`: after the last comma, semicolon or colon before it."""
+    cut = max(text.rfind(c, sent_start, offset) for c in ",;:")
+    return cut + 1 if cut >= 0 else sent_start
+
+
 def in_quotes(text: str, start: int, offset: int) -> bool:
     """Is text[offset] inside a double quotation that opened at or after `start`?"""
     seg = text[start:offset]
@@ -48,19 +54,22 @@ def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: 
         # quotations are evidence, not the inspectors' own words: their cues do not count
         if h.kind in ("finding", "positive", "action") and in_quotes(text, sent_start, h.start):
             continue
-        if h.kind == "positive" and h.weight < 2 and NEGATION.search(text, max(sent_start, h.start - 25), h.start):
+        if h.kind == "positive" and h.weight < 2 and NEGATION.search(text, clause_start(text, sent_start, h.start), h.start):
             continue  # "not always safely": a negated strength is no strength
         by_kind[h.kind].append(h)
     blocked = by_kind["not_item"]
     traps = by_kind["not_action"]
     actions = by_kind["action"]
-    if ctx.kind == "expectation" or text[:sent_end].rstrip().endswith(":"):
+    if ctx.kind == "expectation" or text[:sent_end].rstrip().endswith((":", "?")):
         # what CQC expects of every provider; list introductions ("the trust must:") are not items
-        d.path.append("not an item: expectation or list introduction")
+        d.path.append("not an item: expectation or list introduction or question")
         return d
 
     # action: a heading or list context sets the modality; else the strongest modal cue, unless a trap
     # (law, CQC process) is present.
+    if blocked and ctx.kind not in ("must", "should"):
+        d.path.append(f"not an item: {[h.rule for h in blocked]}")
+        return d
     if ctx.kind in ("must", "should") and not blocked:
         d.modality = ctx.kind
         d.rules["action"] = [ctx.kind_rule or f"context.{ctx.kind}"]

@@ -104,11 +104,7 @@ def nest(items: Sequence[Item], start: int, end: int) -> list[Mark]:
         m.depth = parent.depth + 1
         parent.children.append(m)
         stack.append(m)
-    return _fill(root, "")
-
-
-def _fill(mark: Mark, text: str) -> list[Mark]:  # noqa: ARG001 - text filled later in fill_text
-    return [c for c in mark.children if isinstance(c, Mark)]
+    return [c for c in root.children if isinstance(c, Mark)]
 
 
 def fill_text(text: str, start: int, end: int, marks: list[Mark]) -> list[Text | Mark]:
@@ -153,18 +149,14 @@ def layout(report: Report, pages: Sequence[Page] | None = None) -> list[Block]:
     headings = {s.start: s for s in report.sections if s.type != "preamble"}
     starts = sorted((off, num) for num, off in page_starts(report, pages).items())
     blocks: list[Block] = []
-    next_page = 0
+    next_page, page = 0, None
     for ls, le in lines(text):
-        page = None
         # A page marker goes before the first line starting on that page (a paragraph running over a
-        # page break keeps the page it started on, as Item.page does).
+        # page break keeps the page it started on, as Item.page does); blank lines pass it on.
         while next_page < len(starts) and starts[next_page][0] <= ls:
             page = starts[next_page][1]
             next_page += 1
         if not text[ls:le].strip():
-            if page is not None and blocks:
-                blocks[-1].page = blocks[-1].page  # the marker moves to the next non-empty line
-                next_page -= 1
             continue
         inside = [i for i in items if i.start < le and i.end > ls]
         pieces = fill_text(text, ls, le, nest(inside, ls, le))
@@ -175,6 +167,7 @@ def layout(report: Report, pages: Sequence[Page] | None = None) -> list[Block]:
         else:
             kind = "bullet" if text[ls:le].lstrip().startswith(("- ", "• ")) else "paragraph"
             blocks.append(Block(kind, ls, le, pieces, page=page))
+        page = None
     return blocks
 
 

@@ -86,5 +86,9 @@ def schema() -> None:
     """Print the JSON Schema of `extract --format json` output."""
     from .records import Report
     typer.echo(json.dumps(Report.model_json_schema(), indent=2))
+
+
+from .cli_tools import register  # noqa: E402  (rules, evaluate, explain: commands for rule authors)
+register(app)
 from .cli_batch import register as _register_batch
 _register_batch(app)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .match import Hit
+from .segment import in_quotes
 
 MODALITY_RANK = {"must": 3, "should": 2, "needs": 1}
 NEGATION = re.compile(r"\b(?:not|never|no|without|lack of)\b|n't\b")
@@ -38,13 +39,6 @@ def clause_start(text: str, sent_start: int, offset: int) -> int:
     """Start of the clause holding `offset`: after the last comma, semicolon or colon before it."""
     cut = max(text.rfind(c, sent_start, offset) for c in ",;:")
     return cut + 1 if cut >= 0 else sent_start
-
-
-def in_quotes(text: str, start: int, offset: int) -> bool:
-    """Is text[offset] inside a double quotation that opened at or after `start`?"""
-    seg = text[start:offset]
-    opened = seg.count("\u201c") - seg.count("\u201d") + (seg.count('"') % 2)
-    return opened > 0
 
 
 def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: int) -> Decision:

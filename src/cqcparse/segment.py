@@ -162,8 +162,29 @@ def sentences(doc: str, bl: list[Block], prose: list[bool], abbreviations: set[s
     return out
 
 
-_OPEN_QUOTES = "\u201c"
-_CLOSE_QUOTES = "\u201d"
+_QUOTE_CHARS = "\u201c\u201d\""
+
+
+def quote_step(doc: str, i: int, depth: int) -> int:
+    """Quotation depth after the quotation mark at doc[i]. Curly quotes say which way they go; a straight
+    quote opens after a space or bracket and closes otherwise, so one left unclosed by the report is
+    closed by the next closing mark instead of inverting every quotation after it."""
+    ch = doc[i]
+    if ch == "\u201c":
+        return depth + 1
+    if ch == "\u201d":
+        return max(0, depth - 1)
+    before = doc[i - 1] if i > 0 else " "
+    return 1 if before.isspace() or before in "([{\u2014\u2013-" else 0
+
+
+def in_quotes(text: str, start: int, offset: int) -> bool:
+    """Is text[offset] inside a quotation that opened at or after `start`?"""
+    depth = 0
+    for i in range(start, offset):
+        if text[i] in _QUOTE_CHARS:
+            depth = quote_step(text, i, depth)
+    return depth > 0
 
 
 def split_sentences(doc: str, start: int, end: int, abbreviations: set[str]) -> list[tuple[int, int]]:
@@ -176,12 +197,8 @@ def split_sentences(doc: str, start: int, end: int, abbreviations: set[str]) -> 
     i = start
     while i < end:
         ch = doc[i]
-        if ch in _OPEN_QUOTES:
-            depth += 1
-        elif ch in _CLOSE_QUOTES:
-            depth = max(0, depth - 1)
-        elif ch == '"':
-            depth = 0 if depth else 1
+        if ch in _QUOTE_CHARS:
+            depth = quote_step(doc, i, depth)
         elif ch in SENTENCE_END_CHARS and depth == 0:
             j = i + 1
             while j < end and doc[j] in "\u2019')]\"\u201d":

@@ -92,3 +92,5 @@ from .cli_tools import register  # noqa: E402  (rules, evaluate, explain: comman
 register(app)
 from .cli_batch import register as _register_batch
 _register_batch(app)
+from .cli_view import register as _register_view
+_register_view(app)

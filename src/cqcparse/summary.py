@@ -67,11 +67,13 @@ class Summary:
     breaches: list[dict] = field(default_factory=list)
     facts: dict = field(default_factory=dict)
     themes: list[Theme] = field(default_factory=list)
+    rating_counts: dict[str, int] = field(default_factory=dict)
+    """Batch: how many reports have each overall rating (from the batch's report JSONs)."""
 
     def to_dict(self) -> dict:
         return {"reports": self.reports, "rows": [asdict(r) for r in self.rows], "totals": asdict(self.totals),
-                "overall_rating": self.overall_rating, "ratings": self.ratings, "breaches": self.breaches,
-                "facts": self.facts, "themes": [asdict(t) for t in self.themes]}
+                "overall_rating": self.overall_rating, "ratings": self.ratings, "rating_counts": self.rating_counts,
+                "breaches": self.breaches, "facts": self.facts, "themes": [asdict(t) for t in self.themes]}
 
 
 # -- grouping ---------------------------------------------------------------------------------------------
@@ -87,7 +89,7 @@ def group_of(item: Item) -> str:
 
 def group_label(group: str) -> str:
     if group == OTHER:
-        return "No quality statement"
+        return "Not labelled"
     if group in _KQ_ORDER:
         return group.capitalize()
     return group.replace("_", " ").capitalize()
@@ -166,11 +168,36 @@ def summarise_report(report: Report) -> Summary:
 
 # -- a batch ----------------------------------------------------------------------------------------------
 
-def summarise_batch(items: list[SourcedItem], *, themes: int = 10) -> Summary:
-    rows, totals = count_rows(items)
-    reports = sorted({si.report for si in items})
+def summarise_batch(items: list[SourcedItem], reports: list[Report] | None = None, *,
+                    themes: int = 10) -> Summary:
+    """Counts across reports. `reports`, the batch's report JSONs if at hand, add the mean score per
+    quality statement, how many reports have each overall rating and each breach."""
+    reports = reports or []
+    scores: dict[str, list[int]] = {}
+    for r in reports:
+        for qs, score in r.report.quality_statement_scores.items():
+            scores.setdefault(qs, []).append(score)
+    rows, totals = count_rows(items, scores)
+    names = sorted({si.report for si in items} | {_report_name(r) for r in reports})
     musts = [si for si in items if si.item.kind == "action" and si.item.modality == "must"]
-    return Summary(reports=reports, rows=rows, totals=totals, themes=must_action_themes(musts, n=themes))
+    ratings = Counter(r.report.overall_rating or "not rated" for r in reports)
+    breaches: dict[str, dict] = {}
+    for r in reports:
+        for b in r.breaches:
+            entry = breaches.setdefault(b.regulation, {"regulation": b.regulation, "title": b.title, "reports": 0})
+            entry["reports"] += 1
+    return Summary(reports=names, rows=rows, totals=totals, themes=must_action_themes(musts, n=themes),
+                   rating_counts=dict(ratings.most_common()),
+                   breaches=sorted(breaches.values(), key=lambda b: (-b["reports"], _regulation_key(b))))
+
+
+def _report_name(report: Report) -> str:
+    return report.source
+
+
+def _regulation_key(b: dict) -> tuple[int, str]:
+    digits = re.match(r"\d+", b["regulation"])
+    return (int(digits.group()) if digits else 10**6, b["regulation"])
 
 
 def batch_file(path: Path) -> Path:
@@ -181,6 +208,20 @@ def batch_file(path: Path) -> Path:
             raise InputError(str(path), "folder has no items.jsonl; give a batch output folder or a .jsonl file")
         return inside
     return path
+
+
+def load_batch_reports(path: Path) -> list[Report]:
+    """The report JSONs of a batch output folder (its reports/ folder); none for a bare .jsonl."""
+    folder = path / "reports" if path.is_dir() else path.parent / "reports"
+    if not path.is_dir() and not (path.parent / "manifest.json").is_file():
+        return []
+    out = []
+    for f in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            out.append(Report.model_validate_json(f.read_bytes()))
+        except (OSError, ValueError) as e:
+            raise InputError(str(f), f"not a report JSON ({str(e).splitlines()[0]})") from None
+    return out
 
 
 def load_items(path: Path) -> list[SourcedItem]:
@@ -205,7 +246,7 @@ def load_items(path: Path) -> list[SourcedItem]:
             reason = str(e).splitlines()[0] if not isinstance(e, ValidationError) else _first_error(e)
             raise InputError(f"{path}:{n}", f"not an item row ({reason}); expected the JSONL of "
                              "`cqcparse extract --format jsonl` or a batch items.jsonl") from None
-        out.append(SourcedItem(str(row.get("report_id") or row.get("source") or path), item))
+        out.append(SourcedItem(str(row.get("source") or row.get("report_id") or path), item))
     return out
 
 
@@ -229,19 +270,32 @@ def _stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS) | _BOILERPLATE
 
 
-def theme_terms(text: str, stop: frozenset[str]) -> set[str]:
-    """Content words and two-word phrases of adjacent content words (a stop word breaks a phrase)."""
-    terms: set[str] = set()
-    prev: str | None = None
+def content_words(text: str, stop: frozenset[str]) -> list[str | None]:
+    """The words of `text`, lower case, with None for each stop word (it breaks a phrase)."""
+    out: list[str | None] = []
     for w in _WORD.findall(text.lower().replace("’", "'")):
         w = w.removesuffix("'s")
-        if w in stop or len(w) < 3:
-            prev = None
-            continue
-        terms.add(w)
-        if prev:
-            terms.add(f"{prev} {w}")
-        prev = w
+        out.append(None if w in stop or len(w) < 3 else w)
+    return out
+
+
+def singular(words: Iterable[str]) -> dict[str, str]:
+    """A plural -> its singular, where the singular occurs too ('risks' -> 'risk', 'processes' ->
+    'process'): a cheap stand-in for lemmas, which a blank pipeline does not set."""
+    vocab = set(words)
+    out = {}
+    for w in vocab:
+        for cut in ("es", "s"):
+            if w.endswith(cut) and not w.endswith("ss") and w[:-len(cut)] in vocab:
+                out[w] = w[:-len(cut)]
+                break
+    return out
+
+
+def theme_terms(words: list[str | None]) -> set[str]:
+    """Content words and two-word phrases of adjacent content words."""
+    terms = {w for w in words if w}
+    terms |= {f"{a} {b}" for a, b in zip(words, words[1:]) if a and b}
     return terms
 
 
@@ -249,7 +303,10 @@ def must_action_themes(actions: list[SourcedItem], n: int = 10) -> list[Theme]:
     """The `n` most frequent themes: phrases and words ranked by how many must-actions contain them.
     A word is left out when a chosen phrase holding it covers as many actions (it would add nothing)."""
     stop = _stop_words()
-    per_action = [(si.report, theme_terms(si.item.text, stop)) for si in actions]
+    texts = [content_words(si.item.text, stop) for si in actions]
+    one = singular(w for words in texts for w in words if w)
+    per_action = [(si.report, theme_terms([one.get(w, w) if w else None for w in words]))
+                  for si, words in zip(actions, texts)]
     df: Counter[str] = Counter(t for _, terms in per_action for t in terms)
     ranked = sorted(df, key=lambda t: (-df[t], -t.count(" "), t))
     chosen: list[str] = []

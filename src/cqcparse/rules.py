@@ -193,8 +193,12 @@ def check_rules(rules: list[Rule]) -> list[str]:
     seen: dict[str, Rule] = {}
     for r in rules:
         where = f"{r.file}:{r.line}: rule {r.id}"
-        if r.id in seen and seen[r.id].file == r.file:
-            problems.append(f"{where}: duplicate id (first at line {seen[r.id].line})")
+        first = seen.get(r.id)
+        if first is not None and first.file == r.file:
+            problems.append(f"{where}: duplicate id (first at line {first.line})")
+        elif first is not None and Path(first.file).parent == Path(r.file).parent:
+            # across folders a same id is an override; within one folder it is a mistake
+            problems.append(f"{where}: duplicate id (first at {first.file}:{first.line})")
         seen[r.id] = r
         if r.regex is not None:
             try:

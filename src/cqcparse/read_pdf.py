@@ -186,21 +186,39 @@ def _check_file(path: Path) -> None:
 
 def _open_pdfium(path: Path, password: str | None):
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
 
     try:
         return pdfium.PdfDocument(str(path), password=password)
-    except pdfium.PdfiumError as exc:
-        code = getattr(exc, "err_code", None)
-        if code == raw.FPDF_ERR_PASSWORD:
-            if password:
-                raise _fail(path, "is encrypted and the password is wrong: pass the right --password") from None
-            raise _fail(path, "is encrypted: pass --password") from None
-        if code == raw.FPDF_ERR_SECURITY:
-            raise _fail(path, "uses an unsupported security handler (encryption)") from None
-        if code == raw.FPDF_ERR_FORMAT:
-            raise _fail(path, "is corrupt or truncated (not a readable PDF)") from None
-        raise _fail(path, f"cannot be opened as a PDF ({exc})") from None
+    except pdfium.PdfiumError:
+        pass
+    # pdfium's error code is global state that a failure does not always reset, so look for ourselves
+    data = path.read_bytes()
+    if b"/Encrypt" in data:
+        if password:
+            raise _fail(path, "is encrypted and the password is wrong: pass the right --password") from None
+        raise _fail(path, "is encrypted: pass --password") from None
+    if _count_pages_pdfminer(path) == 0:
+        raise _fail(path, "has zero pages")
+    raise _fail(path, "is corrupt or truncated (not a readable PDF)")
+
+
+def _count_pages_pdfminer(path: Path) -> int | None:
+    """Second opinion on a file pdfium refused: its page count, or None if pdfminer cannot read it either."""
+    try:
+        from pdfminer.pdfdocument import PDFDocument
+        from pdfminer.pdfpage import PDFPage
+        from pdfminer.pdfparser import PDFParser
+
+        with path.open("rb") as fh:
+            doc = PDFDocument(PDFParser(fh))
+            n = 0
+            for _ in PDFPage.create_pages(doc):
+                n += 1
+                if n > 1:
+                    break
+            return n
+    except Exception:
+        return None
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -513,7 +531,7 @@ def _pieces(number: int, lines: list[_Line], width: float, body_right: float) ->
     for rid, (lo, hi, *_rest) in enumerate(regions, 1):
         for j in range(lo, hi + 1):
             region_of[j] = rid
-    right_single = max([body_right] + [ln.x1 for j, ln in enumerate(lines) if j not in region_of])
+    right_single = max([body_right] + [ln.x1 for j, ln in enumerate(lines) if j not in region_of and len(ln.segs) == 1])
 
     def piece(segs: list[_Seg], col_left: float, col_right: float, region: int) -> _Piece:
         text = " ".join(s.text for s in segs)
@@ -727,6 +745,7 @@ def _assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
     geo = Counter((round(pc.col_left), round(pc.col_right)) for ps in all_pieces for pc in ps
                   if pc.region and not pc.jump and pc.col_right < 0.6 * body_right)
     lefts = Counter(round(pc.x0) for ps in all_pieces for pc in ps if not pc.region)
+    gl, gr = 0.0, None
     if geo:
         (gl, gr), _n = geo.most_common(1)[0]
     elif lefts:
@@ -845,10 +864,10 @@ def _is_heading(b: _Block, body_size: float) -> bool:
         return False
     first = b.pieces[0]
     text = " ".join(pc.text for pc in b.pieces)
-    if len(text) > 200 or len(text.split()) > 25 or not any(ch.isalpha() for ch in text):
+    if len(text) > 250 or len(text.split()) > 40 or not any(ch.isalpha() for ch in text):
         return False
     if first.x0 - first.col_left > 0.3 * max(first.col_right - first.col_left, 1.0):
         return False  # a label printed off to the right (a rating above a heading), not a heading
     bold = all(pc.bold for pc in b.pieces)
-    bigger = first.size >= body_size + 1.0
+    bigger = first.size >= body_size + 1.0 and len(text.split()) <= 25
     return bold or bigger

@@ -40,6 +40,10 @@ def read_facts(text: str, rules: RuleSet, qs_sections: list[tuple[str, int]]) ->
     for r in fact_rules:
         for m in r.compiled().finditer(text):
             _apply(facts, r, m, text)
+    if facts.registered_provider == facts.provider:
+        facts.registered_provider = None
+    elif facts.registered_provider and facts.location is None:
+        facts.location = facts.provider  # the title names a location of the registered provider
     for qs, offset in qs_sections:
         if qs in facts.quality_statement_scores:
             continue
@@ -57,16 +61,16 @@ def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> None:
     label = r.label
     if v is None:
         return
-    if label in ("provider", "location", "assessment", "report_type"):
+    if label in ("provider", "registered_provider", "location", "assessment", "report_type"):
         if getattr(facts, label) is None:
             setattr(facts, label, v)
     elif label == "report_date":
         if facts.report_date is None:
             facts.report_date = iso_date(v)
     elif label == "inspection_date":
-        d = iso_date(v)
-        if d and d not in facts.inspection_dates:
-            facts.inspection_dates.append(d)
+        for d in dates_in(v):
+            if d not in facts.inspection_dates:
+                facts.inspection_dates.append(d)
     elif label == "overall_rating":
         if facts.overall_rating is None:
             facts.overall_rating = rating(v)
@@ -79,7 +83,36 @@ def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> None:
         service = m.groupdict().get("service")
         val = rating(v)
         if service and val:
-            facts.service_ratings.setdefault(" ".join(service.split()), val)
+            group = _table_title(text, m.start(), r)
+            key = " ".join(service.split())
+            facts.service_ratings.setdefault(f"{group}: {key}" if group else key, val)
+
+
+def _table_title(text: str, start: int, row_rule: Rule) -> str | None:
+    """The line above a table of rating rows ('Millbrook General Hospital'), so that the same core
+    service at two hospitals gives two ratings."""
+    lines = text[:start].split("\n")[:-1]
+    for line in reversed(lines[-30:]):
+        line = line.strip()
+        if not line:
+            continue
+        if row_rule.compiled().fullmatch(line) or line.lower().startswith("overall"):
+            continue
+        return line if len(line.split()) <= 8 and not line.endswith((".", ":")) else None
+    return None
+
+
+DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:to|-|\u2013|and)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+([A-Za-z]+)\s+(\d{4})")
+
+
+def dates_in(value: str) -> list[str]:
+    """Every date in a value such as '8 to 11 March 2016 and 21 March 2016' (a range gives its first day)."""
+    out = []
+    for day, month, year in DATE.findall(value):
+        d = iso_date(f"{day} {month} {year}")
+        if d:
+            out.append(d)
+    return out
 
 
 def _kq(word: str) -> str:

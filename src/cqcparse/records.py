@@ -61,8 +61,10 @@ class Breach(Record):
 
 
 class ReportFacts(Record):
-    provider: str | None = None
-    location: str | None = None
+    provider: str | None = Field(None, description="The provider or location named by the report's title.")
+    registered_provider: str | None = Field(None, description="The registered provider, when the title "
+                                            "names one of its locations.")
+    location: str | None = Field(None, description="The location, when the report is about one.")
     report_type: str | None = None
     assessment: str | None = None
     report_date: str | None = Field(None, description="Publication date, ISO 8601.")

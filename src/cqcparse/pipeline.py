@@ -52,7 +52,9 @@ class Pipeline:
                       if s.type == "quality_statement" and s.quality_statement]
         facts = read_facts(doc_text, self.rules, qs_offsets)
         spans = [(a.sentence.start, a.sentence.end, page_of(src, a.sentence.start)) for a in analysed]
-        spans += [(b.start, b.end, page_of(src, b.start)) for b, h in zip(bl, headings) if h is None]
+        # table rows and other label lines hold no sentences but can cite a breach
+        spans += [(b.start, b.end, page_of(src, b.start)) for b, h in zip(bl, headings)
+                  if h is None and not segment.is_prose(b, doc_text)]
         breaches = read_breaches(doc_text, self.rules, sorted(spans))
         return Report(source=src.path, format=src.format, report=facts, sections=sections,
                       findings=[i for i in items if i.kind == "finding"],

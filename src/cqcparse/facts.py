@@ -141,7 +141,8 @@ def read_breaches(text: str, rules: RuleSet, spans: list[tuple[int, int, int | N
                 excluded.add(reg)
                 continue
             instrument = next(name for key, name in INSTRUMENTS if key in (g.get("instrument") or ""))
-            title = " ".join(g["title"].split()).strip(" ()") if g.get("title") else None
+            raw_title = g.get("title") or g.get("title_after")
+            title = " ".join(raw_title.split()).strip(" ()") if raw_title else None
             b = found.setdefault((instrument, reg), Breach(regulation=reg, instrument=instrument))
             if title and not b.title:
                 b.title = title

@@ -227,11 +227,11 @@ def evaluate(gold: Path, inputs: Path, pipeline: Any, *, ext: str = "txt") -> Ev
     missing: list[str] = []
     skipped: list[str] = []
     for g in gold_files(gold):
+        want = load_gold(g)  # first, so that a broken gold file is reported even without its input
         source = inputs / f"{g.stem}.{ext}"
         if not source.exists():
             skipped.append(g.stem)
             continue
-        want = load_gold(g)
         try:
             pred = pipeline.extract(source).model_dump(mode="json")
         except CqcparseError as e:

@@ -15,6 +15,7 @@ from . import segment
 from .errors import RuleError
 from .match import CUE_KINDS, CueMatcher, Hit
 from .pipeline import Pipeline, page_of
+from .records import ReportFacts
 from .rules import Rule, RuleSet, check_rules, parse_rule_file, shipped_rule_files, user_rule_files
 from .source import SourceText
 
@@ -39,9 +40,12 @@ def list_rules(rules: RuleSet) -> list[RuleRow]:
 
 # -- check --------------------------------------------------------------------------------------------
 
-# The labels the fact and breach readers act on (facts.py); any other label is silently ignored there.
-FACT_LABELS = ("provider", "location", "report_type", "assessment", "report_date", "inspection_date",
-               "overall_rating", "rating", "service_rating", "score")
+# The labels the fact and breach readers act on (facts.py); any other label is silently ignored there. A fact
+# label names a single-valued field of ReportFacts, or one of the labels that fill its collections.
+FACT_COLLECTIONS = {"inspection_date": "inspection_dates", "rating": "ratings", "service_rating": "service_ratings",
+                    "score": "quality_statement_scores"}
+FACT_LABELS = (*(name for name in ReportFacts.model_fields if name not in FACT_COLLECTIONS.values()),
+               *FACT_COLLECTIONS)
 FACT_GROUPS = {"rating": ("kq",), "service_rating": ("service",)}
 BREACH_LABELS = ("cite", "exclude")
 # Fields only one kind of rule reads: on any other kind they do nothing, which is almost always a slip.
@@ -215,9 +219,7 @@ class RuleTester:
             return f"matches {text[own[0].start:own[0].end]!r}" if own else None
         if own:
             return None
-        with warnings.catch_warnings():  # W036: a matcher of one rule leaves the other matcher empty
-            warnings.simplefilter("ignore", UserWarning)
-            alone = cue_hits(CueMatcher(self.pipeline.nlp, RuleSet((r,))), self.pipeline.nlp, text)
+        alone = cue_hits(CueMatcher(self.pipeline.nlp, RuleSet((r,))), self.pipeline.nlp, text)
         if not alone:
             return "does not match"
         winners = sorted({h.rule for h in hits if h.kind == r.kind and h.start < alone[0].end
@@ -234,7 +236,9 @@ class RuleTester:
 
 def cue_hits(matcher: CueMatcher, nlp, text: str) -> list[Hit]:
     """The cue hits of `text` read as one sentence."""
-    return matcher(nlp.make_doc(text), [(0, len(text))])
+    with warnings.catch_warnings():  # W036: a set of few rules can leave the phrase or token matcher empty
+        warnings.filterwarnings("ignore", message=r"\[W036\]")
+        return matcher(nlp.make_doc(text), [(0, len(text))])
 
 
 # -- explain ------------------------------------------------------------------------------------------

@@ -108,6 +108,7 @@ class _Seg:
     size: float = 0.0
     bold: bool = False
     w1: float = 0.0
+    hang: float | None = None
 
 
 @dataclass(slots=True)
@@ -147,6 +148,7 @@ class _Piece:
     region: int      # 0 single column, >0 a two-column region id
     jump: bool = False  # first line of a new column or page
     narrow: float = 0.0  # if set: the line fits the left column of the document's two-column layout
+    hang: float | None = None  # x0 of the text after a bullet mark
 
 
 @dataclass(slots=True)
@@ -265,6 +267,14 @@ class _PdfiumPages:
                     # pdfium marks a hyphen at the end of a line as \x02 (\ufffe in range text)
                     text = text.replace("\r", " ").replace("\n", " ").replace("\x02", "-").replace("\ufffe", "-")
                     idx = raw.FPDFText_GetCharIndexAtPos(tp, l + min(0.5, (r - l) / 2), (b + t) / 2, 1.0, 1.0)
+                    first_ok = idx >= 0
+                    if idx < 0:  # the run starts with a box-less character: ask for one in its middle
+                        idx = raw.FPDFText_GetCharIndexAtPos(tp, (l + r) / 2, (b + t) / 2, 3.0, max(1.0, (t - b) / 2))
+                    # a generated space carries no real font size: use the first printed character
+                    for _ in range(3):
+                        if idx < 0 or idx + 1 >= n_chars or raw.FPDFText_GetUnicode(tp, idx) not in (32, 9, 13, 10):
+                            break
+                        idx += 1
                     if idx < 0:
                         size, bold = t - b, False
                     else:
@@ -280,10 +290,12 @@ class _PdfiumPages:
                     # width of the first word: box of its last character
                     stripped = text.lstrip()
                     w1 = r - l
-                    if idx >= 0:
-                        k = stripped.find(" ")
+                    k = stripped.find(" ")
+                    if k > 0 and not first_ok:
+                        w1 = (r - l) * (k / max(len(stripped), 1))
+                    elif first_ok:
                         if k > 0:
-                            j = idx + (len(text) - len(stripped)) + k - 1
+                            j = idx + k - 1  # idx is the first printed character
                             if raw.FPDFText_GetCharBox(tp, j, ctypes.byref(cl), ctypes.byref(cr), ctypes.byref(cb),
                                                        ctypes.byref(ct)) and cr.value >= l:
                                 w1 = cr.value - l
@@ -363,7 +375,9 @@ class _PlumberPages:
 
 def _lines(runs: list[_Run]) -> list[_Line]:
     """Group runs into printed lines by vertical overlap, then split each line at wide gaps."""
-    runs = sorted(runs, key=lambda r: (r.top + r.bottom) / 2)
+    # vertical or rotated text (a margin note) would smear lines together: leave it out
+    runs = sorted((r for r in runs if r.bottom - r.top <= 2.5 * max(r.size, 1.0) or len(r.text.strip()) <= 1),
+                  key=lambda r: (r.top + r.bottom) / 2)
     groups: list[list[_Run]] = []
     spans: list[list[float]] = []
     for r in runs:
@@ -388,7 +402,7 @@ def _lines(runs: list[_Run]) -> list[_Line]:
             if segs:
                 s = segs[-1]
                 gap = r.x0 - s.x1
-                if gap < 1.5 * max(r.size, s.runs[-1].size, 1.0) and not _lone_mark_gap(s, gap):
+                if gap < 1.5 * max(r.size, s.runs[-1].size, 1.0):
                     s.runs.append(r)
                     s.x1 = max(s.x1, r.x1)
                     s.top, s.bottom = min(s.top, r.top), max(s.bottom, r.bottom)
@@ -412,10 +426,6 @@ def _lines(runs: list[_Run]) -> list[_Line]:
     return lines
 
 
-def _lone_mark_gap(seg: _Seg, gap: float) -> bool:
-    return False
-
-
 def _finish_seg(s: _Seg) -> None:
     parts: list[str] = []
     prev: _Run | None = None
@@ -430,10 +440,16 @@ def _finish_seg(s: _Seg) -> None:
     s.text = _WS.sub(" ", "".join(parts)).strip().replace("\u00ad ", "\u00ad")
     # the main font: of the longest run
     main = max(s.runs, key=lambda r: len(r.text.strip()))
-    s.size = max(r.size for r in s.runs if len(r.text.strip()) >= 0.5 * len(main.text.strip())) if s.runs else 0
     s.size = main.size
     s.bold = all(r.bold for r in s.runs if r.text.strip() and not (len(r.text.strip()) == 1 and r.text.strip() in BULLET_MARKS))
     s.w1 = s.runs[0].w1
+    s.hang = None
+    if s.text[:1] in BULLET_MARKS:
+        first = s.runs[0].text.strip()
+        if len(first) == 1 and len(s.runs) > 1:
+            s.hang = s.runs[1].x0
+        else:
+            s.hang = s.x0 + s.runs[0].w1 + 0.28 * s.size
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -537,7 +553,8 @@ def _pieces(number: int, lines: list[_Line], width: float, body_right: float) ->
         text = " ".join(s.text for s in segs)
         size = max(s.size for s in segs) if len(segs) > 1 else segs[0].size
         return _Piece(number, text, segs[0].x0, min(s.top for s in segs), segs[-1].x1, max(s.bottom for s in segs),
-                      size, all(s.bold for s in segs), segs[0].w1, len(segs) > 1, col_left, col_right, region)
+                      size, all(s.bold for s in segs), segs[0].w1, len(segs) > 1, col_left, col_right, region,
+                      hang=segs[0].hang)
 
     j = 0
     n = len(lines)
@@ -578,7 +595,7 @@ def _pieces(number: int, lines: list[_Line], width: float, body_right: float) ->
 
 
 def _starts_bullet(text: str) -> bool:
-    return len(text) >= 2 and text[0] in BULLET_MARKS and (text[1] == " " or len(text) > 1)
+    return len(text) >= 2 and text[0] in BULLET_MARKS
 
 
 def _col_right(prev: _Piece, nxt: _Piece) -> float:
@@ -776,9 +793,8 @@ def _assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
             if sep is None:
                 b = _Block([pc], [], bullet=_starts_bullet(pc.text), row=pc.row)
                 if b.bullet:
-                    m = re.match(r"^.\s*", pc.text)
-                    # x0 of the text after the mark: estimate from the first-word box
-                    b.hang = pc.x0 + (pc.x1 - pc.x0) * (m.end() / max(len(pc.text), 1)) if m else None
+                    # x0 of the text after the mark (a hanging indent), if the mark stands apart
+                    b.hang = pc.hang
                 blocks.append(b)
                 block_page.append(pc.page)
             else:
@@ -789,8 +805,7 @@ def _assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
     raw_words = Counter(w.lower() for b in blocks for pc in b.pieces for w in _WORD.findall(pc.text))
 
     body_size = _body_size(blocks)
-    heading_sizes = sorted({round(b.pieces[0].size * 2) / 2 for b in blocks if _is_heading(b, body_size)},
-                           reverse=True)
+    level_of = _heading_levels([b.pieces[0].size for b in blocks if _is_heading(b, body_size)])
 
     text_parts: list[str] = []
     boxes: list[LineBox] = []
@@ -833,9 +848,7 @@ def _assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
             span = page_spans.setdefault(pc.page, [s, e])
             span[0], span[1] = min(span[0], s), max(span[1], e)
         if _is_heading(b, body_size):
-            size = round(b.pieces[0].size * 2) / 2
-            level = min(6, heading_sizes.index(size) + 1) if size in heading_sizes else 6
-            headings.append(HeadingHint(start, pos, level))
+            headings.append(HeadingHint(start, pos, level_of(b.pieces[0].size)))
         pos += 1  # newline
     text = "\n".join(text_parts)
     pages: list[Page] = []
@@ -849,6 +862,24 @@ def _assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
         else:
             pages.append(Page(number, cursor, cursor))
     return SourceText(path=str(path), format="pdf", text=text, pages=pages, boxes=boxes, headings=headings)
+
+
+def _heading_levels(sizes: list[float]):
+    """Level 1 for the biggest heading font, 2 for the next, ...; sizes within 8% of each other share a level."""
+    tops: list[float] = []  # the largest size of each level
+    for size in sorted(set(sizes), reverse=True):
+        if not tops or size < 0.92 * tops[-1] and size < tops[-1] - 0.6:
+            tops.append(size)
+        else:
+            continue
+
+    def level_of(size: float) -> int:
+        for i, top in enumerate(tops):
+            if size >= 0.92 * top or size >= top - 0.6:
+                return min(6, i + 1)
+        return min(6, len(tops))
+
+    return level_of
 
 
 def _body_size(blocks: list[_Block]) -> float:

@@ -234,6 +234,15 @@ rules:
                               "keeps long")
 
 
+def test_an_abbreviation_example_must_be_text_it_keeps_whole(tmp_path):
+    tester = _tester(tmp_path, """
+rules:
+  - {id: ab, kind: abbreviation, phrases: ["e.g."], examples: {match: ["e.g.", "Aids, e.g. Hoists."]}}
+""")
+    [failure] = tester.run().failures
+    assert failure.example == "e.g." and failure.reason.startswith("does not stop a sentence split")
+
+
 def test_no_match_example_that_matches_names_the_span(tmp_path):
     tester = _tester(tmp_path, """
 rules:

@@ -207,6 +207,9 @@ class RuleTester:
             m = r.compiled().fullmatch(text) if r.kind == "heading" else r.compiled().search(text)
             fired, span = m is not None, (m.group(0) if m else None)
         if expected == "match" and not fired:
+            if r.kind == "abbreviation":
+                return ("does not stop a sentence split: give text that would split after one of the "
+                        "abbreviations, such as 'Staff used aids, e.g. Hoists and slings.'")
             return "does not match" + (" the whole line" if r.kind == "heading" else "")
         if expected == "no_match" and fired:
             return f"matches {span!r}" if span is not None else "matches"

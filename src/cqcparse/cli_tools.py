@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -16,6 +16,11 @@ from rich.table import Column, Table
 
 from .cli import NoDefaultsOpt, RulesOpt, fail
 from .errors import CqcparseError
+from .evaluate import KINDS, Evaluation
+
+if TYPE_CHECKING:  # at run time these load spaCy, so commands import them when they run
+    from .pipeline import Pipeline
+    from .ruletools import SentenceExplanation
 
 rules_app = typer.Typer(help="List, check and test rules.", no_args_is_help=True)
 
@@ -34,7 +39,7 @@ def _check_format(fmt: str) -> None:
         raise typer.BadParameter(f"choose one of {', '.join(TABLE_FORMATS)}", param_hint="--format")
 
 
-def _pipeline(rules: list[Path] | None, no_default_rules: bool):
+def _pipeline(rules: list[Path] | None, no_default_rules: bool) -> Pipeline:
     from .pipeline import Pipeline
     try:
         return Pipeline(rule_paths=rules, default_rules=not no_default_rules)
@@ -158,8 +163,7 @@ def evaluate_cmd(
         print_evaluation(_out(), r, verbose=verbose)
 
 
-def print_evaluation(out: Console, ev, *, verbose: bool) -> None:
-    from .evaluate import KINDS
+def print_evaluation(out: Console, ev: Evaluation, *, verbose: bool) -> None:
     s = ev.summary
     if not ev.reports:
         out.print(f"[bold].{ev.ext}[/]: no gold file has a .{ev.ext} input")
@@ -188,7 +192,6 @@ def print_evaluation(out: Console, ev, *, verbose: bool) -> None:
 
 
 def print_misses(out: Console, name: str, r: dict) -> None:
-    from .evaluate import KINDS
     out.print(f"[bold]{name}[/]")
     for k in KINDS:
         for q in r[k]["misses"]:
@@ -240,7 +243,7 @@ def explain_cmd(
         out.print(f"  {line.text}", markup=False)
 
 
-def print_sentence(out: Console, s) -> None:
+def print_sentence(out: Console, s: SentenceExplanation) -> None:
     out.print(f"[bold]Sentence[/] {s.start}-{s.end}{_page(s.page)}")
     out.print(f"  {s.text}", markup=False)
     context = f"{s.context} (rule {s.context_rule})" if s.context else "none"

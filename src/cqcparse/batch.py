@@ -37,7 +37,7 @@ SUFFIXES = {*PDF_SUFFIXES, *HTML_SUFFIXES, ".txt"}
 MANIFEST = "manifest.json"
 REPORTS_DIR = "reports"
 DEFAULT_TIMEOUT = 120.0
-GRACE = 5.0  # seconds past --timeout before a worker is killed: the PDF reader gets to stop by itself first
+GRACE = 5.0  # at most this long past --timeout before a worker is killed: the PDF reader may stop by itself
 TRANSIENT = {"Timeout", "WorkerCrashed", "MemoryError"}  # not remembered: tried again on the next run
 
 
@@ -210,6 +210,9 @@ class WorkerConfig:
     rules: RuleSet
     timeout: float | None
     max_memory_mb: int | None
+    # What a worker does with each input: (pipeline, task, timeout) -> Outcome. A module-level function
+    # (workers are spawned, so it is pickled by name); tests swap in one that crashes or hangs.
+    handler: Callable[..., Outcome] = extract_one
 
 
 def _worker_main(conn: Connection, config: WorkerConfig) -> None:
@@ -230,12 +233,27 @@ def _worker_main(conn: Connection, config: WorkerConfig) -> None:
             task = conn.recv()
             if task is None:
                 return
-            outcome = extract_one(pipe, task, config.timeout)
+            outcome = _guarded(config.handler, pipe, task, config.timeout)
             conn.send(outcome)
         except (EOFError, OSError):
             return  # the parent has gone
-        if isinstance(outcome, Failed) and outcome.error == "MemoryError":
-            return  # memory may be left fragmented: a fresh worker takes the next input
+        if _retires(outcome):
+            return
+
+
+def _retires(outcome: Outcome) -> bool:
+    """After running out of memory a worker may be left fragmented: a fresh one takes the next input."""
+    return isinstance(outcome, Failed) and outcome.error == "MemoryError"
+
+
+def _guarded(handler: Callable[..., Outcome], pipe, task: Task, timeout: float | None) -> Outcome:
+    """Whatever the handler raises costs its input only, never the worker."""
+    try:
+        return handler(pipe, task, timeout)
+    except MemoryError:
+        return Failed(task.source, "MemoryError", "ran out of memory (raise --max-memory)")
+    except Exception as e:
+        return Failed(task.source, type(e).__name__, str(e) or repr(e))
 
 
 class _Worker:
@@ -250,7 +268,7 @@ class _Worker:
 
     def give(self, task: Task, timeout: float | None) -> None:
         self.task = task
-        self.deadline = time.monotonic() + (timeout + GRACE if timeout else float("inf"))
+        self.deadline = time.monotonic() + (timeout + min(GRACE, timeout / 4) if timeout else float("inf"))
         self.conn.send(task)
 
     def stop(self) -> None:
@@ -260,10 +278,20 @@ class _Worker:
         self.conn.close()
 
 
+def _process_context():
+    """Not fork: the parent may run threads. Where it exists, a fork server that has imported spaCy and the
+    readers once starts each worker in a fraction of a second (spawn re-imports them every time)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["cqcparse.pipeline", "cqcparse.read_pdf", "cqcparse.read_html"])
+    return ctx
+
+
 def run_local(tasks: Sequence[Task], config: WorkerConfig, jobs: int,
               on_outcome: Callable[[Outcome], None]) -> None:
     """Run tasks on `jobs` worker processes. Outcomes arrive in completion order."""
-    ctx = multiprocessing.get_context("spawn")  # no fork: the parent may run threads (progress, Dask)
+    ctx = _process_context()
     pending = deque(tasks)
     workers = [_Worker(ctx, config) for _ in range(min(jobs, len(tasks)))]
     startup_deaths = 0
@@ -303,7 +331,7 @@ def _check(w: _Worker, config: WorkerConfig) -> tuple[bool, Outcome | None]:
                 w.ready = True
             else:
                 w.task = None
-                return False, msg  # if the worker then exits, the next check replaces it
+                return _retires(msg), msg
     except (EOFError, OSError):
         pass
     if not w.process.is_alive():
@@ -329,12 +357,12 @@ def _crash_message(exitcode: int | None, max_memory: int | None) -> str:
 _LOCAL = threading.local()
 
 
-def _dask_task(task: Task, rules: RuleSet, timeout: float | None) -> Outcome:
+def _dask_task(task: Task, rules: RuleSet, timeout: float | None, handler: Callable[..., Outcome]) -> Outcome:
     pipes = _LOCAL.__dict__.setdefault("pipes", {})  # one Pipeline per Dask worker thread and rule set
     if rules.fingerprint not in pipes:
         from .pipeline import Pipeline
         pipes[rules.fingerprint] = Pipeline(rules)
-    return extract_one(pipes[rules.fingerprint], task, timeout)
+    return _guarded(handler, pipes[rules.fingerprint], task, timeout)
 
 
 def run_dask(tasks: Sequence[Task], config: WorkerConfig, address,
@@ -353,10 +381,10 @@ def run_dask(tasks: Sequence[Task], config: WorkerConfig, address,
     futures = []
     try:
         rules = client.scatter(config.rules, broadcast=True)
-        futures = [client.submit(_dask_task, t, rules, config.timeout, pure=False,
+        futures = [client.submit(_dask_task, t, rules, config.timeout, config.handler, pure=False,
                                  key=f"cqcparse-{t.report_id}-{run}") for t in tasks]
         by_key = {f.key: t for f, t in zip(futures, tasks)}
-        for f in as_completed(futures):
+        for f in as_completed(futures, loop=client.loop):
             on_outcome(_dask_outcome(f, by_key[f.key]))
         return sum(client.nthreads().values())
     finally:
@@ -383,7 +411,8 @@ def run_batch(inputs: Sequence[str], out_dir: str | Path, *, rules: RuleSet | No
               rule_paths: list[Path] | None = None, default_rules: bool = True, jobs: int | None = None,
               timeout: float | None = DEFAULT_TIMEOUT, max_memory: int | None = None, force: bool = False,
               sqlite: str | Path | None = None, dask=None,
-              progress: Callable[[Progress], None] | None = None) -> BatchSummary:
+              progress: Callable[[Progress], None] | None = None,
+              handler: Callable[..., Outcome] = extract_one) -> BatchSummary:
     """Extract every report named by `inputs` (files, folders, globs) into `out_dir`: reports/ID.json for each,
     items.jsonl, items.csv, reports.csv, breaches.csv and errors.jsonl for all (and `sqlite`, if given).
     Inputs whose JSON is up to date (same content, rules and cqcparse version) are skipped unless `force`.
@@ -427,7 +456,7 @@ def run_batch(inputs: Sequence[str], out_dir: str | Path, *, rules: RuleSet | No
         if progress:
             progress(state)
 
-    config = WorkerConfig(rules, timeout, max_memory)
+    config = WorkerConfig(rules, timeout, max_memory, handler)
     workers = jobs or os.cpu_count() or 1
     try:
         if tasks and dask is not None:

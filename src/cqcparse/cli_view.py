@@ -165,7 +165,8 @@ def summary_table(result, *, batch: bool):
     from rich import box
     from rich.table import Table
     has_score = any(r.score is not None for r in result.rows)
-    title = (f"{len(result.reports)} reports" if batch else
+    n = len(result.reports)
+    title = (f"{n} report{'s' if n != 1 else ''}" if batch else
              (result.facts.get("provider") or (result.reports[0] if result.reports else "report")))
     any_qs = any(r.key_question and r.group != r.key_question for r in result.rows)
     t = Table(title=title, show_footer=True, title_justify="left", box=box.HORIZONTALS)

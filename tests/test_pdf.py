@@ -402,6 +402,24 @@ def test_line_end_hyphens(tmp_path):
     assert "to self-administer their" in src.text
 
 
+@pytest.mark.parametrize("engine", ["pdfium", "plumber"])
+def test_bullet_shapes(tmp_path, engine):
+    items = [
+        (50, 100, 10, "\u2022"),  # a mark on a line of its own, its text below
+        (50, 112, 10, "Staff were kind \x01and efficient."),  # a control character in the text layer
+        (50, 140, 10, "\u2022"),  # a hanging indent: the mark apart, wrapped lines under the text
+        (62, 140, 10, "Hanging bullet with a long line of text that goes on and on until it"),
+        (62, 153, 10, "wraps onto the next line."),
+        (50, 175, 10, "A paragraph after the list."),
+    ]
+    src = read_pdf(make_pdf(tmp_path / "bullets.pdf", [items]), engine=engine)
+    assert src.text.split("\n") == [
+        "- Staff were kind and efficient.",
+        "- Hanging bullet with a long line of text that goes on and on until it wraps onto the next line.",
+        "A paragraph after the list.",
+    ]
+
+
 def wrap(text: str, width: float, size: float = 10.0) -> list[str]:
     """Greedy word wrap with Helvetica's metrics, as a typesetter would."""
     from pdfminer.fontmetrics import FONT_METRICS

@@ -49,6 +49,9 @@ _PAGE_NO = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.I)
 _FINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]+", re.U)
+# ligatures spelled out; control characters (other than whitespace, which is collapsed) dropped
+_CLEAN = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st",
+          **{c: None for c in range(32) if chr(c) not in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"}, 0x7F: None}
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -351,11 +354,13 @@ class _PlumberPages:
 
         prev = None
         for c in chars:
+            if c["text"].startswith("(cid:"):  # a glyph pdfminer cannot map to text
+                continue
             if prev is not None:
                 same_line = abs(c["top"] - prev["top"]) < 0.5 * max(prev["size"], 1) and c["x0"] >= prev["x0"] - 0.5
                 gap = c["x0"] - prev["x1"]
                 if (not same_line or c["fontname"] != prev["fontname"] or abs(c["size"] - prev["size"]) > 0.1
-                        or gap > 1.0 * max(c["size"], 1)):
+                        or gap > 1.0 * max(c["size"], 1) or (prev["text"] in BULLET_MARKS and gap > 0.12 * c["size"])):
                     flush()
                 elif gap > 0.15 * c["size"] and prev["text"] != " " and c["text"] != " ":
                     cur.append({**c, "text": " "})  # pdfminer leaves out spaces that were never drawn
@@ -437,7 +442,7 @@ def _finish_seg(s: _Seg) -> None:
                 parts.append(" ")
         parts.append(t)
         prev = r
-    s.text = _WS.sub(" ", "".join(parts)).strip().replace("\u00ad ", "\u00ad")
+    s.text = _WS.sub(" ", "".join(parts).translate(_CLEAN)).strip().replace("\u00ad ", "\u00ad")
     # the main font: of the longest run
     main = max(s.runs, key=lambda r: len(r.text.strip()))
     s.size = main.size
@@ -595,7 +600,7 @@ def _pieces(number: int, lines: list[_Line], width: float, body_right: float) ->
 
 
 def _starts_bullet(text: str) -> bool:
-    return len(text) >= 2 and text[0] in BULLET_MARKS
+    return text[:1] in BULLET_MARKS and text[:1] != ""
 
 
 def _col_right(prev: _Piece, nxt: _Piece) -> float:
@@ -642,6 +647,8 @@ def _pitch_counts(pieces: list[_Piece]) -> dict[tuple[float, int], Counter]:
 def _continues(block: _Block, p: _Piece, refs: dict, doc_refs: dict) -> str | None:
     """Separator to append `p` to `block`, or None if `p` starts a new block."""
     last = block.pieces[-1]
+    if block.bullet and len(block.pieces) == 1 and len(last.text) == 1 and not p.row and not _starts_bullet(p.text):
+        return " "  # a bullet mark printed on a line of its own, its text below
     if block.row or p.row or _starts_bullet(p.text):
         return None
     if not _same_style(last, p):
@@ -819,7 +826,8 @@ def _assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
         for k, pc in enumerate(b.pieces):
             t = pc.text
             if k == 0 and b.bullet:
-                t = "- " + _WS.sub(" ", t[1:]).strip()
+                rest = t[1:].strip()
+                t = "- " + rest if rest else "-"
             if k > 0:
                 sep = b.joins[k - 1]
                 prev = chunks[-1]

@@ -194,7 +194,7 @@ class Manifest:
 
 def extract_one(pipe, task: Task, timeout: float | None) -> Outcome:
     try:
-        src = read_source(task.source, timeout=timeout)
+        src = read_source(task.source, timeout=timeout or float("inf"))
         report = pipe.run(src)
         return Done(task.source, to_json(report), max(1, len(src.pages)))
     except InputError as e:
@@ -423,6 +423,9 @@ def run_batch(inputs: Sequence[str], out_dir: str | Path, *, rules: RuleSet | No
     reports_dir.mkdir(parents=True, exist_ok=True)
     if max_memory is not None and sys.platform == "win32":
         raise CqcparseError("--max-memory is not supported on Windows")
+    if max_memory is not None and dask is not None:
+        raise CqcparseError("--max-memory limits local workers; on Dask give the workers a memory limit "
+                            "(dask worker --memory-limit)")
     rules = rules or load_rules(rule_paths, defaults=default_rules)
     fingerprint = rules.fingerprint
     files, missing = plan_inputs(inputs, exclude=out)
@@ -448,7 +451,8 @@ def run_batch(inputs: Sequence[str], out_dir: str | Path, *, rules: RuleSet | No
         if isinstance(o, Done):
             write_atomic(reports_dir / f"{t.report_id}.json", o.json)
             entry.pages = o.pages
-        else:
+        else:  # a report that no longer reads leaves no JSON from an earlier version behind
+            (reports_dir / f"{t.report_id}.json").unlink(missing_ok=True)
             entry.error, entry.message = o.error, o.message
         manifest.entries[o.source] = entry
         state = Progress(state.total, state.done + 1, state.failed + isinstance(o, Failed),
@@ -457,11 +461,12 @@ def run_batch(inputs: Sequence[str], out_dir: str | Path, *, rules: RuleSet | No
             progress(state)
 
     config = WorkerConfig(rules, timeout, max_memory, handler)
-    workers = jobs or os.cpu_count() or 1
+    workers = 0
     try:
         if tasks and dask is not None:
             workers = run_dask(tasks, config, dask, on_outcome)
         elif tasks:
+            workers = min(jobs or os.cpu_count() or 1, len(tasks))
             run_local(tasks, config, workers, on_outcome)
     finally:
         manifest.save()  # also after Ctrl-C: finished reports are not redone

@@ -69,10 +69,13 @@ def register(app: typer.Typer) -> None:
 
 
 def summary_line(s) -> str:
-    rate = s.seconds or 1e-9
+    """One line: what was done, how fast, where it went."""
     failed = f", {s.failed} failed (see {s.out_dir / 'errors.jsonl'})" if s.failed else ""
-    return (f"{s.extracted} extracted, {s.skipped} up to date{failed}; {s.pages} pages in {s.seconds:.1f} s "
-            f"({s.extracted / rate:.1f} files/s, {s.pages / rate:.1f} pages/s, {s.workers} workers) -> {s.out_dir}")
+    speed = ""
+    if s.extracted and s.seconds:
+        speed = (f" in {s.seconds:.1f} s: {s.extracted / s.seconds:.1f} files/s, {s.pages / s.seconds:.1f} pages/s, "
+                 f"{s.workers} worker{'s' if s.workers != 1 else ''}")
+    return f"{s.extracted} extracted, {s.skipped} up to date{failed}{speed} -> {s.out_dir}"
 
 
 class _progress:

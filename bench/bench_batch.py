@@ -1,0 +1,79 @@
+"""Benchmark `cqcparse batch`: N copies of the shared corpus (.txt, .html, .pdf; arreta left out) with 1 worker
+and with 2, into bench/out/ (gitignored). Prints a markdown table: files/s, pages/s and the speed-up.
+
+    python bench/bench_batch.py                 # 200 reports, 1 and 2 workers
+    python bench/bench_batch.py -n 400 --jobs 1 2 4 --formats txt html
+
+Wall time covers the whole batch (workers starting, reading, writing the tables); "steady" counts from the
+first finished report to the last, which leaves out worker start-up.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import time
+from pathlib import Path
+
+from cqcparse.batch import run_batch
+from cqcparse.store import ErrorRow  # noqa: F401  (imported so a broken install fails before copying files)
+
+ROOT = Path(__file__).resolve().parent
+CORPUS = ROOT.parents[1] / "shared" / "reports"
+COMBINED = ["items.jsonl", "items.csv", "reports.csv", "breaches.csv", "errors.jsonl"]
+
+
+def make_inputs(folder: Path, n: int, formats: list[str]) -> list[Path]:
+    sources = sorted(p for p in CORPUS.iterdir()
+                     if p.suffix.lstrip(".") in formats and not p.name.startswith("arreta"))
+    if not sources:
+        raise SystemExit(f"no {'/'.join(formats)} reports in {CORPUS}")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    out = []
+    for i in range(n):
+        src = sources[i % len(sources)]
+        dst = folder / f"{i:04d}-{src.name}"
+        shutil.copy(src, dst)
+        out.append(dst)
+    return out
+
+
+def run(inputs: Path, out: Path, jobs: int) -> dict:
+    shutil.rmtree(out, ignore_errors=True)
+    stamps: list[float] = []
+    start = time.perf_counter()
+    s = run_batch([str(inputs)], out, jobs=jobs, force=True,
+                  progress=lambda p: stamps.append(time.perf_counter()) if p.done else None)
+    wall = time.perf_counter() - start
+    steady = stamps[-1] - stamps[0] if len(stamps) > 1 else wall
+    return {"jobs": jobs, "files": s.extracted, "failed": s.failed, "pages": s.pages, "wall": wall,
+            "files_s": s.extracted / wall, "pages_s": s.pages / wall,
+            "steady_files_s": (len(stamps) - 1) / steady if steady else 0.0}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-n", type=int, default=200, help="number of reports")
+    ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--formats", nargs="+", default=["txt", "html", "pdf"])
+    args = ap.parse_args()
+    inputs = ROOT / "out" / "inputs"
+    make_inputs(inputs, args.n, args.formats)
+    rows = [run(inputs, ROOT / "out" / f"jobs{j}", j) for j in args.jobs]
+    base = rows[0]
+    print(f"{args.n} reports ({', '.join(args.formats)}), {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}\n")
+    print("| workers | files | failed | pages | wall s | files/s | pages/s | speed-up | steady files/s | steady speed-up |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['jobs']} | {r['files']} | {r['failed']} | {r['pages']} | {r['wall']:.1f} | {r['files_s']:.1f} | "
+              f"{r['pages_s']:.1f} | {base['wall'] / r['wall']:.2f}x | {r['steady_files_s']:.1f} | "
+              f"{r['steady_files_s'] / base['steady_files_s']:.2f}x |")
+    same = all((ROOT / "out" / f"jobs{args.jobs[0]}" / f).read_bytes() == (ROOT / "out" / f"jobs{j}" / f).read_bytes()
+               for j in args.jobs[1:] for f in COMBINED)
+    print(f"\ncombined files identical across worker counts: {same}")
+
+
+if __name__ == "__main__":  # workers are started by a fork server or spawned: the guard is required
+    main()

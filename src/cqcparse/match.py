@@ -43,6 +43,8 @@ class CueMatcher:
         hits = []
         strings = doc.vocab.strings
         for matcher in (self.phrases, self.tokens):
+            if len(matcher) == 0:
+                continue  # an empty matcher warns (W036)
             for match_id, s, e in matcher(doc):
                 span = doc[s:e]
                 hits.append(self._hit(strings[match_id], span.start_char, span.end_char))

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import bisect
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import spacy
@@ -42,6 +41,9 @@ class Pipeline:
         return self.run(read_source(path, **read_options), include_text=include_text)
 
     def run(self, src: SourceText, *, include_text: bool = False) -> Report:
+        original = src.text
+        # offsets stay those of the input; only the running headers and footers turn to spaces
+        src = replace(src, text=segment.mask_furniture(original))
         doc_text = src.text
         bl = segment.blocks(src)
         headings = segment.find_headings(doc_text, bl, self.rules)
@@ -60,7 +62,7 @@ class Pipeline:
                       findings=[i for i in items if i.kind == "finding"],
                       actions=[i for i in items if i.kind == "action"],
                       positives=[i for i in items if i.kind == "positive"],
-                      breaches=breaches, text=doc_text if include_text else None)
+                      breaches=breaches, text=original if include_text else None)
 
     def analyse(self, src: SourceText, bl: list[Block], headings: list[Heading | None]) -> list[Analysed]:
         doc_text = src.text

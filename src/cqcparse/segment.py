@@ -17,6 +17,8 @@ from .source import SourceText
 BULLET = re.compile(r"[ \t]*(?:[-\u2022\u25cf\u25aa\u2023\u25e6*\u00b7]|\d{1,2}[.)])[ \t]+")
 PROSE_END = re.compile(r"[.!?:;\"\u201d\u2019')\]]\s*$")
 SENTENCE_END_CHARS = ".!?"
+DANGLING_WORDS = {"the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with",
+                  "from", "that", "which", "who", "was", "were", "is", "are", "had", "has", "their", "its"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,18 +52,17 @@ class Sentence:
 
 
 def blocks(src: SourceText) -> list[Block]:
-    """Split reader output into blocks, skipping running headers/footers (lines with a number that recur
-    with only the number changing) and joining lines a PDF wrapped mid-sentence."""
+    """Split reader output into blocks, joining lines a PDF wrapped mid-sentence. Run it on text whose
+    running headers and footers are masked (`mask_furniture`)."""
     text = src.text
     hints = {h.start: h.level for h in src.headings or []}
-    furniture = _furniture(text)
     out: list[Block] = []
     pos = 0
     for raw in text.split("\n"):
         start, end = pos, pos + len(raw)
         pos = end + 1
         stripped = raw.strip()
-        if not stripped or _mask(stripped) in furniture:
+        if not stripped:
             continue
         lead = len(raw) - len(raw.lstrip())
         start += lead
@@ -76,6 +77,16 @@ def blocks(src: SourceText) -> list[Block]:
             continue
         out.append(Block(start, end, bullet, level))
     return out
+
+
+def mask_furniture(text: str) -> str:
+    """Blank out running headers and footers (lines with a number that recur with only the number
+    changing), keeping every other offset where it was."""
+    furniture = _furniture(text)
+    if not furniture:
+        return text
+    return "\n".join(" " * len(ln) if ln.strip() and _mask(ln.strip()) in furniture else ln
+                     for ln in text.split("\n"))
 
 
 def _mask(line: str) -> str:
@@ -98,7 +109,13 @@ def _continues(text: str, prev: Block, start: int) -> bool:
         return False
     last = text[prev.end - 1]
     first = text[start]
-    return (last not in ".!?:;\u201d\"" and first.islower()) or last in ",-\u2013" and first.isalnum()
+    if last in ",-\u2013" and first.isalnum():
+        return True
+    if last in ".!?:;\u201d\"":
+        return False
+    # a line never ends on an article, preposition or conjunction: the PDF wrapped it
+    last_word = text[max(prev.start, prev.end - 12):prev.end].rsplit(None, 1)[-1].lower()
+    return first.islower() or last_word in DANGLING_WORDS
 
 
 def is_prose(b: Block, doc: str) -> bool:
@@ -197,9 +214,15 @@ def split_sentences(doc: str, start: int, end: int, abbreviations: set[str]) -> 
     i = start
     while i < end:
         ch = doc[i]
+        end_char = ch in SENTENCE_END_CHARS and depth == 0
         if ch in _QUOTE_CHARS:
+            was = depth
             depth = quote_step(doc, i, depth)
-        elif ch in SENTENCE_END_CHARS and depth == 0:
+            # a quotation closing on a full stop ('...kind." Staff') may end the sentence there
+            end_char = was > 0 and depth == 0 and i > start and doc[i - 1] in SENTENCE_END_CHARS
+            if end_char:
+                i -= 1
+        if end_char:
             j = i + 1
             while j < end and doc[j] in "\u2019')]\"\u201d":
                 j += 1

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cqcparse.records import Item, Report, ReportFacts, Section
 from cqcparse.review import build_review, csp_hash, layout, nest
@@ -44,6 +46,11 @@ def synthetic(text: str, items: list[Item], sections: list[Section] | None = Non
                   findings=[i for i in items if i.kind == "finding"],
                   actions=[i for i in items if i.kind == "action"],
                   positives=[i for i in items if i.kind == "positive"], breaches=[], text=text)
+
+
+def parse(page: str) -> BeautifulSoup:
+    """Parse keeping whitespace-only strings as they are (BeautifulSoup collapses them by default)."""
+    return BeautifulSoup(page, "html.parser", preserve_whitespace_tags={"main", "pre", "textarea"})
 
 
 def marks_by_item(soup: BeautifulSoup) -> dict[str, list]:
@@ -90,15 +97,18 @@ def test_identical_spans_nest_one_mark_per_item():
     text = "A sentence that is a finding and an action."
     items = [item("action", 0, len(text), text, modality="must"), item("finding", 0, len(text), text)]
     [outer] = nest(items, 0, len(text))
-    assert outer.item.kind == "finding" and outer.first  # findings outside, then actions, then positives
+    assert outer.item.kind == "finding"  # findings outside, then actions, then positives
     [inner] = outer.children
-    assert inner.item.kind == "action" and inner.first and inner.depth == 1
+    assert inner.item.kind == "action" and inner.depth == 1
+    soup = parse(build_review(synthetic(text, items)))
+    [m] = soup.select("mark[data-kind=finding][data-item-id]")
+    assert [c["data-item-id"] for c in m.select("mark")] == [items[0].id]
 
 
 def test_partial_overlap_continues_in_a_part():
     text = "aaaa bbbb cccc"
     a, b = item("finding", 0, 9, text), item("positive", 5, 14, text)
-    soup = BeautifulSoup(build_review(synthetic(text, [a, b])), "html.parser")
+    soup = parse(build_review(synthetic(text, [a, b])))
     assert [m["data-item-id"] for m in soup.select("mark[data-item-id]")] == [a.id, b.id]
     assert [m["data-item-part"] for m in soup.select("mark[data-item-part]")] == [b.id]
     assert "".join(m.get_text() for m in marks_by_item(soup)[b.id]) == "bbbb cccc"
@@ -108,10 +118,48 @@ def test_partial_overlap_continues_in_a_part():
 def test_item_over_a_line_break_is_one_item_in_two_marks():
     text = "first line\nsecond line"
     it = item("finding", 6, 17, text)
-    soup = BeautifulSoup(build_review(synthetic(text, [it])), "html.parser")
+    soup = parse(build_review(synthetic(text, [it])))
     assert len(soup.select("mark[data-item-id]")) == 1
     assert len(soup.select("mark[data-item-part]")) == 1
     assert main_text(soup) == ["first line", "second line"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab \n<&", min_size=1, max_size=40).flatmap(lambda text: st.tuples(
+    st.just(text),
+    st.lists(st.tuples(st.sampled_from(["finding", "action", "positive"]),
+                       st.integers(0, len(text)), st.integers(0, len(text))), max_size=8))))
+def test_any_spans_each_item_once_and_text_intact(case):
+    text, spans = case
+    items, seen = [], set()
+    for kind, a, b in spans:
+        start, end = min(a, b), max(a, b)
+        if start == end or text[start:end].strip("\n") == "" or (kind, start) in seen:
+            continue
+        seen.add((kind, start))
+        items.append(item(kind, start, end, text, modality="must" if kind == "action" else None))
+    report = synthetic(text, items)
+    soup = parse(build_review(report))
+    assert main_text(soup) == [ln for ln in text.split("\n") if ln.strip()]
+    ids = [m["data-item-id"] for m in soup.select("mark[data-item-id]")]
+    shown = {i.id for i in items if any(_visible_parts(text, i.start, i.end))}
+    assert sorted(ids) == sorted(shown)
+    pieces = marks_by_item(soup)
+    for it in items:
+        if it.id in shown:
+            expected = "".join(ln for ln in _visible_parts(text, it.start, it.end))
+            assert "".join(m.get_text() for m in pieces[it.id]) == expected
+
+
+def _visible_parts(text: str, start: int, end: int) -> list[str]:
+    """The parts of text[start:end] on lines that are not blank (blank lines are not shown)."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        ls, le = pos, pos + len(line)
+        if line.strip():
+            out.append(text[max(ls, start):min(le, end)] if max(ls, start) < min(le, end) else "")
+        pos = le + 1
+    return out
 
 
 def test_headings_from_sections_and_page_markers():
@@ -124,7 +172,7 @@ def test_headings_from_sections_and_page_markers():
     blocks = layout(report, pages)
     assert [b.kind for b in blocks] == ["paragraph", "heading", "paragraph", "paragraph"]
     assert [b.page for b in blocks] == [1, None, None, 2]
-    soup = BeautifulSoup(build_review(report, pages=pages), "html.parser")
+    soup = parse(build_review(report, pages=pages))
     assert soup.select_one(f"h3#s{safe}").get_text() == "Safe"
     assert [d["data-page"] for d in soup.select(".page-marker")] == ["1", "2"]
 
@@ -146,14 +194,14 @@ def test_report_without_text_is_an_input_error():
 # -- the seed report, no browser ---------------------------------------------------------------------------
 
 def test_seed_every_item_highlighted_once(seed):
-    soup = BeautifulSoup(build_review(seed), "html.parser")
+    soup = parse(build_review(seed))
     assert_each_item_once(soup, seed)
     assert main_text(soup) == [ln for ln in seed.text.split("\n") if ln.strip()]
 
 
 def test_seed_page_is_self_contained(seed):
     page = build_review(seed)
-    soup = BeautifulSoup(page, "html.parser")
+    soup = parse(page)
     assert not soup.select("link, img, iframe, object, embed, script[src]")
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     policy = soup.select_one('meta[http-equiv="Content-Security-Policy"]')["content"]
@@ -163,7 +211,7 @@ def test_seed_page_is_self_contained(seed):
 
 
 def test_seed_counts_link_to_filters(seed):
-    soup = BeautifulSoup(build_review(seed), "html.parser")
+    soup = parse(build_review(seed))
     links = soup.select("#counts a[data-count]")
     assert sum(int(a["data-count"]) for a in links) == len(seed.items())
     for a in links:
@@ -174,7 +222,7 @@ def test_seed_counts_link_to_filters(seed):
 def test_report_text_is_escaped(hostile):
     assert any("<script>" in i.text for i in hostile.items()), "the fixture should put a script in an item"
     page = build_review(hostile)
-    soup = BeautifulSoup(page, "html.parser")
+    soup = parse(page)
     assert len(soup.find_all("script")) == 1
     assert not soup.find("img") and not soup.find("b")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -209,7 +257,7 @@ def run_chromium(tmp_path: Path, url: str, *args: str) -> str:
 def dump_dom(tmp_path: Path, page: Path, fragment: str = "") -> BeautifulSoup:
     out = run_chromium(tmp_path, page.as_uri() + fragment, "--dump-dom")
     assert "<mark" in out or "<main" in out, out[:500]
-    return BeautifulSoup(out, "html.parser")
+    return parse(out)
 
 
 @pytest.fixture(scope="module")
@@ -231,7 +279,7 @@ def test_browser_every_item_highlighted_once(seed, seed_page, tmp_path):
 @needs_chromium
 def test_browser_filter_click_hides_the_others(seed, seed_page, tmp_path):
     # A count link is a fragment link: following its href is what a click does.
-    static = BeautifulSoup(seed_page.read_text(encoding="utf-8"), "html.parser")
+    static = parse(seed_page.read_text(encoding="utf-8"))
     link = next(a for a in static.select("#counts a[data-count]") if "modality=must" in a["href"])
     group = re.search(r"group=([\w-]+)", link["href"]).group(1)
     soup = dump_dom(tmp_path, seed_page, link["href"])

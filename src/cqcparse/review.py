@@ -89,7 +89,7 @@ def nest(items: Sequence[Item], start: int, end: int) -> list[Mark]:
     for n, it in enumerate(items):
         s, e = max(it.start, start), min(it.end, end)
         if s < e:
-            heapq.heappush(queue, (s, -e, KIND_ORDER.get(it.kind, 9), n, Mark(it, s, e, first=s == it.start)))
+            heapq.heappush(queue, (s, -e, KIND_ORDER.get(it.kind, 9), n, Mark(it, s, e, first=False)))
     root = Mark(item=None, start=start, end=end, first=False, depth=-1)  # type: ignore[arg-type]
     stack = [root]
     while queue:
@@ -122,6 +122,29 @@ def fill_text(text: str, start: int, end: int, marks: list[Mark]) -> list[Text |
     return out
 
 
+def mark_first_pieces(pieces: Sequence[Text | Mark], seen: set[str]) -> None:
+    """Give the first piece shown of each item (in document order) its data-item-id; the rest are parts.
+    Decided on what is shown, so an item starting on a blank line (not shown) still gets its id."""
+    for p in pieces:
+        if isinstance(p, Mark):
+            p.first = p.item.id not in seen
+            seen.add(p.item.id)
+            mark_first_pieces(p.children, seen)
+
+
+def items_per_line(items: Sequence[Item], spans: Sequence[tuple[int, int]]) -> list[list[Item]]:
+    """The items overlapping each line, in one sweep (reports can have thousands of lines and items)."""
+    pending = sorted(items, key=lambda i: i.start)
+    out, current, j = [], [], 0
+    for ls, le in spans:
+        while j < len(pending) and pending[j].start < le:
+            current.append(pending[j])
+            j += 1
+        current = [i for i in current if i.end > ls]
+        out.append(list(current))
+    return out
+
+
 def page_starts(report: Report, pages: Sequence[Page] | None) -> dict[int, int]:
     """page number -> offset where it starts: exact from the reader's pages, else the earliest offset the
     report puts on each page (items, sections, breach citations)."""
@@ -150,7 +173,9 @@ def layout(report: Report, pages: Sequence[Page] | None = None) -> list[Block]:
     starts = sorted((off, num) for num, off in page_starts(report, pages).items())
     blocks: list[Block] = []
     next_page, page = 0, None
-    for ls, le in lines(text):
+    spans = lines(text)
+    shown: set[str] = set()
+    for (ls, le), inside in zip(spans, items_per_line(items, spans)):
         # A page marker goes before the first line starting on that page (a paragraph running over a
         # page break keeps the page it started on, as Item.page does); blank lines pass it on.
         while next_page < len(starts) and starts[next_page][0] <= ls:
@@ -158,8 +183,8 @@ def layout(report: Report, pages: Sequence[Page] | None = None) -> list[Block]:
             next_page += 1
         if not text[ls:le].strip():
             continue
-        inside = [i for i in items if i.start < le and i.end > ls]
         pieces = fill_text(text, ls, le, nest(inside, ls, le))
+        mark_first_pieces(pieces, shown)
         sec = headings.get(ls)
         if sec is not None:
             blocks.append(Block("heading", ls, le, pieces, tag=HEADING_TAGS.get(sec.level, "h4"),

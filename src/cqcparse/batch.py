@@ -193,16 +193,12 @@ class Manifest:
 # --- extracting one input (in a worker process or on a Dask worker) ------------------------------------------
 
 def extract_one(pipe, task: Task, timeout: float | None) -> Outcome:
+    """Read and extract one input. Other exceptions are turned into a `Failed` by `_guarded`."""
     try:
         src = read_source(task.source, timeout=timeout or float("inf"))
-        report = pipe.run(src)
-        return Done(task.source, to_json(report), max(1, len(src.pages)))
     except InputError as e:
         return Failed(task.source, "InputError", e.message if e.page is None else f"page {e.page}: {e.message}")
-    except MemoryError:
-        return Failed(task.source, "MemoryError", "ran out of memory (raise --max-memory)")
-    except Exception as e:  # a bug or a broken input: this input fails, the batch goes on
-        return Failed(task.source, type(e).__name__, str(e) or repr(e))
+    return Done(task.source, to_json(pipe.run(src)), max(1, len(src.pages)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +221,8 @@ def _worker_main(conn: Connection, config: WorkerConfig) -> None:
         from .pipeline import Pipeline
         pipe = Pipeline(config.rules)
     except BaseException as e:
-        conn.send(("failed", f"{type(e).__name__}: {e}"))
+        hint = f" (is --max-memory {config.max_memory_mb} MB enough?)" if config.max_memory_mb else ""
+        conn.send(("failed", f"{type(e).__name__}{f': {e}' if str(e) else ''}{hint}"))
         return
     conn.send(("ready", None))
     while True:
@@ -322,18 +319,20 @@ def run_local(tasks: Sequence[Task], config: WorkerConfig, jobs: int,
 
 def _check(w: _Worker, config: WorkerConfig) -> tuple[bool, Outcome | None]:
     """What happened to a worker: (must it be replaced, the outcome of its task if it has one)."""
-    try:
-        while w.conn.poll():
+    while True:
+        try:
+            if not w.conn.poll():
+                break
             msg = w.conn.recv()
-            if isinstance(msg, tuple):
-                if msg[0] == "failed":
-                    raise CqcparseError(f"a worker could not start: {msg[1]}")
-                w.ready = True
-            else:
-                w.task = None
-                return _retires(msg), msg
-    except (EOFError, OSError):
-        pass
+        except Exception:  # EOF, or a message cut short by the worker's death: see below
+            break
+        if isinstance(msg, tuple):
+            if msg[0] == "failed":
+                raise CqcparseError(f"a worker could not start: {msg[1]}")
+            w.ready = True
+        else:
+            w.task = None
+            return _retires(msg), msg
     if not w.process.is_alive():
         task, w.task = w.task, None
         if task is None:
@@ -386,6 +385,7 @@ def run_dask(tasks: Sequence[Task], config: WorkerConfig, address,
         by_key = {f.key: t for f, t in zip(futures, tasks)}
         for f in as_completed(futures, loop=client.loop):
             on_outcome(_dask_outcome(f, by_key[f.key]))
+            f.release()  # the cluster may drop the result now: it holds only the results not yet written
         return sum(client.nthreads().values())
     finally:
         client.cancel(futures)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -58,12 +58,22 @@ class Segmented:
         return [h.title for h in self.headings if h is not None]
 
 
+def segment_source(pipe: Pipeline, src: SourceText) -> Segmented:
+    """The stages of `Pipeline.run` up to the analysed sentences: running headers and footers masked
+    (offsets unchanged), blocks, headings, sentences."""
+    masked = replace(src, text=segment.mask_furniture(src.text))
+    bl = segment.blocks(masked)
+    hs = segment.find_headings(masked.text, bl, pipe.rules)
+    return Segmented(src.text, bl, hs, pipe.analyse(masked, bl, hs))
+
+
 @pytest.fixture(scope="session")
 def segmented(pipe: Pipeline) -> Callable[[str], Segmented]:
-    """Run the pipeline's own segmentation stages (blocks, headings, sentences) over a text."""
-    def run(text: str) -> Segmented:
-        src = SourceText(path="<test>", format="text", text=text)
-        bl = segment.blocks(src)
-        hs = segment.find_headings(text, bl, pipe.rules)
-        return Segmented(text, bl, hs, pipe.analyse(src, bl, hs))
-    return run
+    """Segment a text as the pipeline does."""
+    return lambda text: segment_source(pipe, SourceText(path="<test>", format="text", text=text))
+
+
+@pytest.fixture(scope="session")
+def segmented_source(pipe: Pipeline) -> Callable[[SourceText], Segmented]:
+    """Segment a reader's SourceText as the pipeline does."""
+    return lambda src: segment_source(pipe, src)

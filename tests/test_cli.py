@@ -98,6 +98,15 @@ def test_extract_csv(runner, expected, source):
     assert must["quality_statement"] == "safeguarding" and must["page"] == ""
 
 
+def test_stdin_with_bom_offsets_follow_the_text_without_it(runner):
+    result = runner.invoke(app, ["extract", "-", "-f", "jsonl"],
+                           input=b"\xef\xbb\xbfStaff did not always wear gloves.\r\n")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["source"], r["kind"], r["start"], r["end"], r["text"]) for r in rows] == [
+        ("-", "finding", 0, 33, "Staff did not always wear gloves.")]
+
+
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
 def test_output_file_gets_everything_and_stdout_nothing(runner, tmp_path, fmt):
     out = tmp_path / "nested" / f"out.{fmt}"

@@ -189,10 +189,27 @@ def test_every_problem_of_every_file_is_listed(tmp_path):
     with pytest.raises(RuleError) as err:
         load_rules([folder], defaults=False)
     problems = err.value.problems
-    assert [p.split(": ")[0] + ": " + p.split(": ")[1] for p in problems] == [
-        f"{folder / 'a.yaml'}:5: rule f.two", f"{folder / 'a.yaml'}:3: rule f.one",
+    assert sorted(": ".join(p.split(": ")[:2]) for p in problems) == [
+        f"{folder / 'a.yaml'}:3: rule f.one", f"{folder / 'a.yaml'}:5: rule f.two",
         f"{folder / 'b.yml'}:3: rule a.one"]
     assert str(err.value).endswith("(and 2 more problems)")
+
+
+def test_same_id_in_two_files_of_one_folder_is_an_error(tmp_path):
+    a = write(tmp_path, "kind: finding\nrules:\n  - id: x.one\n    phrases: [late]\n", "a.yaml")
+    b = write(tmp_path, "kind: positive\nrules:\n  - id: x.one\n    phrases: [kind]\n", "b.yaml")
+    with pytest.raises(RuleError) as err:
+        load_rules([tmp_path], defaults=False)
+    assert err.value.problems == [f"{b}:3: rule x.one: duplicate id (first at {a}:3)"]
+
+
+def test_same_id_in_another_folder_overrides(tmp_path):
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    write(tmp_path / "one", "kind: finding\nrules:\n  - id: x.one\n    phrases: [late]\n", "a.yaml")
+    b = write(tmp_path / "two", "kind: positive\nrules:\n  - id: x.one\n    phrases: [kind]\n", "a.yaml")
+    rules = load_rules([tmp_path / "one", tmp_path / "two"], defaults=False)
+    assert [(r.id, r.kind, r.file) for r in rules.rules] == [("x.one", "positive", str(b))]
 
 
 def test_missing_rules_path(tmp_path):

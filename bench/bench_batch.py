@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 from cqcparse.batch import run_batch
-from cqcparse.store import ErrorRow  # noqa: F401  (imported so a broken install fails before copying files)
 
 ROOT = Path(__file__).resolve().parent
 CORPUS = ROOT.parents[1] / "shared" / "reports"

@@ -420,6 +420,8 @@ def run_batch(inputs: Sequence[str], out_dir: str | Path, *, rules: RuleSet | No
     started = time.monotonic()
     out = Path(out_dir).resolve()
     reports_dir = out / REPORTS_DIR
+    if out.exists() and not out.is_dir():
+        raise CqcparseError(f"{out} is a file: give a folder for the output")
     reports_dir.mkdir(parents=True, exist_ok=True)
     if max_memory is not None and sys.platform == "win32":
         raise CqcparseError("--max-memory is not supported on Windows")
@@ -433,46 +435,53 @@ def run_batch(inputs: Sequence[str], out_dir: str | Path, *, rules: RuleSet | No
         raise InputError(", ".join(inputs) or "(no inputs)", "no .pdf, .txt or .html reports found")
 
     manifest = Manifest(out / MANIFEST)
-    tasks, plan = [], []
-    for path in files:
-        task = Task(str(path), report_id(path), file_sha256(path) or "")
-        plan.append(task)
-        if force or not task.sha256 or not manifest.up_to_date(task, fingerprint, reports_dir):
-            tasks.append(task)
-    by_source = {t.source: t for t in plan}
-    state = Progress(total=len(tasks), done=0, failed=0, pages=0, skipped=len(plan) - len(tasks))
-    if progress:
-        progress(state)
-
-    def on_outcome(o: Outcome) -> None:
-        nonlocal state
-        t = by_source[o.source]
-        entry = Entry(t.sha256, fingerprint, __version__, t.report_id)
-        if isinstance(o, Done):
-            write_atomic(reports_dir / f"{t.report_id}.json", o.json)
-            entry.pages = o.pages
-        else:  # a report that no longer reads leaves no JSON from an earlier version behind
-            (reports_dir / f"{t.report_id}.json").unlink(missing_ok=True)
-            entry.error, entry.message = o.error, o.message
-        manifest.entries[o.source] = entry
-        state = Progress(state.total, state.done + 1, state.failed + isinstance(o, Failed),
-                         state.pages + (o.pages if isinstance(o, Done) else 0), state.skipped)
-        if progress:
-            progress(state)
-
+    plan = [Task(str(p), report_id(p), file_sha256(p) or "") for p in files]
+    tasks = [t for t in plan if force or not t.sha256 or not manifest.up_to_date(t, fingerprint, reports_dir)]
+    record = _Recorder(plan, manifest, reports_dir, fingerprint, progress)
+    record.start(Progress(total=len(tasks), done=0, failed=0, pages=0, skipped=len(plan) - len(tasks)))
     config = WorkerConfig(rules, timeout, max_memory, handler)
     workers = 0
     try:
         if tasks and dask is not None:
-            workers = run_dask(tasks, config, dask, on_outcome)
+            workers = run_dask(tasks, config, dask, record)
         elif tasks:
             workers = min(jobs or os.cpu_count() or 1, len(tasks))
-            run_local(tasks, config, workers, on_outcome)
+            run_local(tasks, config, workers, record)
     finally:
         manifest.save()  # also after Ctrl-C: finished reports are not redone
+    state = record.state
     failed = write_tables(out, plan, manifest, missing, sqlite=Path(sqlite) if sqlite else None)
     return BatchSummary(out, len(plan) + len(missing), state.done - state.failed, state.skipped, failed,
                         state.pages, time.monotonic() - started, workers)
+
+
+class _Recorder:
+    """Takes each outcome as it arrives: writes the report JSON, notes it in the manifest, reports progress."""
+
+    def __init__(self, plan: Sequence[Task], manifest: Manifest, reports_dir: Path, fingerprint: str,
+                 progress: Callable[[Progress], None] | None):
+        self.by_source = {t.source: t for t in plan}
+        self.manifest, self.reports_dir, self.fingerprint, self.progress = manifest, reports_dir, fingerprint, progress
+
+    def start(self, state: Progress) -> None:
+        self.state = state
+        if self.progress:
+            self.progress(state)
+
+    def __call__(self, o: Outcome) -> None:
+        t = self.by_source[o.source]
+        entry = Entry(t.sha256, self.fingerprint, __version__, t.report_id)
+        path = self.reports_dir / f"{t.report_id}.json"
+        if isinstance(o, Done):
+            write_atomic(path, o.json)
+            entry.pages = o.pages
+        else:  # a report that no longer reads leaves no JSON from an earlier version behind
+            path.unlink(missing_ok=True)
+            entry.error, entry.message = o.error, o.message
+        self.manifest.entries[o.source] = entry
+        s = self.state
+        self.start(Progress(s.total, s.done + 1, s.failed + isinstance(o, Failed),
+                            s.pages + (o.pages if isinstance(o, Done) else 0), s.skipped))
 
 
 def write_tables(out: Path, plan: Sequence[Task], manifest: Manifest, missing: Sequence[ErrorRow], *,

@@ -155,6 +155,8 @@ def report_pages(n: int = 3, footer: str = "Testhaven Lodge Inspection report 3 
     pages = []
     for i in range(1, n + 1):
         items = [(50, 800, 8, f"{i} {footer}")]
+        if i > 1:
+            items.append((350, 18, 8, "Testhaven Lodge - findings"))  # a running header from page 2 on
         if i == 1:
             items += [
                 (50, 60, 16, "Testhaven Lodge", True),
@@ -361,8 +363,9 @@ def test_generated_report_layout(small_report, engine):
     src = read_pdf(small_report, engine=engine)
     lines = src.text.split("\n")
     assert src.format == "pdf" and src.path == str(small_report)
-    # running footer and page numbers gone
+    # running footer, header and page numbers gone
     assert not any("Inspection report 3 March 2024" in ln for ln in lines)
+    assert not any("findings" in ln for ln in lines if ln != "Summary of findings")
     # bullets, with the bullet's wrapped line joined
     assert ("- Staff managed medicines safely and people received their medicines as prescribed by their "
             "doctors.") in lines
@@ -381,6 +384,17 @@ def test_generated_report_layout(small_report, engine):
     assert [p.number for p in src.pages] == [1, 2, 3]
     assert src.pages[0].start == 0 and src.pages[-1].end == len(src.text)
     assert all(a.end <= b.start + 1 for a, b in zip(src.pages, src.pages[1:]))
+
+
+def test_page_selection_offsets(small_report):
+    src = read_pdf(small_report, pages="1,3")
+    assert [p.number for p in src.pages] == [1, 3]
+    assert {b.page for b in src.boxes} == {1, 3}
+    one, three = src.pages
+    assert src.text[three.start:three.end] == "Page 3 body text stands alone here."
+    assert one.start == 0 and one.end < three.start
+    # the unfinished sentence at the foot of page 1 does not swallow page 3
+    assert src.text.split("\n")[-1] == "Page 3 body text stands alone here."
 
 
 def test_page_selection_keeps_footer_detection(small_report):

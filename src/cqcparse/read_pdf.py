@@ -380,9 +380,11 @@ class _PlumberPages:
 
 def _lines(runs: list[_Run]) -> list[_Line]:
     """Group runs into printed lines by vertical overlap, then split each line at wide gaps."""
-    # vertical or rotated text (a margin note) would smear lines together: leave it out
-    runs = sorted((r for r in runs if r.bottom - r.top <= 2.5 * max(r.size, 1.0) or len(r.text.strip()) <= 1),
-                  key=lambda r: (r.top + r.bottom) / 2)
+    # vertical text (a margin note) would smear lines together: leave it out, unless it is most of the page
+    upright = [r for r in runs if r.bottom - r.top <= 2.5 * max(r.size, 1.0) or len(r.text.strip()) <= 1]
+    if len(upright) >= 0.8 * len(runs):
+        runs = upright
+    runs = sorted(runs, key=lambda r: (r.top + r.bottom) / 2)
     groups: list[list[_Run]] = []
     spans: list[list[float]] = []
     for r in runs:
@@ -663,8 +665,8 @@ def _continues(block: _Block, p: _Piece, refs: dict, doc_refs: dict) -> str | No
         return None
     sep = "" if last.text.endswith(("-", "\u00ad")) else " "
     if p.jump or p.page != last.page or p.top < last.top:
-        # a page or column break: carry over only an unfinished sentence
-        if _FINAL.search(last.text):
+        # a page or column break: carry over only an unfinished sentence, and only to the very next page
+        if _FINAL.search(last.text) or p.page > last.page + 1:
             return None
         if not (p.text[:1].islower() or _wrapped(last, p)):
             return None

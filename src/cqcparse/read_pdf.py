@@ -157,7 +157,7 @@ class _Piece:
 @dataclass(slots=True)
 class _Block:
     pieces: list[_Piece] = field(default_factory=list)
-    joins: list[str] = field(default_factory=list)  # separator before pieces[i] (i >= 1): " ", "", "-?"
+    joins: list[str] = field(default_factory=list)  # separator before pieces[i + 1]: " ", or "" after a hyphen
     bullet: bool = False
     row: bool = False
     hang: float | None = None  # x0 of a bullet's text after its mark
@@ -467,7 +467,7 @@ def _mask(text: str) -> str:
     return _DIGITS.sub("#", text.lower()).replace(" ", "")
 
 
-def _furniture(pages: list[tuple[int, list[_Line], float]], n_doc_pages: int) -> set[tuple[int, int]]:
+def _furniture(pages: list[tuple[int, list[_Line], float]]) -> set[tuple[int, int]]:
     """(page number, line index) of running headers/footers and bare page numbers."""
     out: set[tuple[int, int]] = set()
     seen: dict[tuple[str, str], list[tuple[int, int, float]]] = defaultdict(list)
@@ -502,7 +502,7 @@ def _furniture(pages: list[tuple[int, list[_Line], float]], n_doc_pages: int) ->
 def _regions(lines: list[_Line], width: float) -> list[tuple[int, int, float, float, float]]:
     """Two-column regions: (first line, last line, left column right edge, right column x0, right edge)."""
     found = []
-    i, n = 0, len(lines)
+    n = len(lines)
     used = [False] * n
     cand = [k for k, ln in enumerate(lines) if len(ln.segs) == 2]
     for k in cand:
@@ -548,8 +548,7 @@ def _regions(lines: list[_Line], width: float) -> list[tuple[int, int, float, fl
 def _pieces(number: int, lines: list[_Line], width: float, body_right: float) -> list[_Piece]:
     regions = _regions(lines, width)
     out: list[_Piece] = []
-    if lines:
-        left = min(ln.x0 for ln in lines)
+    left = min((ln.x0 for ln in lines), default=0.0)
     region_of = {}
     for rid, (lo, hi, *_rest) in enumerate(regions, 1):
         for j in range(lo, hi + 1):
@@ -580,8 +579,9 @@ def _pieces(number: int, lines: list[_Line], width: float, body_right: float) ->
             if len(col_l) < 5:  # too few lines to know the column's right edge: assume a narrow gutter
                 left_edge = max(left_edge, x_right - 2 * size)
             right_edge = max(right_edge, body_right)
+            col_left = min((s.x0 for s in col_l), default=left)
             for s in col_l:
-                out.append(piece([s], lines[lo].x0 if lines else 0, left_edge, rid))
+                out.append(piece([s], col_left, left_edge, rid))
             for s in col_r:
                 p = piece([s], x_right, right_edge, rid)
                 if first:
@@ -744,7 +744,7 @@ def read_pdf(path: str | Path, *, pages: str | None = None, engine: str = DEFAUL
             per_page[number] = (_lines(runs), width, height)
         if total_chars == 0:
             raise _fail(p, "has no text layer (a scanned report?); OCR is not done")
-        junk = _furniture([(k, v[0], v[2]) for k, v in sorted(per_page.items())], n_doc)
+        junk = _furniture([(k, v[0], v[2]) for k, v in sorted(per_page.items())])
         return _assemble(p, wanted, per_page, junk)
     finally:
         if plumber is not None:

@@ -247,3 +247,18 @@ def test_user_rules_reach_the_cli(runner, tmp_path):
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["kind"], r["text"], r["rules"]) for r in rows] == [
         ("finding", "Carers were tardy on Sundays.", ["mine.tardy"])]
+
+
+@pytest.mark.parametrize(("report", "needle"), [
+    (REPORT, "overdue"),
+    (FIXTURES / "hollybank-homecare-2023.txt", "late at weekends"),  # broken across a running footer
+])
+def test_explain_agrees_with_extract(runner, pipe, report, needle):
+    """`explain` must show the sentences `extract` decides on, with the same kinds and span."""
+    result = runner.invoke(app, ["explain", str(report), "-s", needle, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    explained = [(s["start"], s["end"], s["text"], sorted(s["kinds"]))
+                 for s in json.loads(result.stdout)["sentences"]]
+    extracted = pipe.extract(report)
+    items = [i for i in extracted.items() if needle in i.text]
+    assert explained == [(items[0].start, items[0].end, items[0].text, sorted(i.kind for i in items))]

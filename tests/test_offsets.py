@@ -122,10 +122,13 @@ def test_crlf_offsets_point_into_the_text_as_read(pipe, tmp_path):
 @pytest.mark.parametrize(("data", "message"), [
     (b"", "is empty"),
     (b"  \n\t\n", "is empty"),
+    (b"\xef\xbb\xbf", "is empty"),  # a BOM and nothing else
+    (b"\xef\xbb\xbf\r\n \r\n", "is empty"),
+    (b"\xff\xfe", "is empty"),  # UTF-16 BOM only
     (b"abc\x00\x00def", "looks like a binary file, not report text"),
     (b"\x81\x8d\x8f\x90\x9d", "cannot be decoded as UTF-8 or cp1252 (byte 0)"),
 ])
-def test_undecodable_input_is_an_input_error(data, message):
+def test_unusable_input_is_an_input_error(data, message):
     with pytest.raises(InputError) as err:
         decode_text(data, "in.txt")
     assert str(err.value) == f"in.txt: {message}"
@@ -205,7 +208,8 @@ def document(draw) -> tuple[bytes, list[tuple[str, str]], bool]:
         if footers and "\n" in b:
             b = b.replace("\n", f"\n{footer(page)}\n", 1)
             page += 1
-        parts.append(b.replace("\n", newline) + draw(st.sampled_from(["", " ", "\t"])))
+        page_break = draw(st.sampled_from(["", "", "", "\f"]))  # pdftotext starts a page with a form feed
+        parts.append(page_break + b.replace("\n", newline) + draw(st.sampled_from(["", " ", "\t"])))
         parts.extend([""] * draw(st.integers(0, 2)))  # blank lines
         if footers:
             parts.append(footer(page))

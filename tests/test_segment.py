@@ -190,3 +190,21 @@ def test_text_before_the_first_heading_is_a_preamble(pipe):
 def test_document_without_headings_is_one_section(pipe):
     report = pipe.run(SourceText("<test>", "text", "Staff were kind. People were safe."))
     assert [(s.type, s.start, s.end) for s in report.sections] == [("preamble", 0, 34)]
+
+
+def test_bulleted_key_question_names_are_not_headings(pipe):
+    """A list item naming a key question is text, not a section: what follows is not 'well-led'."""
+    text = ("Our view of the service\nWe looked at the following key questions:\n- Safe\n- Well-led\n"
+            "Staff did not always follow the policy.")
+    report = pipe.run(SourceText("<test>", "text", text))
+    assert [s.title for s in report.sections] == ["Our view of the service"]
+    (finding,) = report.findings
+    assert (finding.section, finding.key_question) == ("Our view of the service", None)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Staff said no. The manager did not agree.", ["Staff said no.", "The manager did not agree."]),
+    ("Room No. 5 was clean.", ["Room No. 5 was clean."]),
+])
+def test_no_is_an_abbreviation_only_before_a_number(segmented, text, expected):
+    assert segmented(text).sentences == expected

@@ -65,17 +65,17 @@ def register(app: typer.Typer) -> None:
         except Exception as e:  # a bug: still one line without --debug
             fail(RuntimeError(f"unexpected {type(e).__name__}: {e} (rerun with --debug for details)"))
         if not quiet:
-            typer.echo(summary_line(summary), err=True)
+            typer.echo(summary_line(summary, output), err=True)
 
 
-def summary_line(s) -> str:
-    """One line: what was done, how fast, where it went."""
-    failed = f", {s.failed} failed (see {s.out_dir / 'errors.jsonl'})" if s.failed else ""
+def summary_line(s, out: Path) -> str:
+    """One line: what was done, how fast, where it went (`out` as the user gave it)."""
+    failed = f", {s.failed} failed (see {out / 'errors.jsonl'})" if s.failed else ""
     speed = ""
     if s.extracted and s.seconds:
         speed = (f" in {s.seconds:.1f} s: {s.extracted / s.seconds:.1f} files/s, {s.pages / s.seconds:.1f} pages/s, "
                  f"{s.workers} worker{'s' if s.workers != 1 else ''}")
-    return f"{s.extracted} extracted, {s.skipped} up to date{failed}{speed} -> {s.out_dir}"
+    return f"{s.extracted} extracted, {s.skipped} up to date{failed}{speed} -> {out}"
 
 
 class _progress:

@@ -228,6 +228,9 @@ def test_changed_input_and_force_are_redone(tmp_path: Path) -> None:
     assert "Home 22" in (out / "reports.csv").read_text()
     s = run_batch([str(src)], out, jobs=1, force=True)
     assert (s.extracted, s.skipped) == (2, 0)
+    next((out / "reports").glob("a.txt-*.json")).unlink()  # a lost report JSON is redone
+    s = run_batch([str(src)], out, jobs=1)
+    assert (s.extracted, s.skipped) == (1, 1)
     # a different rule set (fingerprint) redoes everything too
     m = Manifest(out / "manifest.json")
     m.entries[str(a.resolve())].fingerprint = "old"
@@ -374,6 +377,7 @@ def test_ctrl_c_leaves_nothing_half_written(tmp_path: Path) -> None:
     assert not (out / "items.jsonl").exists()  # tables are written only by a batch that finishes
     s = run_batch([str(src)], out, jobs=2)
     assert (s.extracted, s.skipped) == (30 - len(done), len(done))
+    assert (out / "reports.csv").read_text().count("\n") == 31  # the tables hold both runs' reports
 
 
 # --- Dask ------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ with pypdfium2 or by writing minimal PDF bytes (`make_pdf`, which also does RC4 
 from __future__ import annotations
 
 import bisect
+import os
 import functools
 import hashlib
 import re
@@ -486,6 +487,88 @@ def test_two_columns(tmp_path):
         src = read_pdf(make_pdf(tmp_path / "columns.pdf", [items]), engine=engine)
         lines = src.text.split("\n")
         assert lines == ["Letter from the Chief Inspector", PARA_A, PARA_B, PARA_C], (engine, lines)
+
+
+WORDS = ("care staff people home service manager record plan risk safe medicine visit family support team "
+         "kind the and of to in was were had told us said not always well quality check audit nurse doctor "
+         "breakfast independence dignity safeguarding appropriately Registered Provider Wednesday").split()
+
+
+@st.composite
+def documents(draw):
+    """A report as blocks: ("h", text) headings, ("p", text) paragraphs and ("b", text) bullets."""
+    blocks = []
+    for _ in range(draw(st.integers(3, 30))):
+        kind = draw(st.sampled_from("hppbb"))
+        n = draw(st.integers(2, 6) if kind == "h" else st.integers(3, 70))
+        words = draw(st.lists(st.sampled_from(WORDS), min_size=n, max_size=n))
+        text = " ".join(words)
+        text = text[0].upper() + text[1:] + ("" if kind == "h" else ".")
+        blocks.append((kind, text))
+    return blocks
+
+
+def typeset(blocks, *, size=10.0, pitch=12.0, gap=6.0, left=50.0, width=480.0, bottom=760.0):
+    """Lay blocks out over pages like a report writer: wrapped lines, gaps, hanging bullets, a footer."""
+    pages, items, y = [], [], 50.0
+
+    def new_page():
+        nonlocal items, y
+        pages.append(items)
+        items, y = [], 50.0
+
+    for kind, text in blocks:
+        if kind == "h":
+            if y > bottom - 40:
+                new_page()
+            items.append((left, y + 6, size + 2, text, True))
+            y += 2 * pitch + 2
+            continue
+        indent = 1.2 * size if kind == "b" else 0.0
+        lines = wrap(text, width - indent, size)
+        for k, line in enumerate(lines):
+            if y > bottom:
+                new_page()
+            if kind == "b" and k == 0:
+                items.append((left, y, size, "\u2022"))
+            items.append((left + indent, y, size, line))
+            y += pitch
+        y += gap
+    pages.append(items)
+    if len(pages) == 1:  # a running footer needs two pages to be told from the text
+        pages.append([(left, 50, size, "End of report.")])
+    for i, page in enumerate(pages, 1):
+        page.append((left, 805, 8, f"{i} Testhaven Lodge Inspection report 3 March 2024"))
+    return pages
+
+
+layouts = st.fixed_dictionaries({
+    "size": st.sampled_from([9.0, 10.0, 11.0, 12.0]),
+    "spacing": st.floats(1.05, 1.5),   # line pitch / font size
+    "gap": st.floats(0.3, 1.5),        # paragraph gap / font size
+    "left": st.floats(30, 80),
+    "width": st.floats(380, 500),
+})
+
+
+@settings(max_examples=int(os.environ.get("PDF_EXAMPLES", "25")), deadline=None)
+@given(documents(), layouts)
+def test_typeset_reports_read_back(tmp_path_factory, blocks, layout):
+    """Whatever the mix of headings, paragraphs and bullets, the font size, line and paragraph spacing and
+    margins, and wherever the page breaks fall, the reader gives back exactly the blocks that were typeset,
+    and the headings as heading hints."""
+    size = layout["size"]
+    pages = typeset(blocks, size=size, pitch=size * layout["spacing"], gap=size * layout["gap"],
+                    left=layout["left"], width=layout["width"])
+    pdf = make_pdf(tmp_path_factory.mktemp("typeset") / "doc.pdf", pages)
+    want = [("- " + t if k == "b" else t) for k, t in blocks]
+    if pages[-1][0][3] == "End of report.":
+        want.append("End of report.")
+    for engine in ("pdfium", "plumber"):
+        src = read_pdf(pdf, engine=engine)
+        assert src.text.split("\n") == want, engine
+        heads = [src.text[h.start:h.end] for h in src.headings]
+        assert heads == [t for k, t in blocks if k == "h"], engine
 
 
 # ---------------------------------------------------------------------------------------------------------

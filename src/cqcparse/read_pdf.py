@@ -48,6 +48,7 @@ _DIGITS = re.compile(r"\d+")
 _PAGE_NO = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.I)
 _FINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _WS = re.compile(r"\s+")
+_MAX_PITCH = 1.75  # lines of one paragraph are never further apart than this many times the font size
 _WORD = re.compile(r"[^\W\d_]+", re.U)
 # ligatures spelled out; control characters (other than whitespace, which is collapsed) dropped
 _CLEAN = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st",
@@ -640,7 +641,7 @@ def _pitch_counts(pieces: list[_Piece]) -> dict[tuple[float, int], Counter]:
         if abs(a.x0 - b.x0) > 3 and not _starts_bullet(a.text):
             continue
         d = b.top - a.top
-        if d <= 0 or not _wrapped(a, b):
+        if d <= 0 or d > _MAX_PITCH * a.size or not _wrapped(a, b):
             continue
         c[_key(a, b)][round(d * 2) / 2] += 1
     return c
@@ -680,7 +681,7 @@ def _continues(block: _Block, p: _Piece, refs: dict, doc_refs: dict) -> str | No
     else:
         key = _key(last, p)
         ref = refs.get(key) or doc_refs.get(key) or 1.3 * last.size
-    if pitch > 1.2 * ref + 0.5 or pitch < 0.3 * last.size:
+    if pitch > 1.2 * ref + 0.5 or pitch > _MAX_PITCH * last.size or pitch < 0.3 * last.size:
         return None
     return sep
 
@@ -755,13 +756,19 @@ def read_pdf(path: str | Path, *, pages: str | None = None, engine: str = DEFAUL
 def _assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
     # page pieces, with header/footer lines removed
     all_pieces: list[list[_Piece]] = []
-    rights = []
-    for number in wanted:
-        lines, width, height = per_page[number]
+    # the right edge of the body text: where its full lines end (the 90th percentile, robust to a stray
+    # line running into the margin). With too few lines there to trust it, the longest line.
+    rights: list[float] = []
+    page_w = 0.0
+    for number, (lines, width, height) in per_page.items():
+        page_w = max(page_w, width)
         for j, ln in enumerate(lines):
             if (number, j) not in junk and len(ln.segs) == 1:
                 rights.append(ln.x1)
-    body_right = sorted(rights)[int(0.9 * (len(rights) - 1))] if rights else 0.0
+    rights.sort()
+    body_right = rights[int(0.9 * (len(rights) - 1))] if rights else 0.0
+    if sum(1 for x in rights if x >= body_right - 0.03 * page_w) < 5 and rights:
+        body_right = rights[-1]
     for number in wanted:
         lines, width, height = per_page[number]
         kept = [ln for j, ln in enumerate(lines) if (number, j) not in junk]

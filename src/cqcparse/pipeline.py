@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 from pathlib import Path
 
 import spacy
@@ -14,7 +15,7 @@ from .facts import read_breaches, read_facts
 from .match import CueMatcher, Hit
 from .read import read_source
 from .records import Item, Report, Section
-from .rules import RuleSet, load_rules
+from .rules import Rule, RuleSet, load_rules
 from .segment import Block, Heading, Sentence
 from .source import SourceText
 
@@ -29,26 +30,37 @@ class Analysed:
     decision: Decision
 
 
+class Structure(NamedTuple):
+    source: SourceText  # with running headers and footers masked
+    blocks: list[Block]
+    headings: list[Heading | None]
+    analysed: list[Analysed]
+
+
 class Pipeline:
     def __init__(self, rules: RuleSet | None = None, *, rule_paths: list[Path] | None = None,
                  default_rules: bool = True):
         self.rules = rules or load_rules(rule_paths, defaults=default_rules)
         self.nlp = spacy.blank("en")
         self.matcher = CueMatcher(self.nlp, self.rules)
-        self.abbreviations = {p.lower() for r in self.rules.of("abbreviation") for p in (r.phrases or [])}
+        self.abbreviations = abbreviations(self.rules.of("abbreviation"))
 
     def extract(self, path: str | Path, *, include_text: bool = False, **read_options) -> Report:
         return self.run(read_source(path, **read_options), include_text=include_text)
 
+    def structure(self, src: SourceText) -> Structure:
+        """The stages up to the analysed sentences. Running headers and footers are masked with spaces,
+        so offsets stay those of the input."""
+        masked = replace(src, text=segment.mask_furniture(src.text))
+        bl = segment.blocks(masked)
+        headings = segment.find_headings(masked.text, bl, self.rules)
+        return Structure(masked, bl, headings, self.analyse(masked, bl, headings))
+
     def run(self, src: SourceText, *, include_text: bool = False) -> Report:
         original = src.text
-        # offsets stay those of the input; only the running headers and footers turn to spaces
-        src = replace(src, text=segment.mask_furniture(original))
+        src, bl, headings, analysed = self.structure(src)
         doc_text = src.text
-        bl = segment.blocks(src)
-        headings = segment.find_headings(doc_text, bl, self.rules)
         sections = build_sections(bl, headings, src)
-        analysed = self.analyse(src, bl, headings)
         items = [make_item(a, kind, src) for a in analysed for kind in a.decision.kinds]
         qs_offsets = [(s.quality_statement, s.start) for s in sections
                       if s.type == "quality_statement" and s.quality_statement]
@@ -83,6 +95,11 @@ class Pipeline:
             out.append(Analysed(s, " ".join(doc_text[s.start:s.end].split()), ctx, sh,
                                 decide(sh, ctx, doc_text, s.start, s.end)))
         return out
+
+
+def abbreviations(rules: list[Rule]) -> set[str]:
+    """Abbreviations for the sentence splitter; 'no.#' marks one that only abbreviates before a number."""
+    return {p.lower() + ("#" if r.label == "before_number" else "") for r in rules for p in r.phrases or []}
 
 
 def uses_quality_statements(headings: list[Heading | None], text: str) -> bool:

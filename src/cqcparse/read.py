@@ -63,17 +63,26 @@ def _spool(data: bytes) -> str:
     return f.name
 
 
+def _not_empty(text: str, name: str) -> str:
+    if not text.strip():
+        raise InputError(name, "is empty")
+    return text
+
+
 def decode_text(data: bytes, name: str) -> str:
     """UTF-8 with or without BOM, UTF-16 with BOM, else cp1252 (Windows exports); only a BOM is removed,
     so offsets into the result are offsets into the input as decoded."""
-    if not data.strip():
-        raise InputError(name, "is empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return _not_empty(data.decode("utf-16"), name)
+        except UnicodeDecodeError as e:
+            raise InputError(name, f"cannot be decoded as UTF-16 (byte {e.start})") from None
     if b"\x00" in data[:4096]:
         raise InputError(name, "looks like a binary file, not report text")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if not data.strip():
+        raise InputError(name, "is empty")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

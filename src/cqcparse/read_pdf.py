@@ -536,7 +536,12 @@ def _regions(lines: list[_Line], width: float) -> list[tuple[int, int, float, fl
         if len(members) < 2:
             continue
         if max(s.x1 for s in rights) - min(s.x1 for s in rights) < 3.0:
-            continue  # right-aligned cells: a table, not a column
+            # right-aligned cells: a table, not a column -- unless the left-hand lines are wrapped text that
+            # fills its column up to the gutter
+            lefts = sorted(lines[j].segs[0].x1 for j in members)
+            x_min = min(lines[j].segs[0].x0 for j in members)
+            if lefts[len(lefts) // 2] < x_right - 0.2 * (x_right - x_min):
+                continue
         for j in range(lo, hi + 1):
             used[j] = True
         left_edge = max((ln.segs[0].x1 for ln in lines[lo:hi + 1] if ln.segs[0].x0 < x_right - 2), default=x_right)
@@ -579,8 +584,9 @@ def _pieces(number: int, lines: list[_Line], width: float, body_right: float) ->
             size = max((s.size for s in col_l), default=10.0)
             if len(col_l) < 5:  # too few lines to know the column's right edge: assume a narrow gutter
                 left_edge = max(left_edge, x_right - 2 * size)
-            right_edge = max(right_edge, body_right)
             col_left = min((s.x0 for s in col_l), default=left)
+            # columns are as wide as each other: the right one ends a left column's width after its start
+            right_edge = max(right_edge, x_right + (left_edge - col_left))
             for s in col_l:
                 out.append(piece([s], col_left, left_edge, rid))
             for s in col_r:

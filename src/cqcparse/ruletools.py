@@ -14,7 +14,7 @@ from typing import Literal
 from . import segment
 from .errors import RuleError
 from .match import CUE_KINDS, CueMatcher, Hit
-from .pipeline import Pipeline, page_of
+from .pipeline import abbreviations, Pipeline, page_of
 from .records import ReportFacts
 from .rules import Rule, RuleSet, check_rules, parse_rule_file, shipped_rule_files, user_rule_files
 from .source import SourceText
@@ -51,7 +51,7 @@ BREACH_LABELS = ("cite", "exclude")
 # Fields only one kind of rule reads: on any other kind they do nothing, which is almost always a slip.
 ONLY_FOR = {"level": ("heading",), "context": ("heading",), "key_question": ("heading",),
             "quality_statement": ("heading",), "value": ("fact",)}
-UNLABELLED = ("finding", "positive", "not_action", "not_item", "abbreviation")
+UNLABELLED = ("finding", "positive", "not_action", "not_item")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +98,8 @@ def reference_problems(r: Rule) -> list[str]:
            for name, kinds in ONLY_FOR.items() if getattr(r, name) is not None and r.kind not in kinds]
     if r.kind in UNLABELLED and r.label is not None:
         out.append(f"'label' is not read on {r.kind} rules")
+    if r.kind == "abbreviation" and r.label not in (None, "before_number"):
+        out.append(f"abbreviation rules take label 'before_number' or none (got {r.label!r})")
     if r.kind == "abbreviation" and not r.phrases:
         out.append("abbreviation rules list the abbreviations in 'phrases'")
     groups = _groups(r.regex)
@@ -232,7 +234,7 @@ class RuleTester:
 
     @staticmethod
     def _abbreviation_fires(r: Rule, text: str) -> bool:
-        known = {p.lower() for p in r.phrases or []}
+        known = abbreviations([r])
         return (len(segment.split_sentences(text, 0, len(text), known))
                 < len(segment.split_sentences(text, 0, len(text), set())))
 
@@ -299,12 +301,11 @@ class Explanation:
 def explain(pipeline: Pipeline, src: SourceText, needle: str) -> Explanation:
     """Every sentence of `src` containing `needle` (case-insensitive, whitespace-insensitive) with its
     section, context, cue hits and decision; and the non-sentence lines that contain it."""
+    src, bl, headings, analysed = pipeline.structure(src)
     text = src.text
-    bl = segment.blocks(src)
-    headings = segment.find_headings(text, bl, pipeline.rules)
     want = " ".join(needle.lower().split())
     sentences = []
-    for a in pipeline.analyse(src, bl, headings):
+    for a in analysed:
         if want not in a.text.lower():
             continue
         d, c = a.decision, a.context

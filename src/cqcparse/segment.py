@@ -134,7 +134,10 @@ def find_headings(doc: str, bl: list[Block], rules: RuleSet) -> list[Heading | N
     for b in bl:
         title = b.text(doc)
         rule, m = _first_full_match(heading_rules, title)
-        if rule is not None and rule.label == "label":
+        if b.bullet and rule is not None and rule.label in ("key_question", "quality_statement"):
+            rule = None  # "- Safe" in a list names a key question; it does not open a section
+            out.append(None)
+        elif rule is not None and rule.label == "label":
             out.append(None)  # a rating, score or other label line: neither heading nor prose
         elif rule is not None and m is not None:
             kq = rule.key_question
@@ -205,7 +208,8 @@ def in_quotes(text: str, start: int, offset: int) -> bool:
 
 
 def split_sentences(doc: str, start: int, end: int, abbreviations: set[str]) -> list[tuple[int, int]]:
-    """Sentence spans inside one block. A full stop ends a sentence before a space or a capital letter
+    """Sentence spans inside one block (`abbreviations`: lower-case, 'no.#' for one that is an abbreviation
+    only before a number). A full stop ends a sentence before a space or a capital letter
     (so 'assessed.These' splits) unless it ends an abbreviation or a number; text inside double
     quotation marks is never split, so a quotation stays with the sentence that introduces it."""
     spans = []
@@ -252,6 +256,8 @@ def _boundary(doc: str, s: int, i: int, j: int, end: int, abbreviations: set[str
         w = word.group(1).lower() if word else ""
         if w.rstrip(".") + "." in abbreviations or w + "." in abbreviations:
             return False
+        if (w + ".#" in abbreviations or w.rstrip(".") + ".#" in abbreviations) and nxt.isdigit():
+            return False  # "Room No. 5", but "Staff said no. The manager..." ends a sentence
         if i > 0 and doc[i - 1].isdigit() and nxt.isdigit():
             return False  # 1.5
         if not spaced:

@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         from_list: Annotated[Optional[str], typer.Option("--from-list", help="A file of paths, one a line "
                                                          "(- for stdin).")] = None,
         jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes "
-                                                    "[default: the number of CPUs].")] = None,
+                                                    "(default: the number of CPUs).")] = None,
         timeout: Annotated[float, typer.Option("--timeout", min=0, help="Give up on an input after this many "
                                                "seconds (0: never).")] = 120.0,
         max_memory: Annotated[Optional[int], typer.Option("--max-memory", min=64, help="Address-space limit "
@@ -32,8 +32,9 @@ def register(app: typer.Typer) -> None:
         sqlite: Annotated[Optional[Path], typer.Option("--sqlite", help="Also write the tables to this "
                                                        "SQLite file.")] = None,
         dask: Annotated[Optional[str], typer.Option("--dask", help="Run on the Dask cluster at this scheduler "
-                                                    "address (pip install 'cqcparse[dask]'); its workers must "
-                                                    "see the inputs at the same paths.")] = None,
+                                                    "address (needs the dask extra: pip install "
+                                                    "distributed); its workers must see the inputs at the same "
+                                                    "paths.")] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
         rules: RulesOpt = None,
         no_default_rules: NoDefaultsOpt = False,

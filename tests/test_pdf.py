@@ -23,7 +23,7 @@ try:
 except ImportError:  # running from a checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cqcparse.errors import InputError
@@ -569,6 +569,55 @@ def test_typeset_reports_read_back(tmp_path_factory, blocks, layout):
         assert src.text.split("\n") == want, engine
         heads = [src.text[h.start:h.end] for h in src.headings]
         assert heads == [t for k, t in blocks if k == "h"], engine
+
+
+@st.composite
+def column_sections(draw):
+    """Paragraphs typeset in two columns that fill the left column and go on in the right one."""
+    paras = []
+    for _ in range(draw(st.integers(2, 6))):
+        n = draw(st.integers(4, 60))
+        words = draw(st.lists(st.sampled_from(WORDS), min_size=n, max_size=n))
+        text = " ".join(words)
+        paras.append(text[0].upper() + text[1:] + ".")
+    return paras, draw(st.integers(8, 30))
+
+
+@settings(max_examples=int(os.environ.get("PDF_EXAMPLES", "25")), deadline=None)
+@given(column_sections())
+def test_typeset_two_columns_read_back(tmp_path_factory, section):
+    paras, rows = section
+    size, pitch, col_w, gutter, left = 10.0, 12.0, 230.0, 20.0, 50.0
+    lines = []  # (paragraph index, text)
+    for i, para in enumerate(paras):
+        lines += [(i, ln) for ln in wrap(para, col_w, size)]
+    # enough lines to reach well into the right column: with no line beside another, nothing on the page
+    # says where a column ends
+    assume(len(lines) >= 8)
+    rows = min(rows, len(lines) - 3)
+    items = [(left, 40, 14, "Letter from the Chief Inspector", True)]
+    y0 = 70.0
+    bottom = y0 + rows * pitch  # the left column is this tall; the text goes on at the top of the right one
+    x, y, lowest, prev = left, y0, y0, 0
+    for i, text in lines:
+        if i != prev:
+            y += 4.0  # the gap between paragraphs
+            prev = i
+        if y >= bottom and x == left:
+            x, y = left + col_w + gutter, y0
+        items.append((x, y, size, text))
+        y += pitch
+        lowest = max(lowest, y)
+    below = lowest + 20
+    tail = "After the columns the report goes on in one column across the page."
+    items.append((left, below, size, tail))
+    pages = [items, [(left, 50, size, "End of report.")]]
+    for i, page in enumerate(pages, 1):
+        page.append((left, 805, 8, f"{i} Testhaven Lodge Inspection report 3 March 2024"))
+    pdf = make_pdf(tmp_path_factory.mktemp("columns") / "doc.pdf", pages)
+    for engine in ("pdfium", "plumber"):
+        src = read_pdf(pdf, engine=engine)
+        assert src.text.split("\n") == ["Letter from the Chief Inspector", *paras, tail, "End of report."], engine
 
 
 # ---------------------------------------------------------------------------------------------------------

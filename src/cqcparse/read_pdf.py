@@ -99,6 +99,7 @@ class _Run:
     size: float
     bold: bool
     w1: float  # width of the first word, for the "would it have fitted on the line above" test
+    base: float  # the baseline (or any height fixed relative to it), measured from the page top
 
 
 @dataclass(slots=True)
@@ -113,6 +114,7 @@ class _Seg:
     bold: bool = False
     w1: float = 0.0
     hang: float | None = None
+    base: float = 0.0
 
 
 @dataclass(slots=True)
@@ -153,6 +155,7 @@ class _Piece:
     jump: bool = False  # first line of a new column or page
     narrow: float = 0.0  # if set: the line fits the left column of the document's two-column layout
     hang: float | None = None  # x0 of the text after a bullet mark
+    base: float = 0.0  # baseline: line pitch is measured on it, as glyph boxes vary with the letters
 
 
 @dataclass(slots=True)
@@ -279,9 +282,12 @@ class _PdfiumPages:
                         if idx < 0 or idx + 1 >= n_chars or raw.FPDFText_GetUnicode(tp, idx) not in (32, 9, 13, 10):
                             break
                         idx += 1
+                    base = b  # the glyph box bottom, if pdfium cannot say where the baseline is
                     if idx < 0:
                         size, bold = t - b, False
                     else:
+                        if raw.FPDFText_GetCharOrigin(tp, idx, ctypes.byref(cl), ctypes.byref(cb)):
+                            base = cb.value
                         size = raw.FPDFText_GetFontSize(tp, idx)
                         n = raw.FPDFText_GetFontInfo(tp, idx, buf, 256, ctypes.byref(flags))
                         name = buf.raw[: max(0, n - 1)] if 0 < n <= 256 else b""
@@ -303,7 +309,8 @@ class _PdfiumPages:
                             if raw.FPDFText_GetCharBox(tp, j, ctypes.byref(cl), ctypes.byref(cr), ctypes.byref(cb),
                                                        ctypes.byref(ct)) and cr.value >= l:
                                 w1 = cr.value - l
-                    out.append(_Run(l - left, top_y - t, r - left, top_y - b, text, float(size), bold, w1))
+                    out.append(_Run(l - left, top_y - t, r - left, top_y - b, text, float(size), bold, w1,
+                                    top_y - base))
                 return out, n_chars, width, height
             finally:
                 tp.close()
@@ -350,7 +357,9 @@ class _PlumberPages:
                     j = len(text) - len(s) + k - 1
                     w1 = cur[j]["x1"] - x0
                 name = cur[0]["fontname"]
-                out.append(_Run(x0, top, x1, bottom, text, float(cur[0]["size"]), bool(_BOLD_RE.search(name)), w1))
+                # pdfminer's boxes come from the font's ascent and descent: their bottom is as good as a baseline
+                out.append(_Run(x0, top, x1, bottom, text, float(cur[0]["size"]), bool(_BOLD_RE.search(name)), w1,
+                                max(c["bottom"] for c in cur)))
             cur.clear()
 
         prev = None
@@ -449,6 +458,7 @@ def _finish_seg(s: _Seg) -> None:
     # the main font: of the longest run
     main = max(s.runs, key=lambda r: len(r.text.strip()))
     s.size = main.size
+    s.base = main.base
     s.bold = all(r.bold for r in s.runs if r.text.strip() and not (len(r.text.strip()) == 1 and r.text.strip() in BULLET_MARKS))
     s.w1 = s.runs[0].w1
     s.hang = None
@@ -566,7 +576,7 @@ def _pieces(number: int, lines: list[_Line], width: float, body_right: float) ->
         size = max(s.size for s in segs) if len(segs) > 1 else segs[0].size
         return _Piece(number, text, segs[0].x0, min(s.top for s in segs), segs[-1].x1, max(s.bottom for s in segs),
                       size, all(s.bold for s in segs), segs[0].w1, len(segs) > 1, col_left, col_right, region,
-                      hang=segs[0].hang)
+                      hang=segs[0].hang, base=segs[0].base)
 
     j = 0
     n = len(lines)
@@ -646,7 +656,7 @@ def _pitch_counts(pieces: list[_Piece]) -> dict[tuple[float, int], Counter]:
             continue
         if abs(a.x0 - b.x0) > 3 and not _starts_bullet(a.text):
             continue
-        d = b.top - a.top
+        d = b.base - a.base
         if d <= 0 or d > _MAX_PITCH * a.size or not _wrapped(a, b):
             continue
         c[_key(a, b)][round(d * 2) / 2] += 1
@@ -671,7 +681,7 @@ def _continues(block: _Block, p: _Piece, refs: dict, doc_refs: dict) -> str | No
     if not ok_x:
         return None
     sep = "" if last.text.endswith(("-", "\u00ad")) else " "
-    if p.jump or p.page != last.page or p.top < last.top:
+    if p.jump or p.page != last.page or p.base < last.base:
         # a page or column break: carry over only an unfinished sentence, and only to the very next page
         if _FINAL.search(last.text) or p.page > last.page + 1:
             return None
@@ -680,10 +690,10 @@ def _continues(block: _Block, p: _Piece, refs: dict, doc_refs: dict) -> str | No
         return sep
     if not _wrapped(last, p):
         return None
-    pitch = p.top - last.top
-    if len(block.pieces) >= 2 and block.pieces[-2].page == last.page and block.pieces[-2].top < last.top \
+    pitch = p.base - last.base
+    if len(block.pieces) >= 2 and block.pieces[-2].page == last.page and block.pieces[-2].base < last.base \
             and not last.jump:
-        ref = last.top - block.pieces[-2].top
+        ref = last.base - block.pieces[-2].base
     else:
         key = _key(last, p)
         ref = refs.get(key) or doc_refs.get(key) or 1.3 * last.size

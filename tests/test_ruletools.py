@@ -26,12 +26,8 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def pipeline(request) -> Pipeline:
-    """The session's shared Pipeline (conftest's `pipe`) when there is one, else one for this module."""
-    try:
-        return request.getfixturevalue("pipe")
-    except pytest.FixtureLookupError:
-        return Pipeline()
+def pipeline(pipe) -> Pipeline:
+    return pipe
 
 
 def cli(*args: str, **kw):

@@ -241,20 +241,25 @@ def _label_problems(r: Rule) -> list[str]:
     return out
 
 
+def collect_rules(files: list[tuple[str, str]]) -> tuple[list[Rule], list[str]]:
+    """Parse and check (name, text) rule files: every rule, and every problem of every file."""
+    rules: list[Rule] = []
+    problems: list[str] = []
+    for name, text in files:
+        found, file_problems = parse_rule_file(name, text)
+        problems += file_problems
+        rules += found
+    return rules, problems + check_rules(rules)
+
+
 def load_rules(extra: list[Path] | None = None, *, defaults: bool = True) -> RuleSet:
     """Shipped rules (unless defaults=False), then each user folder's: a user rule with a shipped rule's
     id replaces it in place; `enabled: false` switches one off. Raises RuleError listing every problem."""
     files = (shipped_rule_files() if defaults else []) + user_rule_files(extra or [])
-    problems: list[str] = []
-    by_id: dict[str, Rule] = {}
-    all_rules: list[Rule] = []
-    for name, text in files:
-        rules, found = parse_rule_file(name, text)
-        problems += found
-        all_rules += rules
-    problems += check_rules(all_rules)
+    all_rules, problems = collect_rules(files)
     if problems:
         raise RuleError(problems)
+    by_id: dict[str, Rule] = {}
     for r in all_rules:
         by_id[r.id] = r  # later files (user rules) override earlier ones; dict keeps first position
     return RuleSet(tuple(by_id.values()))

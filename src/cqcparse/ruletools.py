@@ -16,7 +16,7 @@ from .errors import RuleError
 from .match import CUE_KINDS, CueMatcher, Hit
 from .pipeline import abbreviations, Pipeline, page_of
 from .records import ReportFacts
-from .rules import Rule, RuleSet, check_rules, parse_rule_file, shipped_rule_files, user_rule_files
+from .rules import Rule, RuleSet, collect_rules, shipped_rule_files, user_rule_files
 from .source import SourceText
 
 # -- list ---------------------------------------------------------------------------------------------
@@ -72,13 +72,7 @@ def check_paths(paths: list[Path] | None = None) -> CheckResult:
         files = user_rule_files(paths) if paths else shipped_rule_files()
     except RuleError as e:
         return CheckResult([], 0, e.problems)
-    problems: list[str] = []
-    rules: list[Rule] = []
-    for name, text in files:
-        found, file_problems = parse_rule_file(name, text)
-        problems += file_problems
-        rules += found
-    problems += check_rules(rules)
+    rules, problems = collect_rules(files)
     for r in rules:
         problems += [f"{r.file}:{r.line}: rule {r.id}: {m}" for m in reference_problems(r)]
     return CheckResult([name for name, _ in files], len(rules), _in_file_order(problems))
@@ -250,13 +244,8 @@ def cue_hits(matcher: CueMatcher, nlp, text: str) -> list[Hit]:
 
 
 @dataclass(frozen=True, slots=True)
-class HitView:
-    rule: str
-    kind: str
-    label: str | None
-    weight: float
-    start: int
-    end: int
+class HitView(Hit):
+    """A cue hit with the text it matched."""
     text: str
 
 

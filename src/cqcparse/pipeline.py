@@ -54,6 +54,10 @@ class Pipeline:
         masked = replace(src, text=segment.mask_furniture(src.text))
         bl = segment.blocks(masked)
         headings = segment.find_headings(masked.text, bl, self.rules)
+        if not uses_quality_statements(headings, masked.text):
+            # before 2024 "Infection prevention and control" is a sub-heading, not a quality statement
+            headings = [replace(h, type="heading", level=4, quality_statement=None)
+                        if h and h.quality_statement else h for h in headings]
         return Structure(masked, bl, headings, self.analyse(masked, bl, headings))
 
     def run(self, src: SourceText, *, include_text: bool = False) -> Report:
@@ -104,7 +108,7 @@ def abbreviations(rules: list[Rule]) -> set[str]:
 
 def uses_quality_statements(headings: list[Heading | None], text: str) -> bool:
     """Reports of the single assessment framework (2024-) label items with quality statements."""
-    return any(h and h.quality_statement for h in headings) or "quality statement" in text.lower()
+    return sum(1 for h in headings if h and h.quality_statement) >= 2 or "quality statement" in text.lower()
 
 
 def block_contexts(text: str, bl: list[Block], headings: list[Heading | None], rules: RuleSet,

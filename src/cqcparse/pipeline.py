@@ -15,7 +15,7 @@ from .facts import read_breaches, read_facts
 from .match import CueMatcher, Hit
 from .read import read_source
 from .records import Item, Report, Section
-from .rules import Rule, RuleSet, load_rules
+from .rules import KEY_QUESTIONS, QUALITY_STATEMENTS, Rule, RuleSet, load_rules
 from .segment import Block, Heading, Sentence
 from .source import SourceText
 
@@ -84,9 +84,12 @@ class Pipeline:
         doc_text = src.text
         prose = [h is None and segment.is_prose(b, doc_text) for b, h in zip(bl, headings)]
         sents = segment.sentences(doc_text, bl, prose, self.abbreviations)
-        contexts = block_contexts(doc_text, bl, headings, self.rules, use_topics=uses_quality_statements(headings, doc_text))
+        contexts = block_contexts(doc_text, bl, headings, self.rules,
+                                  use_topics=uses_quality_statements(headings, doc_text))
         doc = self.nlp.make_doc(doc_text)
-        hits = self.matcher(doc, [(s.start, s.end) for s in sents])
+        kqs = assessed_key_questions(headings, doc_text)
+        hits = [h for h in self.matcher(doc, [(s.start, s.end) for s in sents])
+                if h.kind != "topic" or QUALITY_STATEMENTS.get(h.label or "") in kqs]
         index = segment.SentenceIndex(sents)
         per_sentence: list[list[Hit]] = [[] for _ in sents]
         for h in hits:
@@ -104,6 +107,16 @@ class Pipeline:
 def abbreviations(rules: list[Rule]) -> set[str]:
     """Abbreviations for the sentence splitter; 'no.#' marks one that only abbreviates before a number."""
     return {p.lower() + ("#" if r.label == "before_number" else "") for r in rules for p in r.phrases or []}
+
+
+def assessed_key_questions(headings: list[Heading | None], text: str) -> set[str]:
+    """The key questions a report assesses, so that topic words only label with their quality statements:
+    those of its key question and quality statement headings, else well-led when a well-led assessment."""
+    kqs = {h.key_question or QUALITY_STATEMENTS.get(h.quality_statement or "") for h in headings if h}
+    kqs.discard(None)
+    if not kqs and "well-led" in text.lower():
+        kqs = {"well-led"}
+    return kqs or set(KEY_QUESTIONS)
 
 
 def uses_quality_statements(headings: list[Heading | None], text: str) -> bool:

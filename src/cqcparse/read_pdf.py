@@ -659,7 +659,7 @@ def _pitch_counts(pieces: list[_Piece]) -> dict[tuple[float, int], Counter]:
         d = b.base - a.base
         if d <= 0 or d > _MAX_PITCH * a.size or not _wrapped(a, b):
             continue
-        c[_key(a, b)][round(d * 2) / 2] += 1
+        c[_key(a, b)][round(d, 1)] += 1
     return c
 
 
@@ -672,12 +672,15 @@ def _continues(block: _Block, p: _Piece, refs: dict, doc_refs: dict) -> str | No
         return None
     if not _same_style(last, p):
         return None
-    # indentation relative to the text column
-    rel_last = block.pieces[0].x0 - block.pieces[0].col_left
+    # indentation, relative to the text column: the second line of a block may sit under the first or, for a
+    # bullet, under the text after its mark (a hanging indent); every later line sits under the one above
     rel = p.x0 - p.col_left
-    ok_x = abs(rel - rel_last) <= 3 or (block.hang is not None and abs(p.x0 - block.hang) <= 3)
-    if len(block.pieces) > 1 and not ok_x:
-        ok_x = abs((p.x0 - p.col_left) - (last.x0 - last.col_left)) <= 3
+    first = block.pieces[0]
+    if len(block.pieces) > 1:
+        ok_x = abs(rel - (last.x0 - last.col_left)) <= 3
+    else:
+        ok_x = abs(rel - (first.x0 - first.col_left)) <= 3 or (
+            block.hang is not None and abs(rel - (block.hang - first.col_left)) <= 3)
     if not ok_x:
         return None
     sep = "" if last.text.endswith(("-", "\u00ad")) else " "
@@ -691,13 +694,15 @@ def _continues(block: _Block, p: _Piece, refs: dict, doc_refs: dict) -> str | No
     if not _wrapped(last, p):
         return None
     pitch = p.base - last.base
-    if len(block.pieces) >= 2 and block.pieces[-2].page == last.page and block.pieces[-2].base < last.base \
-            and not last.jump:
+    # the block's own pitch, from two lines that follow its first (a first line with a bullet mark or a
+    # different font mixed in can sit a little off its true baseline)
+    if len(block.pieces) >= 3 and block.pieces[-2].page == last.page and block.pieces[-2].base < last.base \
+            and not last.jump and not block.pieces[-2].jump:
         ref = last.base - block.pieces[-2].base
     else:
         key = _key(last, p)
         ref = refs.get(key) or doc_refs.get(key) or 1.3 * last.size
-    if pitch > 1.2 * ref + 0.5 or pitch > _MAX_PITCH * last.size or pitch < 0.3 * last.size:
+    if pitch > 1.12 * ref + 0.3 or pitch > _MAX_PITCH * last.size or pitch < 0.3 * last.size:
         return None
     return sep
 

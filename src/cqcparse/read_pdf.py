@@ -3,27 +3,41 @@
 Two engines sit behind one interface:
 
 * ``engine="pdfium"`` (default, fast): pypdfium2's text page. Text comes run by run (pdfium's text "rects":
-  one horizontal run of glyphs of one font on one line), font size and name from ``pypdfium2.raw``.
-* ``engine="plumber"``: pdfplumber (pdfminer) characters with font name and size; slower, kept as a cross-check.
+  one horizontal run of glyphs of one font on one line), font size, name and baseline from ``pypdfium2.raw``;
+  no Python loop over characters.
+* ``engine="plumber"``: pdfplumber (pdfminer) characters with font name and size; about 10x slower, kept as
+  a cross-check (the tests require both to give the same lines).
 
 Both produce the same `_Run` records and share the layout code below, which:
 
-1. groups runs into printed lines by vertical overlap and splits each line into segments at wide gaps
-   (table cells, a rating printed beside its question, or the two halves of a two-column line);
-2. drops running headers and footers: lines in the top or bottom band of the page whose text, with digit
-   runs masked, recurs at about the same height on at least half of the pages (and bare page numbers);
+1. groups runs into printed lines by vertical overlap (so a rating printed beside its question, a little
+   higher or lower, stays on its line) and splits each line into segments at gaps wider than 1.5 em
+   (table cells, or the two halves of a two-column line);
+2. drops running headers and footers: lines in the top or bottom 12% of the page whose text, with digit
+   runs masked, recurs at about the same height on at least half of the pages (and bare page numbers).
+   With fewer than four pages selected, a few neighbouring pages are read too, to see what repeats;
 3. finds two-column regions (a run of lines whose right-hand segments start at one x and have a ragged
    right edge -- table cells are right-aligned or start at varying x) and reads them column by column;
 4. joins printed lines into blocks (a paragraph, a bullet, a heading, a table row). A new block starts at a
-   bullet mark, a table row, a change of font size or boldness, a change of indentation, a vertical gap
-   wider than the block's (or the page's usual) line pitch, or when the first word of the next line would
-   have fitted at the end of the previous one (so the previous line was not wrapped). A block carries over a
-   page or column break when it does not end with sentence-final punctuation and the next line has the
-   same style and either starts in lower case or follows a wrapped (full) line.
+   bullet mark, a table row, a change of font size or boldness, a change of indentation, a line pitch
+   (baseline to baseline) wider than the block's or the document's usual one, or when the first word of the
+   next line would have fitted at the end of the previous one (so the previous line was not wrapped). A
+   block carries over a page or column break when it does not end with sentence-final punctuation and the
+   next line has the same style and either starts in lower case or follows a wrapped (full) line.
+
+Where a text column ends is taken from its longest lines; a left column with no line beside it in the right
+one is assumed to end at mid-page (or where the document's detected columns end), and columns of one layout
+are assumed to be equally wide.
 
 Hyphens at the end of a line: the two parts are joined without a space. The hyphen is dropped only if the
 unhyphenated word occurs elsewhere in the document (``manage-|ment`` -> ``management``); otherwise it is a
 real compound (``well-|led`` -> ``well-led``). Soft hyphens (U+00AD) are always dropped.
+
+Headings: a block of at most three lines that is all bold, or (up to 25 words) at least 1 pt bigger than
+the body text, and starts at the left of its column, unless it is a table row or a bullet. Levels follow
+font size: sizes within 8% of each other share a level, the biggest is level 1.
+
+pdfium is not thread-safe: read PDFs in parallel with processes, not threads.
 """
 from __future__ import annotations
 

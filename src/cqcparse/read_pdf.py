@@ -636,20 +636,20 @@ def _starts_bullet(text: str) -> bool:
     return text[:1] in BULLET_MARKS and text[:1] != ""
 
 
-def _col_right(prev: _Piece, nxt: _Piece) -> float:
-    if prev.narrow and nxt.narrow and not prev.region and not nxt.region:
+def _col_right(prev: _Piece, nxt: _Piece, narrow: bool = True) -> float:
+    if narrow and prev.narrow and nxt.narrow and not prev.region and not nxt.region:
         return prev.narrow
     return prev.col_right
 
 
-def _wrapped(prev: _Piece, nxt: _Piece) -> bool:
+def _wrapped(prev: _Piece, nxt: _Piece, narrow: bool = True) -> bool:
     """True if `nxt`'s first word would not have fitted at the end of `prev` (so `prev` was wrapped).
 
     The right edge of a text column is only known from its longest lines, and glyph boxes are a little
     narrower than advance widths, so allow half an em of slack.
     """
     space = 0.28 * prev.size
-    return prev.x1 + space + nxt.w1 > _col_right(prev, nxt) - 0.5 * prev.size
+    return prev.x1 + space + nxt.w1 > _col_right(prev, nxt, narrow) - 0.5 * prev.size
 
 
 def _key(a: _Piece, b: _Piece) -> tuple[float, int]:
@@ -700,9 +700,10 @@ def _continues(block: _Block, p: _Piece, refs: dict, doc_refs: dict) -> str | No
     sep = "" if last.text.endswith(("-", "\u00ad")) else " "
     if p.jump or p.page != last.page or p.base < last.base:
         # a page or column break: carry over only an unfinished sentence, and only to the very next page
-        if _FINAL.search(last.text) or p.page > last.page + 1:
+        # (not a heading: a bold line; and the guess of a narrow column is not evidence enough here)
+        if _FINAL.search(last.text) or p.page > last.page + 1 or last.bold:
             return None
-        if not (p.text[:1].islower() or _wrapped(last, p)):
+        if not (p.text[:1].islower() or _wrapped(last, p, narrow=False)):
             return None
         return sep
     if not _wrapped(last, p):

@@ -716,7 +716,7 @@ def _continues(block: _Block, p: _Piece, refs: dict, doc_refs: dict) -> str | No
         ref = last.base - block.pieces[-2].base
     else:
         key = _key(last, p)
-        ref = refs.get(key) or doc_refs.get(key) or 1.3 * last.size
+        ref = refs.get(key) or doc_refs.get(key) or 1.3 * last.size  # no evidence: break past ~1.5 em
     if pitch > 1.12 * ref + 0.3 or pitch > _MAX_PITCH * last.size or pitch < 0.3 * last.size:
         return None
     return sep
@@ -831,7 +831,8 @@ def _assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
     for pcs in page_counts:
         for k, v in pcs.items():
             doc_counts[k].update(v)
-    doc_refs = {k: v.most_common(1)[0][0] for k, v in doc_counts.items()}
+    # (a pitch seen once proves nothing: it may be the very pair in question)
+    doc_refs = {k: v.most_common(1)[0][0] for k, v in doc_counts.items() if v.most_common(1)[0][1] >= 2}
     page_refs = [{k: v.most_common(1)[0][0] for k, v in pcs.items() if sum(v.values()) >= 6} for pcs in page_counts]
 
     blocks: list[_Block] = []

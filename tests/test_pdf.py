@@ -496,8 +496,17 @@ WORDS = ("care staff people home service manager record plan risk safe medicine 
 
 @st.composite
 def documents(draw):
-    """A report as blocks: ("h", text) headings, ("p", text) paragraphs and ("b", text) bullets."""
+    """A report as blocks: ("h", text) headings, ("p", text) paragraphs and ("b", text) bullets.
+
+    It opens with two long paragraphs, as any report does: a page of one-line paragraphs says nothing about
+    where the text column ends or how far apart the lines of a paragraph are, so nothing could be read
+    from it for sure.
+    """
     blocks = []
+    for _ in range(2):
+        words = draw(st.lists(st.sampled_from(WORDS), min_size=70, max_size=90))
+        text = " ".join(words)
+        blocks.append(("p", text[0].upper() + text[1:] + "."))
     for _ in range(draw(st.integers(3, 30))):
         kind = draw(st.sampled_from("hppbb"))
         n = draw(st.integers(2, 6) if kind == "h" else st.integers(3, 70))

@@ -2,6 +2,8 @@
 Matcher, regexes to Python's re -- all run once over the whole document."""
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -28,14 +30,14 @@ class CueMatcher:
         self.rules = {r.id: r for r in rules.of(*CUE_KINDS)}
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.tokens = Matcher(nlp.vocab, validate=True)
-        self.regexes: list[Rule] = []
+        self.regexes: list[tuple[Rule, re.Pattern[str]]] = []
         for r in self.rules.values():
             if r.phrases:
                 self.phrases.add(r.id, list(nlp.tokenizer.pipe(r.phrases)))
             elif r.pattern:
                 self.tokens.add(r.id, [r.pattern])
             else:
-                self.regexes.append(r)
+                self.regexes.append((r, r.compiled()))
 
     def __call__(self, doc: Doc, spans: list[tuple[int, int]]) -> list[Hit]:
         """Every cue hit in the document, then regex hits inside each span (sentence), deduplicated
@@ -46,13 +48,13 @@ class CueMatcher:
             if len(matcher) == 0:
                 continue  # an empty matcher warns (W036)
             for match_id, s, e in matcher(doc):
-                span = doc[s:e]
-                hits.append(self._hit(strings[match_id], span.start_char, span.end_char))
+                last = doc[e - 1]
+                hits.append(self._hit(strings[match_id], doc[s].idx, last.idx + len(last.text)))
         text = doc.text
         for a, b in spans:
             sentence = text[a:b]  # a slice, so that ^ and $ anchor at the sentence's ends
-            for r in self.regexes:
-                for m in r.compiled().finditer(sentence):
+            for r, regex in self.regexes:
+                for m in regex.finditer(sentence):
                     hits.append(self._hit(r.id, a + m.start(), a + m.end()))
         return filter_hits(hits)
 
@@ -64,11 +66,14 @@ class CueMatcher:
 def filter_hits(hits: list[Hit]) -> list[Hit]:
     """Within a kind (and label), overlapping hits keep the longest, then the earliest."""
     kept: list[Hit] = []
-    taken: dict[tuple[str, str | None], list[tuple[int, int]]] = {}
+    taken: dict[tuple[str, str | None], tuple[list[int], list[int]]] = {}  # sorted starts, their ends
     for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start, h.rule)):
-        spans = taken.setdefault((h.kind, h.label if h.kind == "topic" else None), [])
-        if any(h.start < e and s < h.end for s, e in spans):
+        starts, ends = taken.setdefault((h.kind, h.label if h.kind == "topic" else None), ([], []))
+        i = bisect.bisect_left(starts, h.start)
+        # kept spans do not overlap each other, so only the neighbours can overlap this one
+        if (i > 0 and ends[i - 1] > h.start) or (i < len(starts) and starts[i] < h.end):
             continue
-        spans.append((h.start, h.end))
+        starts.insert(i, h.start)
+        ends.insert(i, h.end)
         kept.append(h)
     return sorted(kept, key=lambda h: (h.start, h.end, h.rule))

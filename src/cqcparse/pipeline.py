@@ -17,7 +17,7 @@ from .read import read_source
 from .records import Item, Report, Section
 from .rules import KEY_QUESTIONS, QUALITY_STATEMENTS, Rule, RuleSet, load_rules
 from .segment import Block, Heading, Sentence
-from .source import SourceText
+from .source import LineBox, SourceText
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,9 +189,14 @@ def build_sections(bl: list[Block], headings: list[Heading | None], src: SourceT
 def page_of(src: SourceText, offset: int) -> int | None:
     if not src.pages:
         return None
-    starts = [p.start for p in src.pages]
-    i = max(0, bisect.bisect_right(starts, offset) - 1)
+    i = max(0, bisect.bisect_right(src.pages, offset, key=lambda p: p.start) - 1)
     return src.pages[i].number
+
+
+def box_at(src: SourceText, offset: int) -> LineBox | None:
+    """The printed line holding `offset` (boxes come in text order)."""
+    i = bisect.bisect_right(src.boxes, offset, key=lambda b: b.start) - 1
+    return src.boxes[i] if i >= 0 and offset < src.boxes[i].end else None
 
 
 def make_item(a: Analysed, kind: str, src: SourceText) -> Item:
@@ -199,7 +204,7 @@ def make_item(a: Analysed, kind: str, src: SourceText) -> Item:
     page = page_of(src, s.start)
     last = page_of(src, max(s.start, s.end - 1))
     pages = list(range(page, last + 1)) if page is not None and last is not None and last > page else None
-    box = next((b for b in src.boxes if b.start <= s.start < b.end), None) if src.boxes else None
+    box = box_at(src, s.start)
     return Item(id=f"{kind}-{s.start:06d}", kind=kind, text=a.text,
                 modality=a.decision.modality if kind == "action" else None,
                 section=a.context.section, quality_statement=a.decision.quality_statement,

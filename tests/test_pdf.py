@@ -489,6 +489,9 @@ def test_two_columns(tmp_path):
         assert lines == ["Letter from the Chief Inspector", PARA_A, PARA_B, PARA_C], (engine, lines)
 
 
+# The property tests run a fixed set of examples (stable in CI); PDF_EXAMPLES=500 explores new ones.
+FIXED = "PDF_EXAMPLES" not in os.environ
+
 WORDS = ("care staff people home service manager record plan risk safe medicine visit family support team "
          "kind the and of to in was were had told us said not always well quality check audit nurse doctor "
          "breakfast independence dignity safeguarding appropriately Registered Provider Wednesday").split()
@@ -560,7 +563,7 @@ layouts = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=int(os.environ.get("PDF_EXAMPLES", "25")), deadline=None)
+@settings(max_examples=int(os.environ.get("PDF_EXAMPLES", "25")), deadline=None, derandomize=FIXED)
 @given(documents(), layouts)
 def test_typeset_reports_read_back(tmp_path_factory, blocks, layout):
     """Whatever the mix of headings, paragraphs and bullets, the font size, line and paragraph spacing and
@@ -592,7 +595,7 @@ def column_sections(draw):
     return paras, draw(st.integers(8, 30))
 
 
-@settings(max_examples=int(os.environ.get("PDF_EXAMPLES", "25")), deadline=None)
+@settings(max_examples=int(os.environ.get("PDF_EXAMPLES", "25")), deadline=None, derandomize=FIXED)
 @given(column_sections())
 def test_typeset_two_columns_read_back(tmp_path_factory, section):
     paras, rows = section

@@ -575,10 +575,11 @@ def _regions(lines: list[_Line], width: float) -> list[tuple[int, int, float, fl
     return found
 
 
-def _pieces(number: int, lines: list[_Line], width: float, body_right: float) -> list[_Piece]:
+def _pieces(number: int, lines: list[_Line], width: float, body_right: float, body_left: float) -> list[_Piece]:
     regions = _regions(lines, width)
     out: list[_Piece] = []
-    left = min((ln.x0 for ln in lines), default=0.0)
+    # the text column's left edge: the document's usual one (a page may hold nothing but indented lines)
+    left = min([body_left] + [ln.x0 for ln in lines if ln.x0 >= body_left - 3]) if lines else body_left
     region_of = {}
     for rid, (lo, hi, *_rest) in enumerate(regions, 1):
         for j in range(lo, hi + 1):
@@ -795,36 +796,39 @@ def _assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
     # the right edge of the body text: where its full lines end (the 90th percentile, robust to a stray
     # line running into the margin). With too few lines there to trust it, the longest line.
     rights: list[float] = []
+    starts: Counter = Counter()
     page_w = 0.0
     for number, (lines, width, height) in per_page.items():
         page_w = max(page_w, width)
         for j, ln in enumerate(lines):
             if (number, j) not in junk and len(ln.segs) == 1:
                 rights.append(ln.x1)
+                starts[round(ln.x0)] += 1
     rights.sort()
+    body_left = float(starts.most_common(1)[0][0]) if starts else 0.0
     body_right = rights[int(0.9 * (len(rights) - 1))] if rights else 0.0
     if sum(1 for x in rights if x >= body_right - 0.03 * page_w) < 5 and rights:
         body_right = rights[-1]
     for number in wanted:
         lines, width, height = per_page[number]
         kept = [ln for j, ln in enumerate(lines) if (number, j) not in junk]
-        all_pieces.append(_pieces(number, kept, width, body_right))
+        all_pieces.append(_pieces(number, kept, width, body_right, body_left))
     # the two-column geometry, if the document has any: lines outside a detected region that fit the left
     # column (a short paragraph typeset in columns that never reached the right one) wrap at its edge
     geo = Counter((round(pc.col_left), round(pc.col_right)) for ps in all_pieces for pc in ps
                   if pc.region and not pc.jump and pc.col_right < 0.6 * body_right)
     lefts = Counter(round(pc.x0) for ps in all_pieces for pc in ps if not pc.region)
-    gl, gr = 0.0, None
-    if geo:
-        (gl, gr), _n = geo.most_common(1)[0]
-    elif lefts:
-        # no two-column line seen: assume the usual symmetric layout, the gutter at mid-page
-        gl, gr = lefts.most_common(1)[0][0], None
-    for ps, number in zip(all_pieces, wanted):
-        right = gr if gr is not None else per_page[number][1] / 2 - 6
-        for pc in ps:
-            if lefts and not pc.region and pc.x1 <= right + 2 and abs(pc.x0 - gl) <= 3 and not pc.row:
-                pc.narrow = float(right)
+    gl, gr = (geo.most_common(1)[0][0] if geo else (0.0, None))
+    if gr is None and lefts:
+        # no two-column line seen: a paragraph of three or more lines set in the left half of the page, each
+        # line but the last full, still shows a narrow column and where it ends
+        gl = lefts.most_common(1)[0][0]
+        gr = _narrow_edge(all_pieces, [per_page[n][1] for n in wanted], gl)
+    if gr is not None:
+        for ps in all_pieces:
+            for pc in ps:
+                if not pc.region and pc.x1 <= gr + 2 and abs(pc.x0 - gl) <= 3 and not pc.row:
+                    pc.narrow = float(gr)
     # the usual pitch: the page's own if it has enough wrapped lines, else the document's
     page_counts = [_pitch_counts(ps) for ps in all_pieces]
     doc_counts: dict[tuple[float, int], Counter] = defaultdict(Counter)
@@ -934,6 +938,41 @@ def _heading_levels(sizes: list[float]):
         return min(6, len(tops))
 
     return level_of
+
+
+def _narrow_edge(all_pieces: list[list[_Piece]], widths: list[float], left: float) -> float | None:
+    """The right edge of a left-half column, if some paragraph of 3+ lines shows one, else None."""
+    edge = None
+    for ps, width in zip(all_pieces, widths):
+        limit = width / 2
+        run: list[_Piece] = []
+        for pc in ps + [None]:
+            fits = (pc is not None and not pc.region and not pc.row and pc.x1 <= limit
+                    and abs(pc.x0 - left) <= 3 and not _starts_bullet(pc.text))
+            if fits and run:
+                a = run[-1]
+                pitch = pc.base - a.base
+                same = (pc.page == a.page and _same_style(a, pc) and pitch > 0
+                        and (len(run) < 2 or abs(pitch - (a.base - run[-2].base)) <= 0.3))
+                if not same:
+                    edge = _run_edge(run, edge)
+                    run = []
+            if fits:
+                run.append(pc)
+            else:
+                edge = _run_edge(run, edge)
+                run = []
+    return edge
+
+
+def _run_edge(run: list[_Piece], edge: float | None) -> float | None:
+    if len(run) < 3:
+        return edge
+    right = max(pc.x1 for pc in run)
+    for a, b in zip(run, run[1:]):
+        if a.x1 + 0.28 * a.size + b.w1 <= right - 0.5 * a.size:
+            return edge  # a line that was not full: not one paragraph set in a narrow column
+    return right if edge is None else max(edge, right)
 
 
 def _body_size(blocks: list[_Block]) -> float:

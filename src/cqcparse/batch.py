@@ -215,9 +215,8 @@ def _worker_main(conn: Connection, config: WorkerConfig) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         if config.max_memory_mb:
-            import resource
-            limit = config.max_memory_mb * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            from .limits import limit_memory
+            limit_memory(config.max_memory_mb)
         from .pipeline import Pipeline
         pipe = Pipeline(config.rules)
     except BaseException as e:

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .errors import CqcparseError
+from .errors import CqcparseError, InputError
 
 app = typer.Typer(help="Turn CQC inspection and assessment reports into structured data.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -58,6 +58,8 @@ def extract(
     password: Annotated[Optional[str], typer.Option("--password", help="Password of an encrypted PDF.")] = None,
     timeout: Annotated[Optional[float], typer.Option("--timeout", help="Stop reading a PDF after this "
                                                      "many seconds.")] = None,
+    max_memory: Annotated[Optional[int], typer.Option("--max-memory", help="Stop with an error past this "
+                                                      "many MB of memory.")] = None,
     rules: RulesOpt = None,
     no_default_rules: NoDefaultsOpt = False,
 ) -> None:
@@ -68,6 +70,9 @@ def extract(
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
     try:
         pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
+        if max_memory:
+            from .limits import limit_memory
+            limit_memory(max_memory)
         report = pipe.extract(path, include_text=include_text, pages=pages, engine=engine,
                               password=password, timeout=timeout)
         content = render(report, fmt)
@@ -77,6 +82,8 @@ def extract(
             sys.stdout.write(content)
     except CqcparseError as e:
         fail(e)
+    except MemoryError:
+        fail(InputError(path, f"ran out of memory (limit {max_memory} MB; raise --max-memory)"))
     except Exception as e:  # a bug: still one line without --debug
         fail(RuntimeError(f"{path}: unexpected {type(e).__name__}: {e} (rerun with --debug for details)"))
 

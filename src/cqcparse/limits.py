@@ -1,0 +1,27 @@
+"""Process limits that keep one bad input from taking the machine down."""
+from __future__ import annotations
+
+import os
+import resource
+
+from .errors import CqcparseError
+
+
+def address_space_mb() -> int:
+    """This process's current address space (Linux), 0 where it cannot be read."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space: past it allocations fail with MemoryError instead of swapping.
+    Call it once spaCy and the rules are loaded; a cap too close to what is already used cannot work."""
+    used = address_space_mb()
+    if megabytes < used + 64:
+        raise CqcparseError(f"--max-memory {megabytes} MB is too low: cqcparse already uses {used} MB "
+                            f"before reading (give at least {used + 64})")
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

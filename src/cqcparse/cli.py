@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.console import Console
 
 from . import __version__
 from .errors import CqcparseError, InputError
@@ -39,6 +42,21 @@ def fail(error: Exception) -> None:
     raise typer.Exit(1)
 
 
+ENGINES = ("pdfium", "plumber")  # read_pdf.ENGINES, named here so that --help does not load the PDF engines
+
+
+@contextmanager
+def page_progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar of pages read, on stderr and only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+    with Progress(transient=True, console=Console(stderr=True)) as bar:
+        task = bar.add_task("Reading pages", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", help="A folder or file of extra rules "
                      "(repeatable); a rule with a shipped rule's id replaces it.", envvar="CQCPARSE_RULES")]
 NoDefaultsOpt = Annotated[bool, typer.Option("--no-default-rules", help="Use only the --rules given.")]
@@ -68,13 +86,16 @@ def extract(
     from .writers import FORMATS, render, write_atomic
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    if engine is not None and engine not in ENGINES:
+        raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
     try:
         pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
         if max_memory:
             from .limits import limit_memory
             limit_memory(max_memory)
-        report = pipe.extract(path, include_text=include_text, pages=pages, engine=engine,
-                              password=password, timeout=timeout)
+        with page_progress() as progress:
+            report = pipe.extract(path, include_text=include_text, pages=pages, engine=engine,
+                                  password=password, timeout=timeout, progress=progress)
         content = render(report, fmt)
         if output:
             write_atomic(output, content)

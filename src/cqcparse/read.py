@@ -3,6 +3,7 @@ have readers of their own."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import InputError
@@ -13,7 +14,8 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 
 def read_source(path: str | Path, *, pages: str | None = None, engine: str | None = None,
-                password: str | None = None, timeout: float | None = None) -> SourceText:
+                password: str | None = None, timeout: float | None = None,
+                progress: Callable[[int, int], None] | None = None) -> SourceText:
     """Read a report. The format comes from the suffix; stdin ('-') is sniffed from its first bytes."""
     name = str(path)
     data = _read_bytes(name)
@@ -21,7 +23,7 @@ def read_source(path: str | Path, *, pages: str | None = None, engine: str | Non
     if kind == "pdf":
         from .read_pdf import read_pdf  # imported lazily: pdf engines cost start-up time
         options = {k: v for k, v in {"pages": pages, "engine": engine, "password": password,
-                                     "max_seconds": timeout}.items() if v is not None}
+                                     "max_seconds": timeout, "progress": progress}.items() if v is not None}
         if name == "-":
             return read_pdf(_spool(data), **options)
         return read_pdf(name, **options)

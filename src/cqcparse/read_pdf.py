@@ -45,6 +45,7 @@ import ctypes
 import re
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -728,8 +729,10 @@ def _continues(block: _Block, p: _Piece, refs: dict, doc_refs: dict) -> str | No
 
 
 def read_pdf(path: str | Path, *, pages: str | None = None, engine: str = DEFAULT_ENGINE,
-             password: str | None = None, max_seconds: float = 120.0) -> SourceText:
-    """Read a PDF report. `pages` is a spec like "2,5-7" (1-based); `engine` is "pdfium" or "plumber"."""
+             password: str | None = None, max_seconds: float = 120.0,
+             progress: Callable[[int, int], None] | None = None) -> SourceText:
+    """Read a PDF report. `pages` is a spec like "2,5-7" (1-based); `engine` is "pdfium" or "plumber";
+    `progress(done, total)` is called after each page read."""
     started = time.monotonic()
     p = Path(path)
     if engine not in ENGINES:
@@ -767,7 +770,10 @@ def read_pdf(path: str | Path, *, pages: str | None = None, engine: str = DEFAUL
             extra = sorted(pool[: 4 - len(wanted)])
         per_page: dict[int, tuple[list[_Line], float, float]] = {}
         total_chars = 0
-        for number in sorted(set(wanted) | set(extra)):
+        reading = sorted(set(wanted) | set(extra))
+        for done, number in enumerate(reading):
+            if progress is not None:
+                progress(done, len(reading))
             elapsed = time.monotonic() - started
             if elapsed > max_seconds:
                 raise _fail(p, f"stopped after {elapsed:.0f} s (raise --timeout)", page=number)

@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 import html
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-try:
-    import cqcparse  # noqa: F401
-except ImportError:  # running from a checkout without an install
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import cqcparse.read_html as read_html_module
 from cqcparse.errors import InputError

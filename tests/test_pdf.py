@@ -12,16 +12,11 @@ import os
 import functools
 import hashlib
 import re
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-try:
-    import cqcparse  # noqa: F401
-except ImportError:  # running from a checkout without `pip install -e .`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st

@@ -313,3 +313,22 @@ def test_every_command_is_documented(command):
     result = cli(*command, "--help")
     assert result.exit_code == 0, result.output
     assert len(result.stdout.split("Usage:", 1)[1].splitlines()) > 3
+
+
+def test_switch_off_a_shipped_rule_by_id_alone(tmp_path):
+    (tmp_path / "off.yaml").write_text("rules:\n  - {id: action.must, enabled: false}\n", encoding="utf-8")
+    assert check_paths([tmp_path]).problems == []
+    rules = load_rules([tmp_path])
+    assert rules.by_id("action.must").enabled is False
+    assert rules.by_id("action.must").phrases is None and rules.by_id("action.must").pattern  # the shipped rule
+    with_off = Pipeline(rules).extract(SEED)
+    assert not any(a.modality == "must" and "action.must" in a.rules for a in with_off.actions)
+
+
+def test_switching_off_an_unknown_rule_is_a_problem(tmp_path):
+    (tmp_path / "off.yaml").write_text("rules:\n  - {id: action.nothere, enabled: false}\n", encoding="utf-8")
+    assert check_paths([tmp_path]).problems == [
+        f"{tmp_path / 'off.yaml'}:2: rule action.nothere: no rule with this id to switch off"]
+    result = runner.invoke(app, ["extract", str(SEED), "--rules", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no rule with this id to switch off" in result.output

@@ -85,6 +85,8 @@ class Rule(BaseModel):
     # where the rule came from, filled by the loader
     file: str = Field("", exclude=True)
     line: int = Field(0, exclude=True)
+    # `{id: X, enabled: false}` alone: switch off rule X without repeating it
+    switch_off: bool = Field(False, exclude=True)
 
     @model_validator(mode="after")
     def _one_matcher(self) -> Rule:
@@ -166,6 +168,10 @@ def parse_rule_file(name: str, text: str) -> tuple[list[Rule], list[str]]:
             problems.append(f"{name}:{line}: rule #{i + 1}: a rule is a mapping")
             continue
         rid = raw.get("id", f"#{i + 1}")
+        if set(raw) <= {"id", "enabled", "description"} and raw.get("enabled") is False and "id" in raw:
+            rules.append(Rule.model_construct(id=str(rid), kind=defaults.get("kind", "not_item"), enabled=False,
+                                              switch_off=True, file=name, line=line))
+            continue
         merged = {"kind": defaults.get("kind"), **raw} if "kind" in defaults else raw
         try:
             rules.append(Rule(**merged, file=name, line=line))
@@ -193,6 +199,10 @@ def check_rules(rules: list[Rule]) -> list[str]:
     seen: dict[str, Rule] = {}
     for r in rules:
         where = f"{r.file}:{r.line}: rule {r.id}"
+        if r.switch_off:
+            if r.id not in seen:
+                problems.append(f"{where}: no rule with this id to switch off")
+            continue
         first = seen.get(r.id)
         if first is not None and first.file == r.file:
             problems.append(f"{where}: duplicate id (first at line {first.line})")
@@ -261,5 +271,6 @@ def load_rules(extra: list[Path] | None = None, *, defaults: bool = True) -> Rul
         raise RuleError(problems)
     by_id: dict[str, Rule] = {}
     for r in all_rules:
-        by_id[r.id] = r  # later files (user rules) override earlier ones; dict keeps first position
+        # later files (user rules) override earlier ones; the dict keeps the first position
+        by_id[r.id] = by_id[r.id].model_copy(update={"enabled": False}) if r.switch_off else r
     return RuleSet(tuple(by_id.values()))

@@ -72,8 +72,12 @@ def check_paths(paths: list[Path] | None = None) -> CheckResult:
         files = user_rule_files(paths) if paths else shipped_rule_files()
     except RuleError as e:
         return CheckResult([], 0, e.problems)
-    rules, problems = collect_rules(files)
-    for r in rules:
+    shipped = shipped_rule_files() if paths else []  # what user rules override or switch off
+    rules, problems = collect_rules(shipped + files)
+    checked = {name for name, _ in files}
+    rules = [r for r in rules if r.file in checked]
+    problems = [p for p in problems if p.split(":", 1)[0] in checked]
+    for r in (r for r in rules if not r.switch_off):
         problems += [f"{r.file}:{r.line}: rule {r.id}: {m}" for m in reference_problems(r)]
     return CheckResult([name for name, _ in files], len(rules), _in_file_order(problems))
 

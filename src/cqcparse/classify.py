@@ -48,7 +48,7 @@ def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: 
         # quotations are evidence, not the inspectors' own words: their cues do not count
         if h.kind in ("finding", "positive", "action") and in_quotes(text, sent_start, h.start):
             continue
-        if h.kind == "positive" and h.weight < 2 and NEGATION.search(text, clause_start(text, sent_start, h.start), h.start):
+        if h.kind == "positive" and NEGATION.search(text, clause_start(text, sent_start, h.start), h.start):
             continue  # "not always safely": a negated strength is no strength
         by_kind[h.kind].append(h)
     blocked = by_kind["not_item"]

@@ -57,6 +57,24 @@ def page_progress() -> Iterator[Callable[[int, int], None] | None]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
+@contextmanager
+def guard(path: str, memory_hint: str = "") -> Iterator[None]:
+    """Turn any error while handling `path` into one `Error:` line and exit 1 (a traceback only with
+    --debug)."""
+    try:
+        yield
+    except CqcparseError as e:
+        fail(e)
+    except MemoryError:
+        fail(InputError(path, f"ran out of memory{memory_hint}"))
+    except Exception as e:  # a bug: still one line without --debug
+        fail(RuntimeError(f"{path}: unexpected {type(e).__name__}: {e} (rerun with --debug for details)"))
+
+
+PagesOpt = Annotated[Optional[str], typer.Option("--pages", help="PDF pages: 3, 1-12, 2,5-7.")]
+EngineOpt = Annotated[Optional[str], typer.Option("--engine", help="PDF engine: pdfium (fast, default) "
+                      "or plumber.")]
+PasswordOpt = Annotated[Optional[str], typer.Option("--password", help="Password of an encrypted PDF.")]
 RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", help="A folder or file of extra rules "
                      "(repeatable); a rule with a shipped rule's id replaces it.", envvar="CQCPARSE_RULES")]
 NoDefaultsOpt = Annotated[bool, typer.Option("--no-default-rules", help="Use only the --rules given.")]
@@ -70,10 +88,9 @@ def extract(
                                                    "instead of stdout.")] = None,
     include_text: Annotated[bool, typer.Option("--include-text", help="Add the document text the "
                                                "offsets refer to (json).")] = False,
-    pages: Annotated[Optional[str], typer.Option("--pages", help="PDF pages: 3, 1-12, 2,5-7.")] = None,
-    engine: Annotated[Optional[str], typer.Option("--engine", help="PDF engine: pdfium (fast, default) "
-                                                  "or plumber.")] = None,
-    password: Annotated[Optional[str], typer.Option("--password", help="Password of an encrypted PDF.")] = None,
+    pages: PagesOpt = None,
+    engine: EngineOpt = None,
+    password: PasswordOpt = None,
     timeout: Annotated[Optional[float], typer.Option("--timeout", help="Stop reading a PDF after this "
                                                      "many seconds.")] = None,
     max_memory: Annotated[Optional[int], typer.Option("--max-memory", help="Stop with an error past this "
@@ -88,7 +105,7 @@ def extract(
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
     if engine is not None and engine not in ENGINES:
         raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
-    try:
+    with guard(path, f" (limit {max_memory} MB; raise --max-memory)" if max_memory else ""):
         pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
         if max_memory:
             from .limits import limit_memory
@@ -101,12 +118,6 @@ def extract(
             write_atomic(output, content)
         else:
             sys.stdout.write(content)
-    except CqcparseError as e:
-        fail(e)
-    except MemoryError:
-        fail(InputError(path, f"ran out of memory (limit {max_memory} MB; raise --max-memory)"))
-    except Exception as e:  # a bug: still one line without --debug
-        fail(RuntimeError(f"{path}: unexpected {type(e).__name__}: {e} (rerun with --debug for details)"))
 
 
 @app.command()

@@ -12,7 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import CqcparseError, InputError
+from .cli import EngineOpt, NoDefaultsOpt, PagesOpt, PasswordOpt, RulesOpt, guard
+from .errors import InputError
 
 SUMMARY_FORMATS = ("table", "csv", "json")
 COUNT_COLUMNS = ("findings", "must", "should", "needs", "positives")
@@ -54,24 +55,6 @@ def is_batch(path: str) -> bool:
     return path != "-" and (p.is_dir() or p.suffix.lower() in BATCH_SUFFIXES)
 
 
-def _guard(path: str, run) -> None:
-    from .cli import fail
-    try:
-        run()
-    except CqcparseError as e:
-        fail(e)
-    except Exception as e:  # a bug: still one line without --debug
-        fail(RuntimeError(f"{path}: unexpected {type(e).__name__}: {e} (rerun with --debug for details)"))
-
-
-RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", help="A folder or file of extra rules "
-                     "(repeatable); a rule with a shipped rule's id replaces it.", envvar="CQCPARSE_RULES")]
-NoDefaultsOpt = Annotated[bool, typer.Option("--no-default-rules", help="Use only the --rules given.")]
-PagesOpt = Annotated[Optional[str], typer.Option("--pages", help="PDF pages: 3, 1-12, 2,5-7.")]
-EngineOpt = Annotated[Optional[str], typer.Option("--engine", help="PDF engine: pdfium (default) or plumber.")]
-PasswordOpt = Annotated[Optional[str], typer.Option("--password", help="Password of an encrypted PDF.")]
-
-
 # -- show -------------------------------------------------------------------------------------------------
 
 def show(
@@ -87,7 +70,7 @@ def show(
     no_default_rules: NoDefaultsOpt = False,
 ) -> None:
     """Write a self-contained HTML review page: the report's text with every item highlighted."""
-    def run() -> None:
+    with guard(path):
         from .review import build_review
         from .writers import write_atomic
         report, src_pages = load_report(path, rules=rules, no_default_rules=no_default_rules,
@@ -99,7 +82,6 @@ def show(
                 typer.echo(f"Wrote {output} ({len(report.items())} items)", err=True)
         else:
             sys.stdout.write(page)
-    _guard(path, run)
 
 
 # -- summary ----------------------------------------------------------------------------------------------
@@ -124,7 +106,7 @@ def summary(
     if fmt not in SUMMARY_FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(SUMMARY_FORMATS)}", param_hint="--format")
 
-    def run() -> None:
+    with guard(path):
         from . import summary as sm
         if plot is not None:
             _require_matplotlib()
@@ -146,7 +128,6 @@ def summary(
             save_plot(result, plot, batch=batch)
             if sys.stderr.isatty():
                 typer.echo(f"Wrote {plot}", err=True)
-    _guard(path, run)
 
 
 def summary_csv(result) -> str:

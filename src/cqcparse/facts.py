@@ -5,7 +5,7 @@ import re
 from datetime import datetime
 
 from .records import Breach, Citation, ReportFacts
-from .rules import Rule, RuleSet
+from .rules import Rule, RuleSet, key_question_id
 
 RATING_WORDS = {"outstanding": "Outstanding", "good": "Good", "requires improvement": "Requires improvement",
                 "inadequate": "Inadequate"}
@@ -77,8 +77,8 @@ def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> None:
     elif label == "rating":
         kq = m.groupdict().get("kq")
         val = rating(v)
-        if kq and val:
-            facts.ratings.setdefault(_kq(kq), val)
+        if val and (kq_id := key_question_id(kq or "")):
+            facts.ratings.setdefault(kq_id, val)
     elif label == "service_rating":
         service = m.groupdict().get("service")
         val = rating(v)
@@ -113,11 +113,6 @@ def dates_in(value: str) -> list[str]:
         if d:
             out.append(d)
     return out
-
-
-def _kq(word: str) -> str:
-    w = word.lower().replace(" ", "-")
-    return "well-led" if w.startswith("well") else w
 
 
 INSTRUMENTS = [("2009", "CQC (Registration) Regulations 2009"),

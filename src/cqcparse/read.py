@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import InputError
@@ -24,9 +25,15 @@ def read_source(path: str | Path, *, pages: str | None = None, engine: str | Non
         from .read_pdf import read_pdf  # imported lazily: pdf engines cost start-up time
         options = {k: v for k, v in {"pages": pages, "engine": engine, "password": password,
                                      "max_seconds": timeout, "progress": progress}.items() if v is not None}
-        if name == "-":
-            return read_pdf(_spool(data), **options)
-        return read_pdf(name, **options)
+        if name != "-":
+            return read_pdf(name, **options)
+        spooled = _spool(data)
+        try:
+            return replace(read_pdf(spooled, **options), path=name)
+        except InputError as e:  # name stdin, not the temporary file
+            raise InputError(name, e.message, e.page) from None
+        finally:
+            Path(spooled).unlink(missing_ok=True)
     if kind == "html":
         from .read_html import read_html
         return read_html(name, data)
@@ -81,12 +88,9 @@ def decode_text(data: bytes, name: str) -> str:
             raise InputError(name, f"cannot be decoded as UTF-16 (byte {e.start})") from None
     if b"\x00" in data[:4096]:
         raise InputError(name, "looks like a binary file, not report text")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if not data.strip():
-        raise InputError(name, "is empty")
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        return data.decode("utf-8")
+        return _not_empty(data.decode("utf-8"), name)
     except UnicodeDecodeError:
         pass
     try:

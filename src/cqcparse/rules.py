@@ -48,6 +48,13 @@ QUALITY_STATEMENTS: dict[str, str] = {
 }
 KEY_QUESTIONS = ("safe", "effective", "caring", "responsive", "well-led")
 MODALITIES = ("must", "should", "needs")
+
+
+def key_question_id(word: str) -> str | None:
+    """'Well-led', 'well led', 'Safe' -> the key question's id; None for anything else."""
+    w = "-".join(word.lower().split())
+    w = "well-led" if w in ("wellled", "well-led") else w
+    return w if w in KEY_QUESTIONS else None
 CONTEXTS = ("improvement", "positive", "must", "should", "expectation")
 # Token attributes a blank English pipeline sets; LEMMA, POS, TAG, DEP, MORPH would need more components.
 TOKEN_ATTRS = {"ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER",

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .rules import Rule, RuleSet
+from .rules import Rule, RuleSet, key_question_id
 from .source import SourceText
 
 BULLET = re.compile(r"[ \t]*(?:[-\u2022\u25cf\u25aa\u2023\u25e6*\u00b7]|\d{1,2}[.)])[ \t]+")
@@ -142,7 +142,7 @@ def find_headings(doc: str, bl: list[Block], rules: RuleSet) -> list[Heading | N
         elif rule is not None and m is not None:
             kq = rule.key_question
             if kq == "$1":
-                kq = _key_question(next((g for g in m.groups() if g), ""))
+                kq = key_question_id(next((g for g in m.groups() if g), ""))
             out.append(Heading(b, title, rule.label or "heading", rule.level or 4, rule.id, kq,
                                rule.quality_statement, rule.context))
         elif b.heading_level is not None or _generic_heading(b, title, doc):
@@ -158,12 +158,6 @@ def _first_full_match(rules: list[Rule], text: str) -> tuple[Rule | None, re.Mat
         if m:
             return r, m
     return None, None
-
-
-def _key_question(word: str) -> str | None:
-    w = word.lower().replace(" ", "-")
-    return {"well-led": "well-led", "wellled": "well-led"}.get(w, w if w in
-                                                                 ("safe", "effective", "caring", "responsive") else None)
 
 
 def _generic_heading(b: Block, title: str, doc: str) -> bool:

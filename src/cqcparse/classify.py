@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .labels import best_topic
 from .match import Hit
 from .segment import in_quotes
 
@@ -106,25 +107,10 @@ def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: 
     if d.quality_statement:
         d.path.append(f"quality statement {d.quality_statement} from section")
     elif ctx.use_topics:
-        d.quality_statement, topic_rules = best_topic(by_kind["topic"])
+        actor_end = min((h.start for h in actions), default=None) if d.modality else None
+        d.quality_statement, topic_rules = best_topic(by_kind["topic"], text, actor_end=actor_end)
         if d.quality_statement:
             d.path.append(f"quality statement {d.quality_statement} from topics {topic_rules}")
             for k in d.kinds:
                 d.rules[k] = sorted(set(d.rules.get(k, [])) | set(topic_rules))
     return d
-
-
-def best_topic(hits: list[Hit]) -> tuple[str | None, list[str]]:
-    """The quality statement with the most topic weight; ties go to the earliest mention."""
-    score: dict[str, float] = defaultdict(float)
-    first: dict[str, int] = {}
-    rules: dict[str, list[str]] = defaultdict(list)
-    for h in hits:
-        assert h.label is not None
-        score[h.label] += h.weight
-        first.setdefault(h.label, h.start)
-        rules[h.label].append(h.rule)
-    if not score:
-        return None, []
-    best = max(score, key=lambda k: (score[k], -first[k]))
-    return best, sorted(set(rules[best]))

@@ -54,7 +54,7 @@ class Pipeline:
         masked = replace(src, text=segment.mask_furniture(src.text))
         bl = segment.blocks(masked)
         headings = segment.find_headings(masked.text, bl, self.rules)
-        if not uses_quality_statements(headings, masked.text):
+        if not uses_quality_statements(headings, masked.text, self.rules):
             # before 2024 "Infection prevention and control" is a sub-heading, not a quality statement
             headings = [replace(h, type="heading", level=4, quality_statement=None)
                         if h and h.quality_statement else h for h in headings]
@@ -85,7 +85,7 @@ class Pipeline:
         prose = [h is None and segment.is_prose(b, doc_text) for b, h in zip(bl, headings)]
         sents = segment.sentences(doc_text, bl, prose, self.abbreviations)
         contexts = block_contexts(doc_text, bl, headings, self.rules,
-                                  use_topics=uses_quality_statements(headings, doc_text))
+                                  use_topics=uses_quality_statements(headings, doc_text, self.rules))
         doc = self.nlp.make_doc(doc_text)
         kqs = assessed_key_questions(headings, doc_text)
         hits = [h for h in self.matcher(doc, [(s.start, s.end) for s in sents])
@@ -119,9 +119,13 @@ def assessed_key_questions(headings: list[Heading | None], text: str) -> set[str
     return kqs or set(KEY_QUESTIONS)
 
 
-def uses_quality_statements(headings: list[Heading | None], text: str) -> bool:
-    """Reports of the single assessment framework (2024-) label items with quality statements."""
-    return sum(1 for h in headings if h and h.quality_statement) >= 2 or "quality statement" in text.lower()
+def uses_quality_statements(headings: list[Heading | None], text: str, rules: RuleSet) -> bool:
+    """Reports of the single assessment framework (2024-) label items with quality statements: those with
+    quality statement headings, or with the framework's wording (`fact.framework.*` rules). Web openings of
+    assessments name no statement heading, so the wording is all there is."""
+    if sum(1 for h in headings if h and h.quality_statement) >= 2:
+        return True
+    return any(r.compiled().search(text) for r in rules.of("fact") if r.label == "framework")
 
 
 def block_contexts(text: str, bl: list[Block], headings: list[Heading | None], rules: RuleSet,

@@ -45,7 +45,7 @@ def list_rules(rules: RuleSet) -> list[RuleRow]:
 FACT_COLLECTIONS = {"inspection_date": "inspection_dates", "rating": "ratings", "service_rating": "service_ratings",
                     "score": "quality_statement_scores"}
 FACT_LABELS = (*(name for name in ReportFacts.model_fields if name not in FACT_COLLECTIONS.values()),
-               *FACT_COLLECTIONS)
+               *FACT_COLLECTIONS, "framework")  # framework: read by the pipeline, not a report field
 FACT_GROUPS = {"rating": ("kq",), "service_rating": ("service",)}
 BREACH_LABELS = ("cite", "exclude")
 # Fields only one kind of rule reads: on any other kind they do nothing, which is almost always a slip.

@@ -22,7 +22,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cqcparse.errors import InputError
-from cqcparse.read_pdf import BULLET_MARKS, parse_page_spec, read_pdf
+from cqcparse.readers.pdf.reader import BULLET_MARKS, parse_page_spec, read_pdf
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REPORTS = SHARED / "reports"

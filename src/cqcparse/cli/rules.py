@@ -14,13 +14,13 @@ import typer
 from rich.console import Console
 from rich.table import Column, Table
 
-from .cli import NoDefaultsOpt, RulesOpt, fail
-from .errors import CqcparseError
-from .evaluate import KINDS, Evaluation
+from cqcparse.cli.options import NoDefaultsOpt, RulesOpt, fail
+from cqcparse.errors import CqcparseError
+from cqcparse.tools.evaluate import KINDS, Evaluation
 
 if TYPE_CHECKING:  # at run time these load spaCy, so commands import them when they run
-    from .pipeline import Pipeline
-    from .ruletools import SentenceExplanation
+    from cqcparse.pipeline import Pipeline
+    from cqcparse.tools.explain import SentenceExplanation
 
 rules_app = typer.Typer(help="List, check and test rules.", no_args_is_help=True)
 
@@ -40,7 +40,7 @@ def _check_format(fmt: str) -> None:
 
 
 def _pipeline(rules: list[Path] | None, no_default_rules: bool) -> Pipeline:
-    from .pipeline import Pipeline
+    from cqcparse.pipeline import Pipeline
     try:
         return Pipeline(rule_paths=rules, default_rules=not no_default_rules)
     except CqcparseError as e:
@@ -71,8 +71,8 @@ def rules_list(
     fmt: FormatOpt = "table",
 ) -> None:
     """List the rules in use: id, kind, label, file and description."""
-    from .rules import load_rules
-    from .ruletools import list_rules
+    from cqcparse.analysis.rules import load_rules
+    from cqcparse.tools.ruletools import list_rules
     _check_format(fmt)
     try:
         rows = list_rules(load_rules(rules, defaults=not no_default_rules))
@@ -97,7 +97,7 @@ def rules_check(
                                                           "when none.")] = None,
 ) -> None:
     """Check rule files: print every problem as FILE:LINE: rule ID: message; exit 1 if any."""
-    from .ruletools import check_paths
+    from cqcparse.tools.ruletools import check_paths
     result = check_paths(paths or None)
     for p in result.problems:
         typer.echo(p)
@@ -116,7 +116,7 @@ def rules_test(
                                          "error, not a warning.")] = False,
 ) -> None:
     """Run every rule's own examples: each match example must make it fire, each no_match must not."""
-    from .ruletools import RuleTester
+    from cqcparse.tools.ruletools import RuleTester
     result = RuleTester(_pipeline(rules, no_default_rules)).run()
     for f in result.failures:
         typer.echo(f"FAIL {f}")
@@ -147,7 +147,7 @@ def evaluate_cmd(
     """Score extraction against gold annotations: P, R, F1 per kind, label accuracy, report fields.
 
     The numbers are those of shared/eval/score.py on the same extractions."""
-    from .evaluate import evaluate
+    from cqcparse.tools.evaluate import evaluate
     _check_format(fmt)
     pipe = _pipeline(rules, no_default_rules)
     results = []
@@ -219,8 +219,8 @@ def explain_cmd(
     no_default_rules: NoDefaultsOpt = False,
 ) -> None:
     """Show the rules that fired on the sentences holding some text, and why each got its kind and labels."""
-    from .read import read_source
-    from .ruletools import explain
+    from cqcparse.readers.text import read_source
+    from cqcparse.tools.explain import explain
     if fmt not in ("text", "json"):
         raise typer.BadParameter("choose one of text, json", param_hint="--format")
     pipe = _pipeline(rules, no_default_rules)

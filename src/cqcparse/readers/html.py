@@ -13,8 +13,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
-from .errors import InputError
-from .source import HeadingHint, SourceText
+from cqcparse.errors import InputError
+from cqcparse.readers.source import HeadingHint, SourceText
 
 try:
     import lxml  # noqa: F401

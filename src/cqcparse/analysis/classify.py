@@ -6,8 +6,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .match import Hit
-from .segment import in_quotes
+from cqcparse.analysis.match import Hit
+from cqcparse.analysis.segment import in_quotes
 
 MODALITY_RANK = {"must": 3, "should": 2, "needs": 1}
 NEGATION = re.compile(r"\b(?:not|never|no|without|lack of)\b|n't\b")

@@ -48,10 +48,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
-from .pdf_engines import (BULLET_MARKS, PdfiumPages, PlumberPages, Run, check_file, fail,
+from cqcparse.errors import InputError
+from cqcparse.readers.pdf.engines import (BULLET_MARKS, PdfiumPages, PlumberPages, Run, check_file, fail,
                           open_pdfium)
-from .source import HeadingHint, LineBox, Page, SourceText
+from cqcparse.readers.source import HeadingHint, LineBox, Page, SourceText
 
 __all__ = ["read_pdf", "parse_page_spec", "ENGINES", "DEFAULT_ENGINE"]
 

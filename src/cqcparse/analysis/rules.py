@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import RuleError
+from cqcparse.errors import RuleError
 
 RuleKind = Literal["finding", "positive", "action", "not_action", "not_item", "topic",
                    "heading", "context", "fact", "breach", "abbreviation"]
@@ -136,7 +136,7 @@ class RuleSet:
 
 def shipped_rule_files() -> list[tuple[str, str]]:
     """(name, text) of each rule file shipped inside the package."""
-    folder = resources.files("cqcparse") / "rules"
+    folder = resources.files("cqcparse.rules")  # rules/ at the repository root, package data in the wheel
     return sorted((f"rules/{f.name}", f.read_text(encoding="utf-8"))
                   for f in folder.iterdir() if f.name.endswith((".yaml", ".yml")))
 

@@ -21,11 +21,12 @@ from importlib import resources
 
 import jinja2
 
-from . import __version__
-from .errors import InputError
-from .records import Item, Report
-from .source import Page
-from .summary import COUNT_COLUMNS, count_rows, group_label, group_of, report_items
+from cqcparse.version import __version__
+from cqcparse.errors import InputError
+from cqcparse.records import Item, Report
+from cqcparse.readers.source import Page
+from cqcparse.tools.items import report_items
+from cqcparse.tools.summary import COUNT_COLUMNS, count_rows, group_label, group_of
 
 KIND_ORDER = {"finding": 0, "action": 1, "positive": 2}
 HEADING_TAGS = {1: "h2", 2: "h3", 3: "h4"}
@@ -207,7 +208,7 @@ def _environment() -> jinja2.Environment:
 
 
 def _load_template(name: str) -> str:
-    return resources.files("cqcparse").joinpath("templates", name).read_text(encoding="utf-8")
+    return resources.files("cqcparse.tools").joinpath(name).read_text(encoding="utf-8")
 
 
 def csp_hash(script: str) -> str:

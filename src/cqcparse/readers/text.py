@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from .errors import InputError
-from .source import SourceText
+from cqcparse.errors import InputError
+from cqcparse.readers.source import SourceText
 
 PDF_SUFFIXES = {".pdf"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -22,7 +22,7 @@ def read_source(path: str | Path, *, pages: str | None = None, engine: str | Non
     data = _read_bytes(name)
     kind = _sniff(name, data)
     if kind == "pdf":
-        from .read_pdf import read_pdf  # imported lazily: pdf engines cost start-up time
+        from cqcparse.readers.pdf.reader import read_pdf  # imported lazily: pdf engines cost start-up time
         options = {k: v for k, v in {"pages": pages, "engine": engine, "password": password,
                                      "max_seconds": timeout, "progress": progress}.items() if v is not None}
         if name != "-":
@@ -35,7 +35,7 @@ def read_source(path: str | Path, *, pages: str | None = None, engine: str | Non
         finally:
             Path(spooled).unlink(missing_ok=True)
     if kind == "html":
-        from .read_html import read_html
+        from cqcparse.readers.html import read_html
         return read_html(name, data)
     return SourceText(path=name, format="text", text=decode_text(data, name))
 

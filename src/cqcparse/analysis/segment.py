@@ -11,8 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .rules import Rule, RuleSet, key_question_id
-from .source import SourceText
+from cqcparse.analysis.rules import Rule, RuleSet, key_question_id
+from cqcparse.readers.source import SourceText
 
 BULLET = re.compile(r"[ \t]*(?:[-\u2022\u25cf\u25aa\u2023\u25e6*\u00b7]|\d{1,2}[.)])[ \t]+")
 PROSE_END = re.compile(r"[.!?:;\"\u201d\u2019')\]]\s*$")

@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from .rules import Rule, RuleSet
+from cqcparse.analysis.rules import Rule, RuleSet
 
 CUE_KINDS = ("finding", "positive", "action", "not_action", "not_item", "topic")
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from cqcparse.errors import InputError
 
 BULLET_MARKS = "●•▪◦■□►➢✓\uf0b7\uf0a7\uf076\uf0d8\uf0fc"
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demibold|extrabold", re.I)

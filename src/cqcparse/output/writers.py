@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .records import ITEM_COLUMNS, Item, Report
+from cqcparse.records import ITEM_COLUMNS, Item, Report
 
 FORMATS = ("json", "jsonl", "csv")
 CSV_COLUMNS = ["source", *ITEM_COLUMNS]

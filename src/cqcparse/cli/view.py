@@ -12,8 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import EngineOpt, NoDefaultsOpt, PagesOpt, PasswordOpt, RulesOpt, guard
-from .errors import InputError
+from cqcparse.cli.options import EngineOpt, NoDefaultsOpt, PagesOpt, PasswordOpt, RulesOpt, guard
+from cqcparse.errors import InputError
 
 SUMMARY_FORMATS = ("table", "csv", "json")
 COUNT_COLUMNS = ("findings", "must", "should", "needs", "positives")
@@ -34,7 +34,7 @@ def load_report(path: str, *, rules: list[Path] | None, no_default_rules: bool, 
                 **read_options):
     """A report from a document (extracted now) or from `extract --format json` output. Returns the
     report and, for a document, the reader's pages (exact page markers)."""
-    from .records import Report
+    from cqcparse.records import Report
     if path != "-" and Path(path).suffix.lower() == ".json":
         try:
             return Report.model_validate_json(Path(path).read_bytes()), None
@@ -43,8 +43,8 @@ def load_report(path: str, *, rules: list[Path] | None, no_default_rules: bool, 
         except ValueError as e:
             raise InputError(path, "not the JSON of `cqcparse extract --format json` "
                              f"({str(e).splitlines()[0]})") from None
-    from .pipeline import Pipeline
-    from .read import read_source
+    from cqcparse.pipeline import Pipeline
+    from cqcparse.readers.text import read_source
     pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
     src = read_source(path, **{k: v for k, v in read_options.items() if v is not None})
     return pipe.run(src, include_text=include_text), src.pages
@@ -71,8 +71,8 @@ def show(
 ) -> None:
     """Write a self-contained HTML review page: the report's text with every item highlighted."""
     with guard(path):
-        from .review import build_review
-        from .writers import write_atomic
+        from cqcparse.tools.review import build_review
+        from cqcparse.output.writers import write_atomic
         report, src_pages = load_report(path, rules=rules, no_default_rules=no_default_rules,
                                         include_text=True, pages=pages, engine=engine, password=password)
         page = build_review(report, pages=src_pages, title=title)
@@ -107,12 +107,13 @@ def summary(
         raise typer.BadParameter(f"choose one of {', '.join(SUMMARY_FORMATS)}", param_hint="--format")
 
     with guard(path):
-        from . import summary as sm
+        from cqcparse.tools import summary as sm
+        from cqcparse.tools.items import load_batch_reports, load_items
         if plot is not None:
             _require_matplotlib()
         batch = is_batch(path)
         if batch:
-            result = sm.summarise_batch(sm.load_items(Path(path)), sm.load_batch_reports(Path(path)),
+            result = sm.summarise_batch(load_items(Path(path)), load_batch_reports(Path(path)),
                                         themes=themes)
         else:
             report, _ = load_report(path, rules=rules, no_default_rules=no_default_rules, include_text=False,
@@ -131,7 +132,7 @@ def summary(
 
 
 def summary_csv(result) -> str:
-    from .summary import ROW_COLUMNS
+    from cqcparse.tools.summary import ROW_COLUMNS
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(ROW_COLUMNS), lineterminator="\n")
     w.writeheader()

@@ -6,14 +6,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import CqcparseError
+from cqcparse.cli.options import NoDefaultsOpt, RulesOpt, fail
+from cqcparse.errors import CqcparseError
 
 
 def register(app: typer.Typer) -> None:
     # No `from __future__ import annotations` here: Typer reads these annotations, which use names local
     # to this function.
-    from .cli import NoDefaultsOpt, RulesOpt, fail
-
     @app.command()
     def batch(
         inputs: Annotated[Optional[list[str]], typer.Argument(
@@ -41,7 +40,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Extract many reports in parallel into one folder: a JSON per report, plus items.jsonl, items.csv,
         reports.csv, breaches.csv and errors.jsonl. A second run skips reports that are up to date."""
-        from .batch import read_path_list, run_batch
+        from cqcparse.batch.run import read_path_list, run_batch
         paths = list(inputs or [])
         try:
             if "-" in paths:

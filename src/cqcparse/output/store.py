@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .records import Report
-from .writers import CSV_COLUMNS, item_rows
+from cqcparse.records import Report
+from cqcparse.output.writers import CSV_COLUMNS, item_rows
 
 KEY_QUESTIONS = ["safe", "effective", "caring", "responsive", "well-led"]
 

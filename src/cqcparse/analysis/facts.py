@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from .records import Breach, Citation, ReportFacts
-from .rules import Rule, RuleSet, key_question_id
+from cqcparse.records import Breach, Citation, ReportFacts
+from cqcparse.analysis.rules import Rule, RuleSet, key_question_id
 
 RATING_WORDS = {"outstanding": "Outstanding", "good": "Good", "requires improvement": "Requires improvement",
                 "inadequate": "Inadequate"}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CqcparseError, InputError
+from cqcparse.errors import CqcparseError, InputError
 
 KINDS = {"finding": "findings", "action": "actions", "positive": "positives"}
 COUNTS = ("tp", "fp", "fn", "qs_ok", "qs_n", "mod_ok", "mod_n", "kq_ok", "kq_n")

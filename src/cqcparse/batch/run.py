@@ -25,13 +25,13 @@ from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from . import __version__
-from .errors import CqcparseError, InputError
-from .read import HTML_SUFFIXES, PDF_SUFFIXES, read_source
-from .records import Report
-from .rules import RuleSet, load_rules
-from .store import ErrorRow, ReportEntry, TableWriter
-from .writers import to_json, write_atomic
+from cqcparse.version import __version__
+from cqcparse.errors import CqcparseError, InputError
+from cqcparse.readers.text import HTML_SUFFIXES, PDF_SUFFIXES, read_source
+from cqcparse.records import Report
+from cqcparse.analysis.rules import RuleSet, load_rules
+from cqcparse.output.store import ErrorRow, ReportEntry, TableWriter
+from cqcparse.output.writers import to_json, write_atomic
 
 SUFFIXES = {*PDF_SUFFIXES, *HTML_SUFFIXES, ".txt"}
 MANIFEST = "manifest.json"
@@ -215,9 +215,9 @@ def _worker_main(conn: Connection, config: WorkerConfig) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         if config.max_memory_mb:
-            from .limits import limit_memory
+            from cqcparse.limits import limit_memory
             limit_memory(config.max_memory_mb)
-        from .pipeline import Pipeline
+        from cqcparse.pipeline import Pipeline
         pipe = Pipeline(config.rules)
     except BaseException as e:
         hint = f" (is --max-memory {config.max_memory_mb} MB enough?)" if config.max_memory_mb else ""
@@ -358,7 +358,7 @@ _LOCAL = threading.local()
 def _dask_task(task: Task, rules: RuleSet, timeout: float | None, handler: Callable[..., Outcome]) -> Outcome:
     pipes = _LOCAL.__dict__.setdefault("pipes", {})  # one Pipeline per Dask worker thread and rule set
     if rules.fingerprint not in pipes:
-        from .pipeline import Pipeline
+        from cqcparse.pipeline import Pipeline
         pipes[rules.fingerprint] = Pipeline(rules)
     return _guarded(handler, pipes[rules.fingerprint], task, timeout)
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import spacy
 
-from . import segment
-from .classify import Context, Decision, decide
-from .facts import read_breaches, read_facts
-from .match import CueMatcher, Hit
-from .read import read_source
-from .records import Item, Report, Section
-from .rules import KEY_QUESTIONS, QUALITY_STATEMENTS, Rule, RuleSet, load_rules
-from .segment import Block, Heading, Sentence
-from .source import LineBox, SourceText
+from cqcparse.analysis import segment
+from cqcparse.analysis.classify import Context, Decision, decide
+from cqcparse.analysis.facts import read_breaches, read_facts
+from cqcparse.analysis.match import CueMatcher, Hit
+from cqcparse.readers.text import read_source
+from cqcparse.records import Item, Report, Section
+from cqcparse.analysis.rules import KEY_QUESTIONS, QUALITY_STATEMENTS, Rule, RuleSet, key_question_id, load_rules
+from cqcparse.analysis.segment import Block, Heading, Sentence
+from cqcparse.readers.source import LineBox, SourceText
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,7 @@ class Pipeline:
         contexts = block_contexts(doc_text, bl, headings, self.rules,
                                   use_topics=uses_quality_statements(headings, doc_text, self.rules))
         doc = self.nlp.make_doc(doc_text)
-        kqs = assessed_key_questions(headings, doc_text)
+        kqs = assessed_key_questions(headings, doc_text, self.rules)
         hits = [h for h in self.matcher(doc, [(s.start, s.end) for s in sents])
                 if h.kind != "topic" or QUALITY_STATEMENTS.get(h.label or "") in kqs]
         index = segment.SentenceIndex(sents)
@@ -109,13 +109,15 @@ def abbreviations(rules: list[Rule]) -> set[str]:
     return {p.lower() + ("#" if r.label == "before_number" else "") for r in rules for p in r.phrases or []}
 
 
-def assessed_key_questions(headings: list[Heading | None], text: str) -> set[str]:
+def assessed_key_questions(headings: list[Heading | None], text: str, rules: RuleSet) -> set[str]:
     """The key questions a report assesses, so that topic words only label with their quality statements:
-    those of its key question and quality statement headings, else well-led when a well-led assessment."""
-    kqs = {h.key_question or QUALITY_STATEMENTS.get(h.quality_statement or "") for h in headings if h}
-    kqs.discard(None)
-    if not kqs and "well-led" in text.lower():
-        kqs = {"well-led"}
+    those of its key question and quality statement headings, else the one key question an assessment of
+    a single key question names (`assessment` fact rules: "Ratings - Well-led"), else all five."""
+    kqs = {kq for h in headings if h and (kq := h.key_question or QUALITY_STATEMENTS.get(h.quality_statement or ""))}
+    if not kqs:
+        named = (key_question_id(m.group("value")) for r in rules.of("fact") if r.label == "assessment"
+                 for m in r.compiled().finditer(text))
+        kqs = {kq for kq in named if kq}
     return kqs or set(KEY_QUESTIONS)
 
 

@@ -1,0 +1,44 @@
+"""Quality statement labels from topic words, for sentences that no quality statement heading encloses.
+Pure functions over cue hits; the topic rules themselves are data (rules/topics.yaml)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from cqcparse.analysis.match import Hit
+
+# In "Leaders must make sure the strategy is ...", the actor before the modal verb is not the topic.
+ACTOR_WEIGHT = 0.5
+
+
+def topic_weight(hit: Hit, text: str) -> float:
+    """A longer phrase is a surer sign of its topic: the rule's weight times (1 + 0.5 per extra word)."""
+    return hit.weight * (1 + 0.5 * (len(text[hit.start : hit.end].split()) - 1))
+
+
+def outermost(hits: list[Hit]) -> list[Hit]:
+    """Topic hits that overlap no longer hit of another topic ("the board" in "the board assurance
+    framework" gives way to "board assurance framework")."""
+    return [
+        h
+        for h in hits
+        if not any(o.start < h.end and h.start < o.end and o.end - o.start > h.end - h.start for o in hits)
+    ]
+
+
+def best_topic(hits: list[Hit], text: str, *, actor_end: int | None = None) -> tuple[str | None, list[str]]:
+    """The quality statement with the most topic weight; ties go to the earliest mention. Hits ending
+    before `actor_end` (an action's modal verb) weigh ACTOR_WEIGHT as much."""
+    score: dict[str, float] = defaultdict(float)
+    first: dict[str, int] = {}
+    rules: dict[str, list[str]] = defaultdict(list)
+    for h in outermost(hits):
+        assert h.label is not None
+        actor = actor_end is not None and h.end <= actor_end
+        score[h.label] += topic_weight(h, text) * (ACTOR_WEIGHT if actor else 1.0)
+        first.setdefault(h.label, h.start)
+        rules[h.label].append(h.rule)
+    if not score:
+        return None, []
+    best = max(score, key=lambda k: (score[k], -first[k]))
+    return best, sorted(set(rules[best]))

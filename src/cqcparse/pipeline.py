@@ -12,6 +12,7 @@ import spacy
 from cqcparse.analysis import segment
 from cqcparse.analysis.classify import Context, Decision, decide
 from cqcparse.analysis.facts import read_breaches, read_facts
+from cqcparse.analysis.labels import carries_over
 from cqcparse.analysis.match import CueMatcher, Hit
 from cqcparse.readers.text import read_source
 from cqcparse.records import Item, Report, Section
@@ -97,11 +98,28 @@ class Pipeline:
             if i is not None:
                 per_sentence[i].append(h)
         out = []
+        previous: tuple[int, str | None] = (-1, None)  # block and quality statement of the last sentence
         for s, sh in zip(sents, per_sentence):
             ctx = contexts[s.block]
-            out.append(Analysed(s, " ".join(doc_text[s.start:s.end].split()), ctx, sh,
-                                decide(sh, ctx, doc_text, s.start, s.end)))
+            d = decide(sh, ctx, doc_text, s.start, s.end)
+            if ctx.use_topics and not ctx.quality_statement and previous[0] == s.block and previous[1]:
+                carry_topic(d, sh, doc_text, previous[1])
+            out.append(Analysed(s, " ".join(doc_text[s.start:s.end].split()), ctx, sh, d))
+            previous = (s.block, d.quality_statement)
         return out
+
+
+def carry_topic(d: Decision, hits: list[Hit], text: str, previous: str) -> None:
+    """A sentence with no strong topic of its own ("They were not reviewed when needs changed.") takes
+    the quality statement of the sentence before it in the same paragraph."""
+    actor_end = min((h.start for h in hits if h.kind == "action"), default=None) if d.modality else None
+    topic_hits = [h for h in hits if h.kind == "topic"]
+    if not carries_over(topic_hits, text, actor_end=actor_end) or d.quality_statement == previous:
+        return
+    own = {h.rule for h in topic_hits}
+    d.rules = {k: [r for r in rules if r not in own] for k, rules in d.rules.items()}
+    d.quality_statement = previous
+    d.path.append(f"quality statement {previous} from the sentence before: no strong topic of its own")
 
 
 def abbreviations(rules: list[Rule]) -> set[str]:

@@ -9,6 +9,8 @@ from cqcparse.analysis.match import Hit
 
 # In "Leaders must make sure the strategy is ...", the actor before the modal verb is not the topic.
 ACTOR_WEIGHT = 0.5
+# Below this weight a sentence's topic words do not outweigh the paragraph's topic ("They reported it to the board").
+STRONG_TOPIC = 1.0
 
 
 def topic_weight(hit: Hit, text: str) -> float:
@@ -26,19 +28,28 @@ def outermost(hits: list[Hit]) -> list[Hit]:
     ]
 
 
-def best_topic(hits: list[Hit], text: str, *, actor_end: int | None = None) -> tuple[str | None, list[str]]:
-    """The quality statement with the most topic weight; ties go to the earliest mention. Hits ending
-    before `actor_end` (an action's modal verb) weigh ACTOR_WEIGHT as much."""
+def topic_scores(hits: list[Hit], text: str, *, actor_end: int | None = None) -> dict[str, float]:
+    """Each quality statement's topic weight in a sentence. Hits ending before `actor_end` (an action's
+    modal verb) weigh ACTOR_WEIGHT as much."""
     score: dict[str, float] = defaultdict(float)
-    first: dict[str, int] = {}
-    rules: dict[str, list[str]] = defaultdict(list)
     for h in outermost(hits):
         assert h.label is not None
         actor = actor_end is not None and h.end <= actor_end
         score[h.label] += topic_weight(h, text) * (ACTOR_WEIGHT if actor else 1.0)
-        first.setdefault(h.label, h.start)
-        rules[h.label].append(h.rule)
+    return dict(score)
+
+
+def best_topic(hits: list[Hit], text: str, *, actor_end: int | None = None) -> tuple[str | None, list[str]]:
+    """The quality statement with the most topic weight, and its rules; ties go to the earliest mention."""
+    score = topic_scores(hits, text, actor_end=actor_end)
     if not score:
         return None, []
+    first = {lab: min(h.start for h in hits if h.label == lab) for lab in score}
     best = max(score, key=lambda k: (score[k], -first[k]))
-    return best, sorted(set(rules[best]))
+    return best, sorted({h.rule for h in outermost(hits) if h.label == best})
+
+
+def carries_over(hits: list[Hit], text: str, *, actor_end: int | None = None) -> bool:
+    """Whether a sentence's own topic words are too weak to label it (none, or only weak ones such as
+    'the board'), so that it continues the topic of the sentence before it in the paragraph."""
+    return max(topic_scores(hits, text, actor_end=actor_end).values(), default=0.0) < STRONG_TOPIC

@@ -19,12 +19,11 @@ def topic_weight(hit: Hit, text: str) -> float:
 
 
 def outermost(hits: list[Hit]) -> list[Hit]:
-    """Topic hits that overlap no longer hit of another topic ("the board" in "the board assurance
-    framework" gives way to "board assurance framework")."""
+    """Topic hits not inside a longer hit of another topic ("board" in "board assurance framework")."""
     return [
         h
         for h in hits
-        if not any(o.start < h.end and h.start < o.end and o.end - o.start > h.end - h.start for o in hits)
+        if not any(o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start for o in hits)
     ]
 
 

@@ -50,7 +50,7 @@ def label_of(pipe: Pipeline, text: str, sentence: str) -> str | None:
         ("Staff spoke to people kindly and respected their privacy and dignity.", "kindness_compassion_and_dignity"),
         ("People were supported to do as much as they could for themselves.", "independence_choice_and_control"),
         ("Staff promoted staff wellbeing and the workload was manageable.", "workforce_wellbeing_and_enablement"),
-        ("Care plans described people's routines and preferences.", "person_centred_care"),
+        ("Care plans said how each person liked to spend the morning.", "person_centred_care"),
         ("People had a regular team of care workers who knew them well.", "care_provision_integration_and_continuity"),
         (
             "Complaints were investigated and people were involved in decisions about their care.",
@@ -74,7 +74,7 @@ def test_topic_rules_label_a_sentence_without_a_statement_heading(pipe, sentence
 def test_a_saf_web_opening_without_headings_gets_topic_labels(pipe):
     text = (
         "During an assessment of Homecare agencies\n"
-        "We found breaches of the legal regulations in relation to staffing and good governance. "
+        "The agency was in breach of 2 regulations, on staffing and on governance. "
         "Care workers did not always arrive on time and some care visits were missed. "
         "This left people without support when they needed it. "
         "Medicines were not always recorded on people's medicines administration records.\n"

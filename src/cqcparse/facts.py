@@ -1,20 +1,27 @@
-"""Report fields and regulation breaches, read by `fact` and `breach` rules (regexes with named groups)."""
+"""Report fields, read by `fact` rules (regexes with named groups), each with the text that gave it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
-from .records import Breach, Citation, ReportFacts
+from .records import FactSource, ReportFacts
 from .rules import Rule, RuleSet, key_question_id
 
 RATING_WORDS = {"outstanding": "Outstanding", "good": "Good", "requires improvement": "Requires improvement",
                 "inadequate": "Inadequate"}
 SCORE_LOOKAHEAD = 400  # characters after a quality statement heading in which its score is given
+SINGLE = ("provider", "registered_provider", "location", "location_id", "provider_id", "assessment",
+          "report_type", "service_type")
+DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+PageAt = Callable[[int], "int | None"]
 
 
 def iso_date(value: str) -> str | None:
+    """'5th July 2016', '05/10/2015' (UK reports put the day first), '12 Sept 2019' -> ISO 8601."""
     value = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", " ".join(value.split()))
-    for fmt in ("%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%Y-%m-%d"):
+    value = re.sub(r"\bsept\b", "Sep", value, flags=re.IGNORECASE)
+    for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(value, fmt).date().isoformat()
         except ValueError:
@@ -27,65 +34,92 @@ def rating(value: str) -> str | None:
 
 
 def _value(rule: Rule, m: re.Match[str]) -> str | None:
-    groups = m.groupdict()
-    raw = groups.get("value")
+    raw = m.groupdict().get("value")
     return " ".join(raw.split()) if raw else rule.value
 
 
-def read_facts(text: str, rules: RuleSet, qs_sections: list[tuple[str, int]]) -> ReportFacts:
+def read_facts(text: str, rules: RuleSet, qs_sections: list[tuple[str, int]],
+               page_at: PageAt | None = None) -> ReportFacts:
     """Each field takes the first rule (in file order) that matches; ratings and scores collect all.
-    `qs_sections` gives (quality statement id, offset after its heading) for reading scores."""
+    `qs_sections` gives (quality statement id, offset after its heading) for reading scores; `page_at`
+    gives the page of an offset (PDF input), for `fact_sources`."""
     facts = ReportFacts()
     fact_rules = rules.of("fact")
     for r in fact_rules:
+        if r.label == "score":
+            continue
         for m in r.compiled().finditer(text):
-            _apply(facts, r, m, text)
+            key = _apply(facts, r, m, text)
+            if key and key not in facts.fact_sources:
+                facts.fact_sources[key] = _source(r, m, text, page_at)
     if facts.registered_provider == facts.provider:
         facts.registered_provider = None
-    elif facts.registered_provider and facts.location is None:
+        facts.fact_sources.pop("registered_provider", None)
+    elif facts.registered_provider and facts.location is None and facts.provider:
         facts.location = facts.provider  # the title names a location of the registered provider
+        facts.fact_sources["location"] = facts.fact_sources["provider"]
+    score_rules = [r for r in fact_rules if r.label == "score"]
     for qs, offset in qs_sections:
         if qs in facts.quality_statement_scores:
             continue
         window = text[offset:offset + SCORE_LOOKAHEAD]
-        for r in (r for r in fact_rules if r.label == "score"):
+        for r in score_rules:
             m = r.compiled().search(window)
             if m and (v := _value(r, m)) and v.isdigit():
                 facts.quality_statement_scores[qs] = int(v)
+                facts.fact_sources[f"quality_statement_scores.{qs}"] = _source(r, m, window, page_at, offset)
                 break
     return facts
 
 
-def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> None:
+def _source(r: Rule, m: re.Match[str], text: str, page_at: PageAt | None, base: int = 0) -> FactSource:
+    """The whole match: the field's label and its value ('Overall rating for this trust Good')."""
+    start, end = m.span()
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return FactSource(rule=r.id, text=" ".join(text[start:end].split()), start=base + start, end=base + end,
+                      page=page_at(base + start) if page_at else None)
+
+
+def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> str | None:
+    """Record what the match says; the key of the field it set (for `fact_sources`), or None."""
     v = _value(r, m)
-    label = r.label
+    label = r.label or ""
     if v is None:
-        return
-    if label in ("provider", "registered_provider", "location", "assessment", "report_type"):
+        return None
+    if label in SINGLE:
         if getattr(facts, label) is None:
             setattr(facts, label, v)
+            return label
     elif label == "report_date":
-        if facts.report_date is None:
-            facts.report_date = iso_date(v)
+        if facts.report_date is None and (d := iso_date(v)):
+            facts.report_date = d
+            return label
     elif label == "inspection_date":
-        for d in dates_in(v):
-            if d not in facts.inspection_dates:
-                facts.inspection_dates.append(d)
+        new = [d for d in dates_in(v) if d not in facts.inspection_dates]
+        facts.inspection_dates += new
+        return "inspection_dates" if new else None
     elif label == "overall_rating":
-        if facts.overall_rating is None:
-            facts.overall_rating = rating(v)
+        if facts.overall_rating is None and (val := rating(v)):
+            facts.overall_rating = val
+            return label
     elif label == "rating":
-        kq = m.groupdict().get("kq")
-        val = rating(v)
-        if val and (kq_id := key_question_id(kq or "")):
-            facts.ratings.setdefault(kq_id, val)
+        kq_id = key_question_id(m.groupdict().get("kq") or "")
+        if (val := rating(v)) and kq_id and kq_id not in facts.ratings:
+            facts.ratings[kq_id] = val
+            return f"ratings.{kq_id}"
     elif label == "service_rating":
         service = m.groupdict().get("service")
-        val = rating(v)
-        if service and val:
+        if service and (val := rating(v)):
             group = _table_title(text, m.start(), r)
             key = " ".join(service.split())
-            facts.service_ratings.setdefault(f"{group}: {key}" if group else key, val)
+            key = f"{group}: {key}" if group else key
+            if key not in facts.service_ratings:
+                facts.service_ratings[key] = val
+                return f"service_ratings.{key}"
+    return None
 
 
 def _table_title(text: str, start: int, row_rule: Rule) -> str | None:
@@ -113,48 +147,3 @@ def dates_in(value: str) -> list[str]:
         if d:
             out.append(d)
     return out
-
-
-INSTRUMENTS = [("2009", "CQC (Registration) Regulations 2009"),
-               ("2010", "HSCA 2008 (Regulated Activities) Regulations 2010"),
-               ("", "HSCA (RA) Regulations 2014")]
-
-
-def read_breaches(text: str, rules: RuleSet, spans: list[tuple[int, int, int | None]]) -> list[Breach]:
-    """One Breach per distinct (instrument, regulation), with every place it is cited. `spans` are the
-    sentences and lines (start, end, page) a citation can come from: the citation is the one holding it.
-    Regulations the report says are no longer breached ('exclude' rules) are dropped."""
-    found: dict[tuple[str, str], Breach] = {}
-    excluded: set[str] = set()
-    for r in rules.of("breach"):
-        for m in r.compiled().finditer(text):
-            g = m.groupdict()
-            reg = (g.get("reg") or "").upper()
-            if not reg:
-                continue
-            if r.label == "exclude":
-                excluded.add(reg)
-                continue
-            instrument = next(name for key, name in INSTRUMENTS if key in (g.get("instrument") or ""))
-            raw_title = g.get("title") or g.get("title_after")
-            title = " ".join(raw_title.split()).strip(" ()") if raw_title else None
-            b = found.setdefault((instrument, reg), Breach(regulation=reg, instrument=instrument))
-            if title and not b.title:
-                b.title = title
-            s, e, page = _holding(spans, m.start(), m.end())
-            if not any(c.start == s for c in b.citations):
-                b.citations.append(Citation(text=" ".join(text[s:e].split()), start=s, end=e, page=page))
-    out = [b for b in found.values() if b.regulation not in excluded or b.instrument != INSTRUMENTS[-1][1]]
-    return sorted(out, key=lambda b: (b.instrument or "", _reg_key(b.regulation)))
-
-
-def _reg_key(reg: str) -> tuple[int, str]:
-    m = re.match(r"(\d+)(.*)", reg)
-    return (int(m.group(1)), m.group(2)) if m else (0, reg)
-
-
-def _holding(spans: list[tuple[int, int, int | None]], start: int, end: int) -> tuple[int, int, int | None]:
-    for s, e, page in spans:
-        if s <= start < e:
-            return s, max(e, end), page
-    return start, end, None

@@ -1,0 +1,149 @@
+"""Report fields, read by `fact` rules (regexes with named groups), each with the text that gave it."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from cqcparse.records import FactSource, ReportFacts
+from cqcparse.analysis.rules import Rule, RuleSet, key_question_id
+
+RATING_WORDS = {"outstanding": "Outstanding", "good": "Good", "requires improvement": "Requires improvement",
+                "inadequate": "Inadequate"}
+SCORE_LOOKAHEAD = 400  # characters after a quality statement heading in which its score is given
+SINGLE = ("provider", "registered_provider", "location", "location_id", "provider_id", "assessment",
+          "report_type", "service_type")
+DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+PageAt = Callable[[int], "int | None"]
+
+
+def iso_date(value: str) -> str | None:
+    """'5th July 2016', '05/10/2015' (UK reports put the day first), '12 Sept 2019' -> ISO 8601."""
+    value = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", " ".join(value.split()))
+    value = re.sub(r"\bsept\b", "Sep", value, flags=re.IGNORECASE)
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def rating(value: str) -> str | None:
+    return RATING_WORDS.get(" ".join(value.lower().split()))
+
+
+def _value(rule: Rule, m: re.Match[str]) -> str | None:
+    raw = m.groupdict().get("value")
+    return " ".join(raw.split()) if raw else rule.value
+
+
+def read_facts(text: str, rules: RuleSet, qs_sections: list[tuple[str, int]],
+               page_at: PageAt | None = None) -> ReportFacts:
+    """Each field takes the first rule (in file order) that matches; ratings and scores collect all.
+    `qs_sections` gives (quality statement id, offset after its heading) for reading scores; `page_at`
+    gives the page of an offset (PDF input), for `fact_sources`."""
+    facts = ReportFacts()
+    fact_rules = rules.of("fact")
+    for r in fact_rules:
+        if r.label == "score":
+            continue
+        for m in r.compiled().finditer(text):
+            key = _apply(facts, r, m, text)
+            if key and key not in facts.fact_sources:
+                facts.fact_sources[key] = _source(r, m, text, page_at)
+    if facts.registered_provider == facts.provider:
+        facts.registered_provider = None
+        facts.fact_sources.pop("registered_provider", None)
+    elif facts.registered_provider and facts.location is None and facts.provider:
+        facts.location = facts.provider  # the title names a location of the registered provider
+        facts.fact_sources["location"] = facts.fact_sources["provider"]
+    score_rules = [r for r in fact_rules if r.label == "score"]
+    for qs, offset in qs_sections:
+        if qs in facts.quality_statement_scores:
+            continue
+        window = text[offset:offset + SCORE_LOOKAHEAD]
+        for r in score_rules:
+            m = r.compiled().search(window)
+            if m and (v := _value(r, m)) and v.isdigit():
+                facts.quality_statement_scores[qs] = int(v)
+                facts.fact_sources[f"quality_statement_scores.{qs}"] = _source(r, m, window, page_at, offset)
+                break
+    return facts
+
+
+def _source(r: Rule, m: re.Match[str], text: str, page_at: PageAt | None, base: int = 0) -> FactSource:
+    """The whole match: the field's label and its value ('Overall rating for this trust Good')."""
+    start, end = m.span()
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return FactSource(rule=r.id, text=" ".join(text[start:end].split()), start=base + start, end=base + end,
+                      page=page_at(base + start) if page_at else None)
+
+
+def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> str | None:
+    """Record what the match says; the key of the field it set (for `fact_sources`), or None."""
+    v = _value(r, m)
+    label = r.label or ""
+    if v is None:
+        return None
+    if label in SINGLE:
+        if getattr(facts, label) is None:
+            setattr(facts, label, v)
+            return label
+    elif label == "report_date":
+        if facts.report_date is None and (d := iso_date(v)):
+            facts.report_date = d
+            return label
+    elif label == "inspection_date":
+        new = [d for d in dates_in(v) if d not in facts.inspection_dates]
+        facts.inspection_dates += new
+        return "inspection_dates" if new else None
+    elif label == "overall_rating":
+        if facts.overall_rating is None and (val := rating(v)):
+            facts.overall_rating = val
+            return label
+    elif label == "rating":
+        kq_id = key_question_id(m.groupdict().get("kq") or "")
+        if (val := rating(v)) and kq_id and kq_id not in facts.ratings:
+            facts.ratings[kq_id] = val
+            return f"ratings.{kq_id}"
+    elif label == "service_rating":
+        service = m.groupdict().get("service")
+        if service and (val := rating(v)):
+            group = _table_title(text, m.start(), r)
+            key = " ".join(service.split())
+            key = f"{group}: {key}" if group else key
+            if key not in facts.service_ratings:
+                facts.service_ratings[key] = val
+                return f"service_ratings.{key}"
+    return None
+
+
+def _table_title(text: str, start: int, row_rule: Rule) -> str | None:
+    """The line above a table of rating rows ('Millbrook General Hospital'), so that the same core
+    service at two hospitals gives two ratings."""
+    lines = text[:start].split("\n")[:-1]
+    for line in reversed(lines[-30:]):
+        line = line.strip()
+        if not line:
+            continue
+        if row_rule.compiled().fullmatch(line) or line.lower().startswith("overall"):
+            continue
+        return line if len(line.split()) <= 8 and not line.endswith((".", ":")) else None
+    return None
+
+
+DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:to|-|\u2013|and)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+([A-Za-z]+)\s+(\d{4})")
+
+
+def dates_in(value: str) -> list[str]:
+    """Every date in a value such as '8 to 11 March 2016 and 21 March 2016' (a range gives its first day)."""
+    out = []
+    for day, month, year in DATE.findall(value):
+        d = iso_date(f"{day} {month} {year}")
+        if d:
+            out.append(d)
+    return out

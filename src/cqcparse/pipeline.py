@@ -10,8 +10,8 @@ from pathlib import Path
 import spacy
 
 from cqcparse.analysis import segment
-from cqcparse.analysis.classify import Context, Decision, decide
 from cqcparse.analysis.breaches import read_breaches
+from cqcparse.analysis.classify import Context, Decision, decide
 from cqcparse.analysis.facts import read_facts
 from cqcparse.analysis.match import CueMatcher, Hit
 from cqcparse.readers.text import read_source

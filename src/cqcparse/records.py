@@ -66,7 +66,7 @@ class FactSource(Record):
     text: str
     start: int = Field(description="Offset of the first character in the document text.")
     end: int
-    page: int | None = Field(None, description="1-based page (PDF input).")
+    page: int | None = Field(default=None, description="1-based page (PDF input).")
 
 
 REPORT_TYPES = ("nhs_trust_well_led", "nhs_trust_quality_report", "core_service", "adult_social_care",
@@ -74,21 +74,21 @@ REPORT_TYPES = ("nhs_trust_well_led", "nhs_trust_quality_report", "core_service"
 
 
 class ReportFacts(Record):
-    provider: str | None = Field(None, description="The location or service as the report's title names it "
+    provider: str | None = Field(default=None, description="The location or service as the report's title names it "
                                  "(no site prefix such as 'Archived:').")
-    registered_provider: str | None = Field(None, description="The company that runs it, when the report "
+    registered_provider: str | None = Field(default=None, description="The company that runs it, when the report "
                                             "names one apart from the provider.")
-    location: str | None = Field(None, description="The location, when the report is about one.")
-    location_id: str | None = Field(None, description="CQC location id as printed: '1-123456789', 'R1K02'.")
-    provider_id: str | None = Field(None, description="CQC provider id as printed: '1-101234567', an NHS "
+    location: str | None = Field(default=None, description="The location, when the report is about one.")
+    location_id: str | None = Field(default=None, description="CQC location id as printed: '1-123456789', 'R1K02'.")
+    provider_id: str | None = Field(default=None, description="CQC provider id as printed: '1-101234567', an NHS "
                                     "trust code such as 'RXT'.")
-    report_type: str | None = Field(None, description="The layout: " + ", ".join(REPORT_TYPES) + ".")
-    service_type: str | None = Field(None, description="The kind of service as the report names it: "
+    report_type: str | None = Field(default=None, description="The layout: " + ", ".join(REPORT_TYPES) + ".")
+    service_type: str | None = Field(default=None, description="The kind of service as the report names it: "
                                      "'Care home', 'Urgent and emergency services'.")
     assessment: str | None = None
-    report_date: str | None = Field(None, description="Publication date, ISO 8601.")
+    report_date: str | None = Field(default=None, description="Publication date, ISO 8601.")
     inspection_dates: list[str] = Field(default_factory=list)
-    overall_rating: str | None = Field(None, description="Null when the report gives none (dental and other "
+    overall_rating: str | None = Field(default=None, description="Null when the report gives none (dental and other "
                                        "unrated reports).")
     ratings: dict[str, str] = Field(default_factory=dict, description="Rating per key question.")
     service_ratings: dict[str, str] = Field(default_factory=dict, description="Rating per core service.")

@@ -1,18 +1,21 @@
 """Regulation breaches, read by `breach` rules: citations by number ('a breach of regulation 12'), lists
 by number or by title ('breaches in relation to staffing and good governance'), and the regulations a
 report says are met or no longer breached."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from cqcparse.records import Breach, Citation
 from cqcparse.analysis.rules import Rule, RuleSet
+from cqcparse.records import Breach, Citation
 
 REGULATED_ACTIVITIES = "HSCA (RA) Regulations 2014"
-INSTRUMENTS = [("2009", "CQC (Registration) Regulations 2009"),
-               ("2010", "HSCA 2008 (Regulated Activities) Regulations 2010"),
-               ("", REGULATED_ACTIVITIES)]
+INSTRUMENTS = [
+    ("2009", "CQC (Registration) Regulations 2009"),
+    ("2010", "HSCA 2008 (Regulated Activities) Regulations 2010"),
+    ("", REGULATED_ACTIVITIES),
+]
 TITLE_INSTRUMENTS = {"title": REGULATED_ACTIVITIES, "registration_title": INSTRUMENTS[0][1]}
 NUMBER = re.compile(r"\b(\d{1,2}[A-Z]?)\b", re.IGNORECASE)
 PARENTHESES = re.compile(r"\([^)]*\)")
@@ -22,6 +25,7 @@ Span = tuple[int, int, "int | None"]
 @dataclass(frozen=True, slots=True)
 class Cited:
     """One regulation cited as breached, and the text that cites it."""
+
     regulation: str
     instrument: str
     title: str | None
@@ -68,8 +72,10 @@ def _cited(r: Rule, m: re.Match[str], titles: list[Rule]) -> list[Cited]:
         raw_title = g.get("title") or g.get("title_after")
         title = " ".join(raw_title.split()).strip(" ()") if raw_title else None
         return [Cited(g["reg"].upper(), instrument, title, m.start(), m.end())] if g.get("reg") else []
-    out = [Cited(n.upper(), instrument, None, m.start(), m.end())
-           for n in NUMBER.findall(PARENTHESES.sub(" ", g.get("regs") or ""))]
+    out = [
+        Cited(n.upper(), instrument, None, m.start(), m.end())
+        for n in NUMBER.findall(PARENTHESES.sub(" ", g.get("regs") or ""))
+    ]
     named = g.get("titles") or ""
     for t in titles:
         if t.value and t.compiled().search(named):

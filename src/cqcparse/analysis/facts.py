@@ -1,18 +1,31 @@
 """Report fields, read by `fact` rules (regexes with named groups), each with the text that gave it."""
+
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from datetime import datetime
 
-from cqcparse.records import FactSource, ReportFacts
 from cqcparse.analysis.rules import Rule, RuleSet, key_question_id
+from cqcparse.records import FactSource, ReportFacts
 
-RATING_WORDS = {"outstanding": "Outstanding", "good": "Good", "requires improvement": "Requires improvement",
-                "inadequate": "Inadequate"}
+RATING_WORDS = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
 SCORE_LOOKAHEAD = 400  # characters after a quality statement heading in which its score is given
-SINGLE = ("provider", "registered_provider", "location", "location_id", "provider_id", "assessment",
-          "report_type", "service_type")
+SINGLE = (
+    "provider",
+    "registered_provider",
+    "location",
+    "location_id",
+    "provider_id",
+    "assessment",
+    "report_type",
+    "service_type",
+)
 DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
 PageAt = Callable[[int], "int | None"]
 
@@ -38,8 +51,9 @@ def _value(rule: Rule, m: re.Match[str]) -> str | None:
     return " ".join(raw.split()) if raw else rule.value
 
 
-def read_facts(text: str, rules: RuleSet, qs_sections: list[tuple[str, int]],
-               page_at: PageAt | None = None) -> ReportFacts:
+def read_facts(
+    text: str, rules: RuleSet, qs_sections: list[tuple[str, int]], page_at: PageAt | None = None
+) -> ReportFacts:
     """Each field takes the first rule (in file order) that matches; ratings and scores collect all.
     `qs_sections` gives (quality statement id, offset after its heading) for reading scores; `page_at`
     gives the page of an offset (PDF input), for `fact_sources`."""
@@ -62,25 +76,31 @@ def read_facts(text: str, rules: RuleSet, qs_sections: list[tuple[str, int]],
     for qs, offset in qs_sections:
         if qs in facts.quality_statement_scores:
             continue
-        window = text[offset:offset + SCORE_LOOKAHEAD]
+        window = text[offset : offset + SCORE_LOOKAHEAD]
         for r in score_rules:
-            m = r.compiled().search(window)
-            if m and (v := _value(r, m)) and v.isdigit():
+            found = r.compiled().search(window)
+            if found and (v := _value(r, found)) and v.isdigit():
                 facts.quality_statement_scores[qs] = int(v)
-                facts.fact_sources[f"quality_statement_scores.{qs}"] = _source(r, m, window, page_at, offset)
+                facts.fact_sources[f"quality_statement_scores.{qs}"] = _source(r, found, window, page_at, offset)
                 break
     return facts
 
 
 def _source(r: Rule, m: re.Match[str], text: str, page_at: PageAt | None, base: int = 0) -> FactSource:
-    """The whole match: the field's label and its value ('Overall rating for this trust Good')."""
-    start, end = m.span()
+    """The match up to the end of its value: the field's label and value ('Overall rating for this trust
+    Good', not the rating dots after it nor the 'Inspection report' line under a provider's name)."""
+    start, end = m.start(), m.end("value") if m.groupdict().get("value") is not None else m.end()
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return FactSource(rule=r.id, text=" ".join(text[start:end].split()), start=base + start, end=base + end,
-                      page=page_at(base + start) if page_at else None)
+    return FactSource(
+        rule=r.id,
+        text=" ".join(text[start:end].split()),
+        start=base + start,
+        end=base + end,
+        page=page_at(base + start) if page_at else None,
+    )
 
 
 def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> str | None:
@@ -136,7 +156,9 @@ def _table_title(text: str, start: int, row_rule: Rule) -> str | None:
     return None
 
 
-DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:to|-|\u2013|and)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+([A-Za-z]+)\s+(\d{4})")
+DATE = re.compile(
+    r"(\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:to|-|\u2013|and)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+([A-Za-z]+)\s+(\d{4})"
+)
 
 
 def dates_in(value: str) -> list[str]:

@@ -1,5 +1,6 @@
 """Report facts and breaches: one row per phrasing the fact and breach rules read (text -> field -> value),
 on sentences written for these tests, plus where each fact came from and the rules' running time."""
+
 from __future__ import annotations
 
 import time
@@ -31,26 +32,44 @@ FACTS = [
     # overall rating
     ("Thistledown Lodge\nOverall: Good\nAbout the service", "overall_rating", "Good"),
     ("Brackley Vale NHS Trust\nOverall trust quality rating Inadequate", "overall_rating", "Inadequate"),
-    ("Hazelmere Surgery\nThis practice is rated as Requires improvement overall. (Previous rating March 2017 – Good)",
-     "overall_rating", "Requires improvement"),
-    ("12 May 2021\nWe rated it as requires improvement because:\n- Staff did not always check the vehicles.",
-     "overall_rating", "Requires improvement"),
-    ("Northgate Hospital\nOverall rating for this service Requires improvement", "overall_rating",
-     "Requires improvement"),
+    (
+        "Hazelmere Surgery\nThis practice is rated as Requires improvement overall. (Previous rating March 2017 – Good)",
+        "overall_rating",
+        "Requires improvement",
+    ),
+    (
+        "12 May 2021\nWe rated it as requires improvement because:\n- Staff did not always check the vehicles.",
+        "overall_rating",
+        "Requires improvement",
+    ),
+    (
+        "Northgate Hospital\nOverall rating for this service Requires improvement",
+        "overall_rating",
+        "Requires improvement",
+    ),
     ("Rowan House\nInspection report\nOverall rating for this service Good –––", "overall_rating", "Good"),
     ("Rowan House\nOverall rating for this service\nOutstanding", "overall_rating", "Outstanding"),
-    ("Overall, we rated the trust as requires improvement. We rated it good for caring.", "overall_rating",
-     "Requires improvement"),
+    (
+        "Overall, we rated the trust as requires improvement. We rated it good for caring.",
+        "overall_rating",
+        "Requires improvement",
+    ),
     ("Follow up: The overall rating for the service is inadequate.", "overall_rating", "Inadequate"),
     ("We have revised the overall rating for the practice, which is now good.", "overall_rating", "Good"),
     ("At our last inspection the service was rated good overall.", "overall_rating", None),
     # key question ratings
-    ("Are services safe? – Good\nAre services well-led? - Requires improvement", "ratings.well-led",
-     "Requires improvement"),
+    (
+        "Are services safe? – Good\nAre services well-led? - Requires improvement",
+        "ratings.well-led",
+        "Requires improvement",
+    ),
     ("Is the service effective? Inadequate –––", "ratings.effective", "Inadequate"),
     ("We rated safe as requires improvement because:\n- Checks were missed.", "ratings.safe", "Requires improvement"),
-    ("However, we have again rated the practice as requires improvement for providing an effective service.",
-     "ratings.effective", "Requires improvement"),
+    (
+        "However, we have again rated the practice as requires improvement for providing an effective service.",
+        "ratings.effective",
+        "Requires improvement",
+    ),
     # publication date (UK numeric dates are day first)
     ("Date of publication: 20/06/2019", "report_date", "2019-06-20"),
     ("Date of publication: 05/10/2015", "report_date", "2015-10-05"),
@@ -60,43 +79,80 @@ FACTS = [
     ("Updated 5 July 2016\nLetter from the Chief Inspector of General Practice", "report_date", None),
     # provider: the name as the title gives it
     ("Archived: Thistledown Residential Home\nOverall: Inadequate", "provider", "Thistledown Residential Home"),
-    ("Updated 5 July 2016\nLetter from the Chief Inspector of General Practice\nYou can read our earlier report by "
-     "selecting the 'all reports' link for Brambles Medical Centre on our website.", "provider",
-     "Brambles Medical Centre"),
-    ("Our current view of the service\nUpdated\n3 March 2024\nDate of assessment 4 to 8 March 2024. Rowan Court is "
-     "a care home for 30 people.", "provider", "Rowan Court"),
-    ("This practice is rated as Good overall.\nWe carried out an announced comprehensive inspection at Fernside "
-     "Surgery on 2 May 2018 as part of our programme.", "provider", "Fernside Surgery"),
+    (
+        "Updated 5 July 2016\nLetter from the Chief Inspector of General Practice\nYou can read our earlier report by "
+        "selecting the 'all reports' link for Brambles Medical Centre on our website.",
+        "provider",
+        "Brambles Medical Centre",
+    ),
+    (
+        "Our current view of the service\nUpdated\n3 March 2024\nDate of assessment 4 to 8 March 2024. Rowan Court is "
+        "a care home for 30 people.",
+        "provider",
+        "Rowan Court",
+    ),
+    (
+        "This practice is rated as Good overall.\nWe carried out an announced comprehensive inspection at Fernside "
+        "Surgery on 2 May 2018 as part of our programme.",
+        "provider",
+        "Fernside Surgery",
+    ),
     ("During an assessment of Urgent and emergency services\nThe centre opens every day.", "provider", None),
     ("Kestrel Court\nOverall: Good\nProvided and run by:\nFernway Care Ltd", "registered_provider", "Fernway Care Ltd"),
     ("Location ID: 1-123456789\nProvider ID: RXT", "location_id", "1-123456789"),
     ("Location ID: 1-123456789\nProvider ID: RXT", "provider_id", "RXT"),
     # report type and service type
-    ("During an assessment of Urgent and emergency services\nThe centre opens every day.", "report_type",
-     "core_service"),
-    ("During an assessment of Urgent and emergency services\nThe centre opens every day.", "service_type",
-     "Urgent and emergency services"),
+    (
+        "During an assessment of Urgent and emergency services\nThe centre opens every day.",
+        "report_type",
+        "core_service",
+    ),
+    (
+        "During an assessment of Urgent and emergency services\nThe centre opens every day.",
+        "service_type",
+        "Urgent and emergency services",
+    ),
     ("Kingfisher Care\nKingfisher Care Ltd is a domiciliary care agency in Thornby.", "report_type", "home_care"),
     ("Swiftline Medical is an independent ambulance service based in Thornby.", "report_type", "ambulance"),
     ("Elm Ward provides psychiatric intensive care for men.", "report_type", "mental_health"),
     ("The Larches is an independent hospital providing day surgery.", "report_type", "independent_health"),
     ("Thistledown is a residential care home for 20 people.", "service_type", "residential care home"),
     # breaches
-    ("We have identified breaches in relation to safe care and treatment, safeguarding and good governance.",
-     "breaches", ["12", "13", "17"]),
-    ("We found breaches of the legal regulations in relation to staffing and the recruitment of staff.",
-     "breaches", ["18", "19"]),
-    ("We found breaches of regulations 12 (Safe care and treatment), 17 (Good governance) and 18 (Staffing).",
-     "breaches", ["12", "17", "18"]),
-    ("Regulated activity Regulation\nPersonal care Regulation 12 HSCA (RA)\nRegulations 2014 Safe care and\ntreatment",
-     "breaches", ["12"]),
+    (
+        "We have identified breaches in relation to safe care and treatment, safeguarding and good governance.",
+        "breaches",
+        ["12", "13", "17"],
+    ),
+    (
+        "We found breaches of the legal regulations in relation to staffing and the recruitment of staff.",
+        "breaches",
+        ["18", "19"],
+    ),
+    (
+        "We found breaches of regulations 12 (Safe care and treatment), 17 (Good governance) and 18 (Staffing).",
+        "breaches",
+        ["12", "17", "18"],
+    ),
+    (
+        "Regulated activity Regulation\nPersonal care Regulation 12 HSCA (RA)\nRegulations 2014 Safe care and\ntreatment",
+        "breaches",
+        ["12"],
+    ),
     ("Treatment of disease, disorder or injury Regulation 18 HSCA (RA) Regulations 2014 Staffing", "breaches", ["18"]),
     ("We served a Section 29A warning notice on the trust in relation to good governance.", "breaches", ["17"]),
-    ("At our last inspection the provider was in breach of regulation 18 (Staffing). Enough improvement had been "
-     "made and the provider was no longer in breach of regulation 18.", "breaches", []),
+    (
+        "At our last inspection the provider was in breach of regulation 18 (Staffing). Enough improvement had been "
+        "made and the provider was no longer in breach of regulation 18.",
+        "breaches",
+        [],
+    ),
     ("At our last inspection we found breaches in relation to staffing and good governance.", "breaches", []),
-    ("The trust met the duty of candour. Regulation 20 (Duty of candour) was met. Fit and proper persons checks "
-     "had been carried out for every director.", "breaches", []),
+    (
+        "The trust met the duty of candour. Regulation 20 (Duty of candour) was met. Fit and proper persons checks "
+        "had been carried out for every director.",
+        "breaches",
+        [],
+    ),
 ]
 
 
@@ -118,36 +174,53 @@ SCORES = [
 ]
 
 
-@pytest.mark.parametrize("heading, qs", [("Safeguarding", "safeguarding"), ("Equity in access", "equity_in_access"),
-                                        ("Freedom to speak up", "freedom_to_speak_up"),
-                                        ("Assessing needs", "assessing_needs")])
+@pytest.mark.parametrize(
+    "heading, qs",
+    [
+        ("Safeguarding", "safeguarding"),
+        ("Equity in access", "equity_in_access"),
+        ("Freedom to speak up", "freedom_to_speak_up"),
+        ("Assessing needs", "assessing_needs"),
+    ],
+)
 @pytest.mark.parametrize(("line", "score"), SCORES)
 def test_quality_statement_score_under_its_heading(pipe, heading, qs, line, score):
-    text = (f"Rowan Court\nReport from 2 May 2025 assessment\nRatings\nOverall Good\n{heading}\n{line}\n"
-            "We expect providers to do this well.\nStaff knew the people they supported.\nLearning culture\n"
-            "Staff reported incidents and learned from them.\n")
+    text = (
+        f"Rowan Court\nReport from 2 May 2025 assessment\nRatings\nOverall Good\n{heading}\n{line}\n"
+        "We expect providers to do this well.\nStaff knew the people they supported.\nLearning culture\n"
+        "Staff reported incidents and learned from them.\n"
+    )
     assert run(pipe, text).report.quality_statement_scores == {qs: score}
 
 
 def test_unrated_dental_report_has_no_rating(pipe):
-    r = run(pipe, "Ferncliffe Dental Care\nInspection report\nFerncliffe Dental Care is a general dental practice in "
-                  "Ashby.\nAre services safe?\nWe found that this practice was providing safe care in accordance "
-                  "with the relevant regulations. Staff were rated as good by patients.\n")
+    r = run(
+        pipe,
+        "Ferncliffe Dental Care\nInspection report\nFerncliffe Dental Care is a general dental practice in "
+        "Ashby.\nAre services safe?\nWe found that this practice was providing safe care in accordance "
+        "with the relevant regulations. Staff were rated as good by patients.\n",
+    )
     assert (r.report.report_type, r.report.overall_rating, r.report.ratings) == ("dental", None, {})
 
 
 def test_breach_titles_and_instruments(pipe):
-    r = run(pipe, "We found breaches of regulations 12 (Safe care) and 17. The provider was in breach of regulation "
-                  "18 of the Care Quality Commission (Registration) Regulations 2009.")
+    r = run(
+        pipe,
+        "We found breaches of regulations 12 (Safe care) and 17. The provider was in breach of regulation "
+        "18 of the Care Quality Commission (Registration) Regulations 2009.",
+    )
     assert [(b.regulation, b.title, b.instrument) for b in r.breaches] == [
         ("18", "Notification of other incidents", "CQC (Registration) Regulations 2009"),
         ("12", "Safe care and treatment", "HSCA (RA) Regulations 2014"),
-        ("17", "Good governance", "HSCA (RA) Regulations 2014")]
+        ("17", "Good governance", "HSCA (RA) Regulations 2014"),
+    ]
 
 
 def test_every_fact_says_where_it_came_from(pipe):
-    text = ("Archived: Thistledown Residential Home\nOverall: Inadequate\nProvided and run by:\nFernway Care Ltd\n"
-            "Date of publication: 05/10/2015\nIs the service safe? Inadequate –––\n")
+    text = (
+        "Archived: Thistledown Residential Home\nOverall: Inadequate\nProvided and run by:\nFernway Care Ltd\n"
+        "Date of publication: 05/10/2015\nIs the service safe? Inadequate –––\n"
+    )
     r = run(pipe, text)
     sources = r.report.fact_sources
     assert {k: (s.rule, s.text, s.page) for k, s in sources.items()} == {
@@ -157,9 +230,10 @@ def test_every_fact_says_where_it_came_from(pipe):
         "location": ("fact.provider.first-line", "Archived: Thistledown Residential Home", None),
         "report_date": ("fact.date.publication", "Date of publication: 05/10/2015", None),
         "ratings.safe": ("fact.rating.key-question-question", "Is the service safe? Inadequate", None),
-        "report_type": ("fact.type.asc-kloe", "Is the service safe?", None)}
+        "report_type": ("fact.type.asc-kloe", "Is the service safe?", None),
+    }
     for s in sources.values():
-        assert " ".join(text[s.start:s.end].split()) == s.text
+        assert " ".join(text[s.start : s.end].split()) == s.text
 
 
 def test_fact_sources_carry_the_pdf_page(pipe):

@@ -57,6 +57,13 @@ FACTS = [
     ("Follow up: The overall rating for the service is inadequate.", "overall_rating", "Inadequate"),
     ("We have revised the overall rating for the practice, which is now good.", "overall_rating", "Good"),
     ("At our last inspection the service was rated good overall.", "overall_rating", None),
+    (
+        "Our rating for this location has gone down from good to requires improvement.",
+        "overall_rating",
+        "Requires improvement",
+    ),
+    ("Our rating for this key question has gone down from good to requires improvement.", "overall_rating", None),
+    ("Our rating of services went down. We rated them as inadequate because:", "overall_rating", "Inadequate"),
     # key question ratings
     (
         "Are services safe? – Good\nAre services well-led? - Requires improvement",
@@ -75,6 +82,7 @@ FACTS = [
     ("Date of publication: 05/10/2015", "report_date", "2015-10-05"),
     ("Date of publication:\n3rd May 2018", "report_date", "2018-05-03"),
     ("Published 12 September 2019", "report_date", "2019-09-12"),
+    ("Date of publication: 05/10/15", "report_date", "2015-10-05"),
     ("Report from 17 July 2025 assessment", "report_date", "2025-07-17"),
     ("Updated 5 July 2016\nLetter from the Chief Inspector of General Practice", "report_date", None),
     # provider: the name as the title gives it
@@ -117,6 +125,9 @@ FACTS = [
     ("Elm Ward provides psychiatric intensive care for men.", "report_type", "mental_health"),
     ("The Larches is an independent hospital providing day surgery.", "report_type", "independent_health"),
     ("Thistledown is a residential care home for 20 people.", "service_type", "residential care home"),
+    ("- GP PRACTICE\nThornby Surgery", "service_type", "GP practice"),
+    ("- GP PRACTICE\nThornby Surgery", "provider", "Thornby Surgery"),
+    ("Thornby Surgery is a GP practice serving 6,000 patients.", "report_type", "gp_practice"),
     # breaches
     (
         "We have identified breaches in relation to safe care and treatment, safeguarding and good governance.",
@@ -140,6 +151,8 @@ FACTS = [
     ),
     ("Treatment of disease, disorder or injury Regulation 18 HSCA (RA) Regulations 2014 Staffing", "breaches", ["18"]),
     ("We served a Section 29A warning notice on the trust in relation to good governance.", "breaches", ["17"]),
+    ("We identified breaches of Regulation 12 and Regulation 17.", "breaches", ["12", "17"]),
+    ("The provider was not meeting the requirements of regulation 16.", "breaches", ["16"]),
     (
         "At our last inspection the provider was in breach of regulation 18 (Staffing). Enough improvement had been "
         "made and the provider was no longer in breach of regulation 18.",

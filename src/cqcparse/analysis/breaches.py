@@ -18,6 +18,7 @@ INSTRUMENTS = [
 ]
 TITLE_INSTRUMENTS = {"title": REGULATED_ACTIVITIES, "registration_title": INSTRUMENTS[0][1]}
 NUMBER = re.compile(r"\b(\d{1,2}[A-Z]?)\b", re.IGNORECASE)
+NAMED_NUMBER = re.compile(r"\bregulations? (\d{1,2}[A-Z]?)\b", re.IGNORECASE)  # in a list of titles
 PARENTHESES = re.compile(r"\([^)]*\)")
 Span = tuple[int, int, "int | None"]
 
@@ -77,6 +78,7 @@ def _cited(r: Rule, m: re.Match[str], titles: list[Rule]) -> list[Cited]:
         for n in NUMBER.findall(PARENTHESES.sub(" ", g.get("regs") or ""))
     ]
     named = g.get("titles") or ""
+    out += [Cited(n.upper(), instrument, None, m.start(), m.end()) for n in NAMED_NUMBER.findall(named)]
     for t in titles:
         if t.value and t.compiled().search(named):
             out.append(Cited(t.value.upper(), TITLE_INSTRUMENTS[t.label or ""], None, m.start(), m.end()))

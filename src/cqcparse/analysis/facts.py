@@ -26,13 +26,24 @@ SINGLE = (
     "report_type",
     "service_type",
 )
-DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+ACRONYMS = {"GP", "GPS", "NHS", "UK"}
+DATE_FORMATS = (
+    "%d %B %Y",
+    "%d %b %Y",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%d/%m/%y",
+    "%d-%m-%y",
+    "%d.%m.%y",
+)
 PageAt = Callable[[int], "int | None"]
 
 
 def iso_date(value: str) -> str | None:
     """'5th July 2016', '05/10/2015' (UK reports put the day first), '12 Sept 2019' -> ISO 8601."""
-    value = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", " ".join(value.split()))
+    value = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", " ".join(value.replace(",", " ").split()))
     value = re.sub(r"\bsept\b", "Sep", value, flags=re.IGNORECASE)
     for fmt in DATE_FORMATS:
         try:
@@ -40,6 +51,14 @@ def iso_date(value: str) -> str | None:
         except ValueError:
             continue
     return None
+
+
+def sentence_case(value: str) -> str:
+    """A marker printed in capitals ('GP PRACTICE') as a name: 'GP practice'; other values as printed."""
+    if not value.isupper():
+        return value
+    words = [w if w in ACRONYMS else w.lower() for w in value.split()]
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
 def rating(value: str) -> str | None:
@@ -111,7 +130,7 @@ def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> str | No
         return None
     if label in SINGLE:
         if getattr(facts, label) is None:
-            setattr(facts, label, v)
+            setattr(facts, label, sentence_case(v) if label == "service_type" else v)
             return label
     elif label == "report_date":
         if facts.report_date is None and (d := iso_date(v)):

@@ -11,6 +11,8 @@ import pytest
 from cqcparse.analysis.rules import load_rules
 from cqcparse.readers.source import SourceText
 from cqcparse.records import Report
+from cqcparse.tools.explain import explain
+from cqcparse.tools.review import build_review
 
 HELDOUT = Path(__file__).resolve().parents[1] / "fixtures" / "heldout"
 
@@ -275,3 +277,25 @@ def test_fact_and_breach_rules_run_in_linear_time(name):
         start = time.perf_counter()
         list(r.compiled().finditer(text))
         assert time.perf_counter() - start < 1.0, r.id
+
+
+def test_explain_points_at_the_facts_a_text_gave(pipe):
+    src = SourceText("<test>", "text", "Archived: Thistledown Residential Home\nOverall: Inadequate\n")
+    facts = explain(pipe, src, "overall").facts
+    assert [(f.field, f.value, f.rule, f.start, f.end) for f in facts] == [
+        ("overall_rating", "Inadequate", "fact.overall.web-page", 39, 58)
+    ]
+
+
+def test_review_page_shows_where_a_fact_came_from(pipe):
+    text = "Archived: Thistledown Residential Home\nOverall: Inadequate\nStaff were kind to people.\n"
+    page = build_review(pipe.run(SourceText("<test>", "text", text), include_text=True))
+    assert (
+        '<dd title="read from: Archived: Thistledown Residential Home (rule fact.provider.first-line, '
+        'characters 0-38)">Thistledown Residential Home</dd>'
+    ) in page
+
+
+def test_schema_has_the_new_report_fields():
+    props = Report.model_json_schema()["$defs"]["ReportFacts"]["properties"]
+    assert {"location_id", "provider_id", "service_type", "registered_provider", "fact_sources"} <= set(props)

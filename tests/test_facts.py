@@ -60,6 +60,17 @@ FACTS = [
     ("We have revised the overall rating for the practice, which is now good.", "overall_rating", "Good"),
     ("At our last inspection the service was rated good overall.", "overall_rating", None),
     (
+        "The service met the characteristics of a 'Requires improvement' rating in all areas.",
+        "overall_rating",
+        "Requires improvement",
+    ),
+    (
+        "The overall rating for this service is 'Inadequate' and the service is in special measures.",
+        "overall_rating",
+        "Inadequate",
+    ),
+    ("Thornby Surgery\nOverall rating for this GP practice: Outstanding", "overall_rating", "Outstanding"),
+    (
         "Our rating for this location has gone down from good to requires improvement.",
         "overall_rating",
         "Requires improvement",
@@ -162,6 +173,12 @@ FACTS = [
         [],
     ),
     ("At our last inspection we found breaches in relation to staffing and good governance.", "breaches", []),
+    (
+        "At our last inspection this was a breach of regulation 9 (Person-centred care). This was a breach of "
+        "regulation 12. The provider was no longer in breach of regulations 9 and 17.",
+        "breaches",
+        ["12"],
+    ),
     (
         "The trust met the duty of candour. Regulation 20 (Duty of candour) was met. Fit and proper persons checks "
         "had been carried out for every director.",

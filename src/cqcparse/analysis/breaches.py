@@ -52,7 +52,8 @@ def read_breaches(text: str, rules: RuleSet, spans: list[Span]) -> list[Breach]:
             continue
         for m in r.compiled().finditer(text):
             if r.label == "exclude":
-                excluded.add((m.group("reg") or "").upper())
+                g = m.groupdict()
+                excluded.update(n.upper() for n in [g.get("reg") or "", *NUMBER.findall(g.get("regs") or "")] if n)
                 continue
             for c in _cited(r, m, titles):
                 key = (c.instrument, c.regulation)

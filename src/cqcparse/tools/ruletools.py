@@ -119,6 +119,9 @@ def reference_problems(r: Rule) -> list[str]:
         elif r.label == "list":
             if not names & {"regs", "titles"}:
                 out.append("list rules need a (?P<regs>...) or (?P<titles>...) group")
+        elif r.label == "exclude":
+            if not names & {"reg", "regs"}:
+                out.append("exclude rules need a (?P<reg>...) or (?P<regs>...) group")
         elif "reg" not in names:
             out.append("breach rules need a (?P<reg>...) group for the regulation number")
     if r.kind == "heading":

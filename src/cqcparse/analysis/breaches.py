@@ -58,7 +58,7 @@ def read_breaches(text: str, rules: RuleSet, spans: list[Span]) -> list[Breach]:
             for c in _cited(r, m, titles):
                 key = (c.instrument, c.regulation)
                 b = found.setdefault(key, Breach(regulation=c.regulation, instrument=c.instrument))
-                b.title = b.title or official.get(key) or c.title
+                b.title = official.get(key) or b.title or c.title
                 s, e, page = _holding(spans, c.start, c.end)
                 if not any(x.start == s for x in b.citations):
                     b.citations.append(Citation(text=" ".join(text[s:e].split()), start=s, end=e, page=page))

@@ -90,6 +90,13 @@ FACTS = [
         "ratings.effective",
         "Requires improvement",
     ),
+    (
+        "The practice is rated as good for providing effective, caring and well-led services.",
+        "ratings.well-led",
+        "Good",
+    ),
+    ("The practice is rated as good for providing effective, caring and well-led services.", "ratings.caring", "Good"),
+    ("Overall, the practice is rated as requires improvement.", "overall_rating", "Requires improvement"),
     # publication date (UK numeric dates are day first)
     ("Date of publication: 20/06/2019", "report_date", "2019-06-20"),
     ("Date of publication: 05/10/2015", "report_date", "2015-10-05"),

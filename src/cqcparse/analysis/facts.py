@@ -26,6 +26,7 @@ SINGLE = (
     "report_type",
     "service_type",
 )
+KEY_QUESTION_WORD = re.compile(r"safe|effective|caring|responsive|well[- ]led", re.IGNORECASE)
 ACRONYMS = {"GP", "GPS", "NHS", "UK"}
 DATE_FORMATS = (
     "%d %B %Y",
@@ -82,9 +83,8 @@ def read_facts(
         if r.label == "score":
             continue
         for m in r.compiled().finditer(text):
-            key = _apply(facts, r, m, text)
-            if key and key not in facts.fact_sources:
-                facts.fact_sources[key] = _source(r, m, text, page_at)
+            for key in _apply(facts, r, m, text):
+                facts.fact_sources.setdefault(key, _source(r, m, text, page_at))
     if facts.registered_provider == facts.provider:
         facts.registered_provider = None
         facts.fact_sources.pop("registered_provider", None)
@@ -122,33 +122,34 @@ def _source(r: Rule, m: re.Match[str], text: str, page_at: PageAt | None, base: 
     )
 
 
-def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> str | None:
-    """Record what the match says; the key of the field it set (for `fact_sources`), or None."""
+def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> list[str]:
+    """Record what the match says; the keys of the fields it set (for `fact_sources`)."""
     v = _value(r, m)
     label = r.label or ""
     if v is None:
-        return None
+        return []
     if label in SINGLE:
         if getattr(facts, label) is None:
             setattr(facts, label, sentence_case(v) if label == "service_type" else v)
-            return label
+            return [label]
     elif label == "report_date":
         if facts.report_date is None and (d := iso_date(v)):
             facts.report_date = d
-            return label
+            return [label]
     elif label == "inspection_date":
         new = [d for d in dates_in(v) if d not in facts.inspection_dates]
         facts.inspection_dates += new
-        return "inspection_dates" if new else None
+        return ["inspection_dates"] if new else []
     elif label == "overall_rating":
         if facts.overall_rating is None and (val := rating(v)):
             facts.overall_rating = val
-            return label
-    elif label == "rating":
-        kq_id = key_question_id(m.groupdict().get("kq") or "")
-        if (val := rating(v)) and kq_id and kq_id not in facts.ratings:
-            facts.ratings[kq_id] = val
-            return f"ratings.{kq_id}"
+            return [label]
+    elif label == "rating" and (val := rating(v)):
+        # one key question, or a list of them ("for providing safe, effective and caring services")
+        kqs = [k for w in KEY_QUESTION_WORD.findall(m.group("kq") or "") if (k := key_question_id(w))]
+        new_kqs = [k for k in dict.fromkeys(kqs) if k not in facts.ratings]
+        facts.ratings.update(dict.fromkeys(new_kqs, val))
+        return [f"ratings.{k}" for k in new_kqs]
     elif label == "service_rating":
         service = m.groupdict().get("service")
         if service and (val := rating(v)):
@@ -157,8 +158,8 @@ def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> str | No
             key = f"{group}: {key}" if group else key
             if key not in facts.service_ratings:
                 facts.service_ratings[key] = val
-                return f"service_ratings.{key}"
-    return None
+                return [f"service_ratings.{key}"]
+    return []
 
 
 def _table_title(text: str, start: int, row_rule: Rule) -> str | None:

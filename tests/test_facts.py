@@ -56,8 +56,12 @@ FACTS = [
         "overall_rating",
         "Requires improvement",
     ),
-    ("Follow up: The overall rating for the service is inadequate.", "overall_rating", "Inadequate"),
-    ("We have revised the overall rating for the practice, which is now good.", "overall_rating", "Good"),
+    ("The overall rating for this home is inadequate.", "overall_rating", "Inadequate"),
+    (
+        "We have updated the overall rating for this practice, which is now outstanding.",
+        "overall_rating",
+        "Outstanding",
+    ),
     ("At our last inspection the service was rated good overall.", "overall_rating", None),
     (
         "The service met the characteristics of a 'Requires improvement' rating in all areas.",
@@ -85,11 +89,7 @@ FACTS = [
     ),
     ("Is the service effective? Inadequate –––", "ratings.effective", "Inadequate"),
     ("We rated safe as requires improvement because:\n- Checks were missed.", "ratings.safe", "Requires improvement"),
-    (
-        "However, we have again rated the practice as requires improvement for providing an effective service.",
-        "ratings.effective",
-        "Requires improvement",
-    ),
+    ("We again rated the surgery as inadequate for providing a caring service.", "ratings.caring", "Inadequate"),
     (
         "The practice is rated as good for providing effective, caring and well-led services.",
         "ratings.well-led",
@@ -120,23 +120,23 @@ FACTS = [
         "Rowan Court",
     ),
     (
-        "This practice is rated as Good overall.\nWe carried out an announced comprehensive inspection at Fernside "
+        "This practice is rated as Outstanding overall.\nWe carried out an announced comprehensive inspection at Fernside "
         "Surgery on 2 May 2018 as part of our programme.",
         "provider",
         "Fernside Surgery",
     ),
-    ("During an assessment of Urgent and emergency services\nThe centre opens every day.", "provider", None),
+    ("During an inspection of Urgent and emergency services\nThe centre opens every day.", "provider", None),
     ("Kestrel Court\nOverall: Good\nProvided and run by:\nFernway Care Ltd", "registered_provider", "Fernway Care Ltd"),
     ("Location ID: 1-123456789\nProvider ID: RXT", "location_id", "1-123456789"),
     ("Location ID: 1-123456789\nProvider ID: RXT", "provider_id", "RXT"),
     # report type and service type
     (
-        "During an assessment of Urgent and emergency services\nThe centre opens every day.",
+        "During an inspection of Urgent and emergency services\nThe centre opens every day.",
         "report_type",
         "core_service",
     ),
     (
-        "During an assessment of Urgent and emergency services\nThe centre opens every day.",
+        "During an inspection of Urgent and emergency services\nThe centre opens every day.",
         "service_type",
         "Urgent and emergency services",
     ),
@@ -155,7 +155,7 @@ FACTS = [
         ["12", "13", "17"],
     ),
     (
-        "We found breaches of the legal regulations in relation to staffing and the recruitment of staff.",
+        "Inspectors found breaches of the legal regulations relating to staffing and the recruitment of staff.",
         "breaches",
         ["18", "19"],
     ),

@@ -14,7 +14,7 @@ HELDOUT = FIXTURES / "heldout"
 
 LAYOUTS = {
     # name: (report_type, what the layout brings)
-    "brookfield-homecare-2025": "adult_social_care",  # single assessment framework, scores in 3 phrasings
+    "brookfield-homecare-2025": "home_care",  # single assessment framework, scores in 3 phrasings
     "kingsmead-mental-health-trust-2017": "nhs_trust_quality_report",  # MUST/SHOULD lists, requirement notices
     "elmstead-nursing-home-2018": "adult_social_care",  # "Is the service safe?" sections, breaches
 }

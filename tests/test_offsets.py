@@ -85,15 +85,15 @@ def test_corpus_offsets(pipe, segmented_source, shared_dir, name):
 # --- decoding ------------------------------------------------------------------------------------------
 
 def test_utf8_bom_is_removed_and_offsets_follow_the_text_without_it(pipe, tmp_path):
-    body = "Staff did not always wear gloves. People were kind and caring."
+    body = "Thornby Lodge\nStaff did not always wear gloves. People were kind and caring."
     path = tmp_path / "bom.txt"
     path.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
     src = read_source(path)
     assert src.text == body
     report = pipe.run(src)
     finding = report.findings[0]
-    assert (finding.start, finding.end, finding.text) == (0, 33, "Staff did not always wear gloves.")
-    assert not report.report.provider.startswith("\ufeff")
+    assert (finding.start, finding.end, finding.text) == (14, 47, "Staff did not always wear gloves.")
+    assert report.report.provider == "Thornby Lodge"  # the first line is the title: no BOM in front of it
 
 
 def test_utf16_with_bom(tmp_path):

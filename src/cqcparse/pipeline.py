@@ -10,8 +10,9 @@ from pathlib import Path
 import spacy
 
 from cqcparse.analysis import segment
+from cqcparse.analysis.breaches import read_breaches
 from cqcparse.analysis.classify import Context, Decision, decide
-from cqcparse.analysis.facts import read_breaches, read_facts
+from cqcparse.analysis.facts import read_facts
 from cqcparse.analysis.labels import carries_over
 from cqcparse.analysis.match import CueMatcher, Hit
 from cqcparse.readers.text import read_source
@@ -69,7 +70,7 @@ class Pipeline:
         items = [make_item(a, kind, src) for a in analysed for kind in a.decision.kinds]
         qs_offsets = [(s.quality_statement, s.start) for s in sections
                       if s.type == "quality_statement" and s.quality_statement]
-        facts = read_facts(doc_text, self.rules, qs_offsets)
+        facts = read_facts(doc_text, self.rules, qs_offsets, lambda offset: page_of(src, offset))
         spans = [(a.sentence.start, a.sentence.end, page_of(src, a.sentence.start)) for a in analysed]
         # table rows and other label lines hold no sentences but can cite a breach
         spans += [(b.start, b.end, page_of(src, b.start)) for b, h in zip(bl, headings)

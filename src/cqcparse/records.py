@@ -60,19 +60,42 @@ class Breach(Record):
     citations: list[Citation] = Field(default_factory=list)
 
 
+class FactSource(Record):
+    """Where a report field was read: the text that gave it and the rule that read it."""
+    rule: str
+    text: str
+    start: int = Field(description="Offset of the first character in the document text.")
+    end: int
+    page: int | None = Field(default=None, description="1-based page (PDF input).")
+
+
+REPORT_TYPES = ("nhs_trust_well_led", "nhs_trust_quality_report", "core_service", "adult_social_care",
+                "home_care", "gp_practice", "dental", "ambulance", "independent_health", "mental_health")
+
+
 class ReportFacts(Record):
-    provider: str | None = Field(None, description="The provider or location named by the report's title.")
-    registered_provider: str | None = Field(None, description="The registered provider, when the title "
-                                            "names one of its locations.")
-    location: str | None = Field(None, description="The location, when the report is about one.")
-    report_type: str | None = None
+    provider: str | None = Field(default=None, description="The location or service as the report's title names it "
+                                 "(no site prefix such as 'Archived:').")
+    registered_provider: str | None = Field(default=None, description="The company that runs it, when the report "
+                                            "names one apart from the provider.")
+    location: str | None = Field(default=None, description="The location, when the report is about one.")
+    location_id: str | None = Field(default=None, description="CQC location id as printed: '1-123456789', 'R1K02'.")
+    provider_id: str | None = Field(default=None, description="CQC provider id as printed: '1-101234567', an NHS "
+                                    "trust code such as 'RXT'.")
+    report_type: str | None = Field(default=None, description="The layout: " + ", ".join(REPORT_TYPES) + ".")
+    service_type: str | None = Field(default=None, description="The kind of service as the report names it: "
+                                     "'Care home', 'Urgent and emergency services'.")
     assessment: str | None = None
-    report_date: str | None = Field(None, description="Publication date, ISO 8601.")
+    report_date: str | None = Field(default=None, description="Publication date, ISO 8601.")
     inspection_dates: list[str] = Field(default_factory=list)
-    overall_rating: str | None = None
+    overall_rating: str | None = Field(default=None, description="Null when the report gives none (dental and other "
+                                       "unrated reports).")
     ratings: dict[str, str] = Field(default_factory=dict, description="Rating per key question.")
     service_ratings: dict[str, str] = Field(default_factory=dict, description="Rating per core service.")
     quality_statement_scores: dict[str, int] = Field(default_factory=dict)
+    fact_sources: dict[str, FactSource] = Field(default_factory=dict, description="For every field read, "
+                                                "where: keyed 'provider', 'ratings.safe', "
+                                                "'quality_statement_scores.safeguarding', 'inspection_dates'.")
 
 
 class Report(Record):

@@ -1,20 +1,52 @@
-"""Report fields and regulation breaches, read by `fact` and `breach` rules (regexes with named groups)."""
+"""Report fields, read by `fact` rules (regexes with named groups), each with the text that gave it."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
-from cqcparse.records import Breach, Citation, ReportFacts
 from cqcparse.analysis.rules import Rule, RuleSet, key_question_id
+from cqcparse.records import FactSource, ReportFacts
 
-RATING_WORDS = {"outstanding": "Outstanding", "good": "Good", "requires improvement": "Requires improvement",
-                "inadequate": "Inadequate"}
+RATING_WORDS = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
 SCORE_LOOKAHEAD = 400  # characters after a quality statement heading in which its score is given
+SINGLE = (
+    "provider",
+    "registered_provider",
+    "location",
+    "location_id",
+    "provider_id",
+    "assessment",
+    "report_type",
+    "service_type",
+)
+KEY_QUESTION_WORD = re.compile(r"safe|effective|caring|responsive|well[- ]led", re.IGNORECASE)
+ACRONYMS = {"GP", "GPS", "NHS", "UK"}
+DATE_FORMATS = (
+    "%d %B %Y",
+    "%d %b %Y",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%d/%m/%y",
+    "%d-%m-%y",
+    "%d.%m.%y",
+)
+PageAt = Callable[[int], "int | None"]
 
 
 def iso_date(value: str) -> str | None:
-    value = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", " ".join(value.split()))
-    for fmt in ("%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%Y-%m-%d"):
+    """'5th July 2016', '05/10/2015' (UK reports put the day first), '12 Sept 2019' -> ISO 8601."""
+    value = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", " ".join(value.replace(",", " ").split()))
+    value = re.sub(r"\bsept\b", "Sep", value, flags=re.IGNORECASE)
+    for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(value, fmt).date().isoformat()
         except ValueError:
@@ -22,70 +54,112 @@ def iso_date(value: str) -> str | None:
     return None
 
 
+def sentence_case(value: str) -> str:
+    """A marker printed in capitals ('GP PRACTICE') as a name: 'GP practice'; other values as printed."""
+    if not value.isupper():
+        return value
+    words = [w if w in ACRONYMS else w.lower() for w in value.split()]
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+
 def rating(value: str) -> str | None:
     return RATING_WORDS.get(" ".join(value.lower().split()))
 
 
 def _value(rule: Rule, m: re.Match[str]) -> str | None:
-    groups = m.groupdict()
-    raw = groups.get("value")
+    raw = m.groupdict().get("value")
     return " ".join(raw.split()) if raw else rule.value
 
 
-def read_facts(text: str, rules: RuleSet, qs_sections: list[tuple[str, int]]) -> ReportFacts:
+def read_facts(
+    text: str, rules: RuleSet, qs_sections: list[tuple[str, int]], page_at: PageAt | None = None
+) -> ReportFacts:
     """Each field takes the first rule (in file order) that matches; ratings and scores collect all.
-    `qs_sections` gives (quality statement id, offset after its heading) for reading scores."""
+    `qs_sections` gives (quality statement id, offset after its heading) for reading scores; `page_at`
+    gives the page of an offset (PDF input), for `fact_sources`."""
     facts = ReportFacts()
     fact_rules = rules.of("fact")
     for r in fact_rules:
+        if r.label == "score":
+            continue
         for m in r.compiled().finditer(text):
-            _apply(facts, r, m, text)
+            for key in _apply(facts, r, m, text):
+                facts.fact_sources.setdefault(key, _source(r, m, text, page_at))
     if facts.registered_provider == facts.provider:
         facts.registered_provider = None
-    elif facts.registered_provider and facts.location is None:
+        facts.fact_sources.pop("registered_provider", None)
+    elif facts.registered_provider and facts.location is None and facts.provider:
         facts.location = facts.provider  # the title names a location of the registered provider
+        facts.fact_sources["location"] = facts.fact_sources["provider"]
+    score_rules = [r for r in fact_rules if r.label == "score"]
     for qs, offset in qs_sections:
         if qs in facts.quality_statement_scores:
             continue
-        window = text[offset:offset + SCORE_LOOKAHEAD]
-        for r in (r for r in fact_rules if r.label == "score"):
-            m = r.compiled().search(window)
-            if m and (v := _value(r, m)) and v.isdigit():
+        window = text[offset : offset + SCORE_LOOKAHEAD]
+        for r in score_rules:
+            found = r.compiled().search(window)
+            if found and (v := _value(r, found)) and v.isdigit():
                 facts.quality_statement_scores[qs] = int(v)
+                facts.fact_sources[f"quality_statement_scores.{qs}"] = _source(r, found, window, page_at, offset)
                 break
     return facts
 
 
-def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> None:
+def _source(r: Rule, m: re.Match[str], text: str, page_at: PageAt | None, base: int = 0) -> FactSource:
+    """The match up to the end of its value: the field's label and value ('Overall rating for this trust
+    Good', not the rating dots after it nor the 'Inspection report' line under a provider's name)."""
+    start, end = m.start(), m.end("value") if m.groupdict().get("value") is not None else m.end()
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return FactSource(
+        rule=r.id,
+        text=" ".join(text[start:end].split()),
+        start=base + start,
+        end=base + end,
+        page=page_at(base + start) if page_at else None,
+    )
+
+
+def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> list[str]:
+    """Record what the match says; the keys of the fields it set (for `fact_sources`)."""
     v = _value(r, m)
-    label = r.label
+    label = r.label or ""
     if v is None:
-        return
-    if label in ("provider", "registered_provider", "location", "assessment", "report_type"):
+        return []
+    if label in SINGLE:
         if getattr(facts, label) is None:
-            setattr(facts, label, v)
+            setattr(facts, label, sentence_case(v) if label == "service_type" else v)
+            return [label]
     elif label == "report_date":
-        if facts.report_date is None:
-            facts.report_date = iso_date(v)
+        if facts.report_date is None and (d := iso_date(v)):
+            facts.report_date = d
+            return [label]
     elif label == "inspection_date":
-        for d in dates_in(v):
-            if d not in facts.inspection_dates:
-                facts.inspection_dates.append(d)
+        new = [d for d in dates_in(v) if d not in facts.inspection_dates]
+        facts.inspection_dates += new
+        return ["inspection_dates"] if new else []
     elif label == "overall_rating":
-        if facts.overall_rating is None:
-            facts.overall_rating = rating(v)
-    elif label == "rating":
-        kq = m.groupdict().get("kq")
-        val = rating(v)
-        if val and (kq_id := key_question_id(kq or "")):
-            facts.ratings.setdefault(kq_id, val)
+        if facts.overall_rating is None and (val := rating(v)):
+            facts.overall_rating = val
+            return [label]
+    elif label == "rating" and (val := rating(v)):
+        # one key question, or a list of them ("for providing safe, effective and caring services")
+        kqs = [k for w in KEY_QUESTION_WORD.findall(m.group("kq") or "") if (k := key_question_id(w))]
+        new_kqs = [k for k in dict.fromkeys(kqs) if k not in facts.ratings]
+        facts.ratings.update(dict.fromkeys(new_kqs, val))
+        return [f"ratings.{k}" for k in new_kqs]
     elif label == "service_rating":
         service = m.groupdict().get("service")
-        val = rating(v)
-        if service and val:
+        if service and (val := rating(v)):
             group = _table_title(text, m.start(), r)
             key = " ".join(service.split())
-            facts.service_ratings.setdefault(f"{group}: {key}" if group else key, val)
+            key = f"{group}: {key}" if group else key
+            if key not in facts.service_ratings:
+                facts.service_ratings[key] = val
+                return [f"service_ratings.{key}"]
+    return []
 
 
 def _table_title(text: str, start: int, row_rule: Rule) -> str | None:
@@ -102,7 +176,9 @@ def _table_title(text: str, start: int, row_rule: Rule) -> str | None:
     return None
 
 
-DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:to|-|\u2013|and)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+([A-Za-z]+)\s+(\d{4})")
+DATE = re.compile(
+    r"(\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:to|-|\u2013|and)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+([A-Za-z]+)\s+(\d{4})"
+)
 
 
 def dates_in(value: str) -> list[str]:
@@ -113,48 +189,3 @@ def dates_in(value: str) -> list[str]:
         if d:
             out.append(d)
     return out
-
-
-INSTRUMENTS = [("2009", "CQC (Registration) Regulations 2009"),
-               ("2010", "HSCA 2008 (Regulated Activities) Regulations 2010"),
-               ("", "HSCA (RA) Regulations 2014")]
-
-
-def read_breaches(text: str, rules: RuleSet, spans: list[tuple[int, int, int | None]]) -> list[Breach]:
-    """One Breach per distinct (instrument, regulation), with every place it is cited. `spans` are the
-    sentences and lines (start, end, page) a citation can come from: the citation is the one holding it.
-    Regulations the report says are no longer breached ('exclude' rules) are dropped."""
-    found: dict[tuple[str, str], Breach] = {}
-    excluded: set[str] = set()
-    for r in rules.of("breach"):
-        for m in r.compiled().finditer(text):
-            g = m.groupdict()
-            reg = (g.get("reg") or "").upper()
-            if not reg:
-                continue
-            if r.label == "exclude":
-                excluded.add(reg)
-                continue
-            instrument = next(name for key, name in INSTRUMENTS if key in (g.get("instrument") or ""))
-            raw_title = g.get("title") or g.get("title_after")
-            title = " ".join(raw_title.split()).strip(" ()") if raw_title else None
-            b = found.setdefault((instrument, reg), Breach(regulation=reg, instrument=instrument))
-            if title and not b.title:
-                b.title = title
-            s, e, page = _holding(spans, m.start(), m.end())
-            if not any(c.start == s for c in b.citations):
-                b.citations.append(Citation(text=" ".join(text[s:e].split()), start=s, end=e, page=page))
-    out = [b for b in found.values() if b.regulation not in excluded or b.instrument != INSTRUMENTS[-1][1]]
-    return sorted(out, key=lambda b: (b.instrument or "", _reg_key(b.regulation)))
-
-
-def _reg_key(reg: str) -> tuple[int, str]:
-    m = re.match(r"(\d+)(.*)", reg)
-    return (int(m.group(1)), m.group(2)) if m else (0, reg)
-
-
-def _holding(spans: list[tuple[int, int, int | None]], start: int, end: int) -> tuple[int, int, int | None]:
-    for s, e, page in spans:
-        if s <= start < e:
-            return s, max(e, end), page
-    return start, end, None

@@ -228,7 +228,7 @@ def explain_cmd(
         result = explain(pipe, read_source(report), sentence)
     except CqcparseError as e:
         fail(e)
-    if not result.sentences and not result.lines:
+    if not result.sentences and not result.lines and not result.facts:
         fail(CqcparseError(f"{report}: no sentence contains {sentence!r} (try a shorter piece of it)"))
     if fmt == "json":
         _echo_json(dataclasses.asdict(result))
@@ -241,6 +241,9 @@ def explain_cmd(
                 else "a heading" if line.heading_type else "not prose (a label, table row or short line)")
         out.print(f"[bold]Line[/] at {line.start}{_page(line.page)}: {what}, never part of a sentence")
         out.print(f"  {line.text}", markup=False)
+    for f in result.facts:
+        out.print(f"[bold]Fact[/] {f.field} = {f.value} (rule {f.rule}) at {f.start}-{f.end}{_page(f.page)}")
+        out.print(f"  {f.text}", markup=False)
 
 
 def print_sentence(out: Console, s: SentenceExplanation) -> None:

@@ -22,8 +22,9 @@ from cqcparse.output.writers import CSV_COLUMNS, item_rows
 KEY_QUESTIONS = ["safe", "effective", "caring", "responsive", "well-led"]
 
 ITEM_COLUMNS = ["report_id", *CSV_COLUMNS]
-REPORT_COLUMNS = ["report_id", "source", "format", "pages", "sha256", "provider", "location", "report_type",
-                  "assessment", "report_date", "inspection_dates", "overall_rating",
+REPORT_COLUMNS = ["report_id", "source", "format", "pages", "sha256", "provider", "registered_provider", "location",
+                  "location_id", "provider_id", "report_type", "service_type", "assessment", "report_date",
+                  "inspection_dates", "overall_rating",
                   *[f"rating_{k.replace('-', '_')}" for k in KEY_QUESTIONS],
                   "findings", "actions", "positives", "breaches"]
 BREACH_COLUMNS = ["report_id", "source", "n", "regulation", "title", "instrument", "citations", "pages",
@@ -50,8 +51,10 @@ class ErrorRow:
 def report_row(entry: ReportEntry, report: Report) -> dict:
     f = report.report
     return {"report_id": entry.report_id, "source": entry.source, "format": report.format,
-            "pages": entry.pages, "sha256": entry.sha256, "provider": f.provider, "location": f.location,
-            "report_type": f.report_type, "assessment": f.assessment, "report_date": f.report_date,
+            "pages": entry.pages, "sha256": entry.sha256, "provider": f.provider,
+            "registered_provider": f.registered_provider, "location": f.location, "location_id": f.location_id,
+            "provider_id": f.provider_id, "report_type": f.report_type, "service_type": f.service_type,
+            "assessment": f.assessment, "report_date": f.report_date,
             "inspection_dates": f.inspection_dates, "overall_rating": f.overall_rating,
             **{f"rating_{k.replace('-', '_')}": f.ratings.get(k) for k in KEY_QUESTIONS},
             "findings": len(report.findings), "actions": len(report.actions),
@@ -187,7 +190,8 @@ class TableWriter:
 SCHEMA = """
 CREATE TABLE reports (
   report_id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, format TEXT NOT NULL, pages INTEGER NOT NULL,
-  sha256 TEXT NOT NULL, provider TEXT, location TEXT, report_type TEXT, assessment TEXT, report_date TEXT,
+  sha256 TEXT NOT NULL, provider TEXT, registered_provider TEXT, location TEXT, location_id TEXT,
+  provider_id TEXT, report_type TEXT, service_type TEXT, assessment TEXT, report_date TEXT,
   inspection_dates TEXT, overall_rating TEXT, rating_safe TEXT, rating_effective TEXT, rating_caring TEXT,
   rating_responsive TEXT, rating_well_led TEXT, findings INTEGER NOT NULL, actions INTEGER NOT NULL,
   positives INTEGER NOT NULL, breaches INTEGER NOT NULL
@@ -208,6 +212,7 @@ CREATE INDEX items_kind ON items (kind);
 CREATE INDEX items_quality_statement ON items (quality_statement);
 CREATE INDEX breaches_regulation ON breaches (regulation);
 CREATE INDEX reports_provider ON reports (provider);
+CREATE INDEX reports_location_id ON reports (location_id);
 """
 # Lists (dates, pages, bbox, rule ids) are stored as JSON text: json_each() can open them in queries.
 _SQL_ITEM_COLUMNS = [c for c in ITEM_COLUMNS if c != "source"]

@@ -2,7 +2,7 @@
 Returns data; the cli package prints it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cqcparse.analysis import segment
 from cqcparse.analysis.match import Hit
@@ -47,16 +47,30 @@ class LineExplanation:
 
 
 @dataclass(frozen=True, slots=True)
+class FactExplanation:
+    """A report field read from text holding the needle, and the rule that read it."""
+    field: str  # 'provider', 'ratings.safe', 'quality_statement_scores.safeguarding'
+    value: str
+    rule: str
+    text: str
+    start: int
+    end: int
+    page: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Explanation:
     source: str
     needle: str
     sentences: list[SentenceExplanation]
     lines: list[LineExplanation]
+    facts: list[FactExplanation] = field(default_factory=list)
 
 
 def explain(pipeline: Pipeline, src: SourceText, needle: str) -> Explanation:
     """Every sentence of `src` containing `needle` (case-insensitive, whitespace-insensitive) with its
     section, context, cue hits and decision; and the non-sentence lines that contain it."""
+    facts = explain_facts(pipeline, src, needle)
     src, bl, headings, analysed = pipeline.structure(src)
     text = src.text
     want = " ".join(needle.lower().split())
@@ -75,4 +89,18 @@ def explain(pipeline: Pipeline, src: SourceText, needle: str) -> Explanation:
     lines = [LineExplanation(b.text(text), b.start, page_of(src, b.start), h.type if h else None, h.rule if h else None)
              for b, h in zip(bl, headings)
              if want in b.text(text).lower() and (h is not None or not segment.is_prose(b, text))]
-    return Explanation(src.path, needle, sentences, lines)
+    return Explanation(src.path, needle, sentences, lines, facts)
+
+
+def explain_facts(pipeline: Pipeline, src: SourceText, needle: str) -> list[FactExplanation]:
+    """The report fields whose source text (fact_sources) contains `needle`, with their values."""
+    report = pipeline.run(src).report
+    values = report.model_dump(exclude={"fact_sources"})
+    want = " ".join(needle.lower().split())
+    out = []
+    for key, s in report.fact_sources.items():
+        if want in s.text.lower():
+            name, _, sub = key.partition(".")
+            value = values[name].get(sub) if sub else values[name]
+            out.append(FactExplanation(key, str(value), s.rule, s.text, s.start, s.end, s.page))
+    return out

@@ -43,13 +43,14 @@ def list_rules(rules: RuleSet) -> list[RuleRow]:
 # label names a single-valued field of ReportFacts, or one of the labels that fill its collections.
 FACT_COLLECTIONS = {"inspection_date": "inspection_dates", "rating": "ratings", "service_rating": "service_ratings",
                     "score": "quality_statement_scores"}
-FACT_LABELS = (*(name for name in ReportFacts.model_fields if name not in FACT_COLLECTIONS.values()),
-               *FACT_COLLECTIONS, "framework")  # framework: read by the pipeline, not a report field
+FACT_LABELS = (*(name for name in ReportFacts.model_fields
+                 if name not in (*FACT_COLLECTIONS.values(), "fact_sources")), *FACT_COLLECTIONS,
+               "framework")  # framework: read by the pipeline, not a report field
 FACT_GROUPS = {"rating": ("kq",), "service_rating": ("service",)}
-BREACH_LABELS = ("cite", "exclude")
+BREACH_LABELS = ("cite", "exclude", "list", "title", "registration_title")
 # Fields only one kind of rule reads: on any other kind they do nothing, which is almost always a slip.
 ONLY_FOR = {"level": ("heading",), "context": ("heading",), "key_question": ("heading",),
-            "quality_statement": ("heading",), "value": ("fact",)}
+            "quality_statement": ("heading",), "value": ("fact", "breach")}
 UNLABELLED = ("finding", "positive", "not_action", "not_item")
 
 
@@ -113,7 +114,16 @@ def reference_problems(r: Rule) -> list[str]:
     if r.kind == "breach":
         if r.label not in BREACH_LABELS:
             out.append(f"unknown breach label {r.label!r} (one of {', '.join(BREACH_LABELS)})")
-        if "reg" not in names:
+        if r.label in ("title", "registration_title"):
+            if r.value is None:
+                out.append(f"{r.label} rules need the regulation number as 'value'")
+        elif r.label == "list":
+            if not names & {"regs", "titles"}:
+                out.append("list rules need a (?P<regs>...) or (?P<titles>...) group")
+        elif r.label == "exclude":
+            if not names & {"reg", "regs"}:
+                out.append("exclude rules need a (?P<reg>...) or (?P<regs>...) group")
+        elif "reg" not in names:
             out.append("breach rules need a (?P<reg>...) group for the regulation number")
     if r.kind == "heading":
         if r.key_question == "$1" and count == 0:

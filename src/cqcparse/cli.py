@@ -121,8 +121,15 @@ def extract(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of `extract --format json` output."""
+def schema(
+    comparison: Annotated[bool, typer.Option("--comparison", help="The schema of `compare --format json` "
+                                             "instead.")] = False,
+) -> None:
+    """Print the JSON Schema of `extract --format json` output (or of `compare --format json`)."""
+    if comparison:
+        from .compare.model import Comparison
+        typer.echo(json.dumps(Comparison.model_json_schema(), indent=2))
+        return
     from .records import Report
     typer.echo(json.dumps(Report.model_json_schema(), indent=2))
 
@@ -133,3 +140,5 @@ from .cli_batch import register as _register_batch
 _register_batch(app)
 from .cli_view import register as _register_view
 _register_view(app)
+from .cli_compare import register as _register_compare
+_register_compare(app)

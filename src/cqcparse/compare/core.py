@@ -7,16 +7,17 @@ from collections.abc import Sequence
 from ..records import Item, Report
 from ..rules import KEY_QUESTIONS, QUALITY_STATEMENTS
 from .breaches import breach_changes
-from .match import DEFAULT_THRESHOLD, assign, best_answer, shared_labels
+from .match import (DEFAULT_METHOD, DEFAULT_THRESHOLD, METHODS, Settings, assign, best_answer,
+                    earlier_items, shared_labels)
 from .model import Changes, Comparison, LabelCounts, Pair, Resolved, Side
 from .ratings import rating_changes
 
 
 def item_changes(old: Sequence[Item], new: Sequence[Item], new_positives: Sequence[Item],
-                 threshold: float) -> Changes:
-    """Recurring pairs, resolved old items (with a new positive as evidence when one answers them) and
-    new items."""
-    pairs = assign(old, new, threshold)
+                 settings: Settings) -> Changes:
+    """Recurring pairs, resolved old items (with a new positive as evidence when one answers them), new
+    items, and the new report's items about the earlier inspection that pair with none."""
+    pairs = assign(old, new, settings)
     recurring = [Pair(old=old[i], new=new[j], similarity=s, labels=shared_labels(old[i], new[j]) or [])
                  for i, j, s in pairs]
     matched_old = {i for i, _, _ in pairs}
@@ -25,11 +26,13 @@ def item_changes(old: Sequence[Item], new: Sequence[Item], new_positives: Sequen
     for i, item in enumerate(old):
         if i in matched_old:
             continue
-        answer = best_answer(item, new_positives, threshold)
+        answer = best_answer(item, new_positives, settings)
         resolved.append(Resolved(item=item, evidence=answer[0] if answer else None,
                                  similarity=answer[1] if answer else None))
+    unmatched = [b for j, b in enumerate(new) if j not in matched_new]
     return Changes(recurring=recurring, resolved=resolved,
-                   new=[b for j, b in enumerate(new) if j not in matched_new])
+                   new=[b for b in unmatched if b.id not in settings.earlier],
+                   earlier=[b for b in unmatched if b.id in settings.earlier])
 
 
 def _label_keys(item: Item) -> list[str | None]:
@@ -57,14 +60,20 @@ def label_counts(old: Report, new: Report) -> list[LabelCounts]:
     return rows
 
 
-def compare_reports(old: Report, new: Report, *, threshold: float = DEFAULT_THRESHOLD) -> Comparison:
+def compare_reports(old: Report, new: Report, *, threshold: float = DEFAULT_THRESHOLD,
+                    method: str = DEFAULT_METHOD) -> Comparison:
     """What changed from `old` to `new` (two reports of one service, in date order)."""
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {threshold}")
+    if method not in METHODS:
+        raise ValueError(f"unknown similarity method {method!r}; choose one of {', '.join(METHODS)}")
+    earlier = earlier_items(old.items()) | earlier_items(new.items())
+    settings = Settings(threshold=threshold, method=method, earlier=frozenset(earlier),
+                        corpus=tuple(i.text for i in (*old.items(), *new.items())))
     return Comparison(
         old=Side(source=old.source, facts=old.report), new=Side(source=new.source, facts=new.report),
-        threshold=threshold, ratings=rating_changes(old.report, new.report),
+        threshold=threshold, method=method, ratings=rating_changes(old.report, new.report),
         breaches=breach_changes(old.breaches, new.breaches),
-        actions=item_changes(old.actions, new.actions, new.positives, threshold),
-        findings=item_changes(old.findings, new.findings, new.positives, threshold),
+        actions=item_changes(old.actions, new.actions, new.positives, settings),
+        findings=item_changes(old.findings, new.findings, new.positives, settings),
         labels=label_counts(old, new))

@@ -62,6 +62,9 @@ class Changes(Record):
     recurring: list[Pair] = Field(default_factory=list)
     resolved: list[Resolved] = Field(default_factory=list)
     new: list[Item] = Field(default_factory=list)
+    earlier: list[Item] = Field(default_factory=list, description="New-report items about the earlier "
+                                "inspection ('At our last inspection ...') that pair with no old item: "
+                                "neither recurring nor new.")
 
 
 class LabelCounts(Record):
@@ -76,6 +79,7 @@ class Comparison(Record):
     old: Side
     new: Side
     threshold: float = Field(description="Least similarity of a recurring pair.")
+    method: str = Field(description="How item similarity was measured.")
     ratings: list[Rating]
     breaches: Breaches
     actions: Changes

@@ -1,23 +1,28 @@
 """Score `cqcparse compare` on the labelled pairs in fixtures/compare and sweep the threshold.
 
-    .venv/bin/python bench/compare_eval.py [--threshold 0.6] [-v]
+.venv/bin/python bench/compare_eval.py [--threshold 0.6] [-v]
 """
+
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
 from cqcparse.compare import DEFAULT_THRESHOLD, compare_reports
-from cqcparse.compare.match import DEFAULT_METHOD, METHODS
 from cqcparse.compare.gold import Gold, Score, score
+from cqcparse.compare.match import DEFAULT_METHOD, METHODS
 from cqcparse.pipeline import Pipeline
+
 
 def _tfidf(**options):
     """TF-IDF cosine fitted on both reports' items (scikit-learn, installed for this bench only)."""
+
     def matrix(old, new, corpus):
         from sklearn.feature_extraction.text import TfidfVectorizer
+
         vec = TfidfVectorizer(sublinear_tf=True, **options).fit(corpus + old + new)
         return (vec.transform(old) @ vec.transform(new).T).toarray()
+
     return matrix
 
 
@@ -27,6 +32,7 @@ def _mean(*ms):
 
 try:
     import sklearn  # noqa: F401
+
     METHODS["tfidf_word"] = _tfidf(analyzer="word", token_pattern=r"\S+")
     METHODS["tfidf_char"] = _tfidf(analyzer="char_wb", ngram_range=(3, 5))
     METHODS["set_tfidf_char"] = _mean(METHODS["token_set"], METHODS["tfidf_char"])
@@ -59,16 +65,20 @@ def main() -> None:
         for _, old, new, gold in pairs:
             total = total.add(score(compare_reports(old, new, threshold=t, method=args.method), gold))
         mark = " (default)" if t == DEFAULT_THRESHOLD else ""
-        print(f"| {t:.2f}{mark} | {total.predicted} | {total.correct} | {total.expected} | {total.found} | "
-              f"{ratio(total.correct, total.predicted)} | {ratio(total.found, total.expected)} | "
-              f"{total.answered}/{total.answered_expected} |")
+        print(
+            f"| {t:.2f}{mark} | {total.predicted} | {total.correct} | {total.expected} | {total.found} | "
+            f"{ratio(total.correct, total.predicted)} | {ratio(total.found, total.expected)} | "
+            f"{total.answered}/{total.answered_expected} |"
+        )
     print()
     for name, old, new, gold in pairs:
         c = compare_reports(old, new, threshold=args.threshold, method=args.method)
         s = score(c, gold)
-        print(f"{name}: P {ratio(s.correct, s.predicted)} R {ratio(s.found, s.expected)} answered "
-              f"{s.answered}/{s.answered_expected} ratings {'ok' if not s.ratings_wrong else s.ratings_wrong} "
-              f"breaches {'ok' if not s.breaches_wrong else s.breaches_wrong}")
+        print(
+            f"{name}: P {ratio(s.correct, s.predicted)} R {ratio(s.found, s.expected)} answered "
+            f"{s.answered}/{s.answered_expected} ratings {'ok' if not s.ratings_wrong else s.ratings_wrong} "
+            f"breaches {'ok' if not s.breaches_wrong else s.breaches_wrong}"
+        )
         if args.v:
             for p in [*c.actions.recurring, *c.findings.recurring]:
                 print(f"    {p.similarity:.2f} {p.old.kind[0]} {p.old.text[:70]!r} -> {p.new.text[:70]!r}")

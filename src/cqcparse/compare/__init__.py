@@ -1,6 +1,7 @@
 """`cqcparse compare`: what changed between two inspections of a service, and across a batch."""
-from .core import compare_reports
-from .match import DEFAULT_THRESHOLD
-from .model import Comparison
+
+from cqcparse.compare.core import compare_reports
+from cqcparse.compare.match import DEFAULT_THRESHOLD
+from cqcparse.compare.model import Comparison
 
 __all__ = ["DEFAULT_THRESHOLD", "Comparison", "compare_reports"]

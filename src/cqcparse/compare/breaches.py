@@ -1,8 +1,9 @@
 """Repeated, new and cleared breaches, by (instrument, regulation)."""
+
 from __future__ import annotations
 
-from ..records import Breach
-from .model import BreachRef, Breaches
+from cqcparse.compare.model import Breaches, BreachRef
+from cqcparse.records import Breach
 
 
 def _ref(b: Breach) -> BreachRef:
@@ -12,13 +13,15 @@ def _ref(b: Breach) -> BreachRef:
 def _same(a: Breach, b: Breach) -> bool:
     """Same regulation of the same instrument; a breach whose instrument was not read matches any."""
     return a.regulation.upper() == b.regulation.upper() and (
-        a.instrument is None or b.instrument is None or a.instrument == b.instrument)
+        a.instrument is None or b.instrument is None or a.instrument == b.instrument
+    )
 
 
 def _order(refs: list[BreachRef]) -> list[BreachRef]:
     def key(r: BreachRef) -> tuple[int, str, str]:
         digits = "".join(c for c in r.regulation if c.isdigit())
         return (int(digits) if digits else 0, r.regulation, r.instrument or "")
+
     return sorted(refs, key=key)
 
 

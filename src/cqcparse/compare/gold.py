@@ -1,11 +1,12 @@
 """Score a Comparison against a hand-made gold file (fixtures/compare/PAIR/gold.json)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
 
-from .model import Comparison, Pair
+from cqcparse.compare.model import Comparison, Pair
 
 
 class Group(BaseModel):
@@ -30,6 +31,7 @@ class BreachGold(BaseModel):
 class Gold(BaseModel):
     """Groups of old and new sentences (substrings) that are one recurring shortfall; old shortfalls
     answered by a new positive; expected rating changes and breaches."""
+
     model_config = ConfigDict(extra="forbid")
     recurring: list[Group]
     answered: list[Answer] = []
@@ -39,20 +41,26 @@ class Gold(BaseModel):
 
 @dataclass
 class Score:
-    predicted: int = 0        # distinct recurring pairs (old sentence, new sentence)
-    correct: int = 0          # of those, inside one gold group
-    expected: int = 0         # sum over groups of min(old, new)
-    found: int = 0            # expected pairs found (at most min(old, new) per group)
-    answered: int = 0         # gold answers whose old item is resolved with an acceptable positive
+    predicted: int = 0  # distinct recurring pairs (old sentence, new sentence)
+    correct: int = 0  # of those, inside one gold group
+    expected: int = 0  # sum over groups of min(old, new)
+    found: int = 0  # expected pairs found (at most min(old, new) per group)
+    answered: int = 0  # gold answers whose old item is resolved with an acceptable positive
     answered_expected: int = 0
     ratings_wrong: list[str] = field(default_factory=list)
     breaches_wrong: list[str] = field(default_factory=list)
 
     def add(self, other: Score) -> Score:
-        return Score(self.predicted + other.predicted, self.correct + other.correct,
-                     self.expected + other.expected, self.found + other.found,
-                     self.answered + other.answered, self.answered_expected + other.answered_expected,
-                     self.ratings_wrong + other.ratings_wrong, self.breaches_wrong + other.breaches_wrong)
+        return Score(
+            self.predicted + other.predicted,
+            self.correct + other.correct,
+            self.expected + other.expected,
+            self.found + other.found,
+            self.answered + other.answered,
+            self.answered_expected + other.answered_expected,
+            self.ratings_wrong + other.ratings_wrong,
+            self.breaches_wrong + other.breaches_wrong,
+        )
 
 
 def _group_of(pair: Pair, groups: list[Group]) -> int | None:
@@ -75,16 +83,30 @@ def score(c: Comparison, gold: Gold) -> Score:
             per_group[n] += 1
     caps = [min(len(g.old), len(g.new)) for g in gold.recurring]
     resolved = [*c.actions.resolved, *c.findings.resolved]
-    answered = sum(1 for a in gold.answered if any(
-        a.old in r.item.text and r.evidence is not None and any(s in r.evidence.text for s in a.new)
-        for r in resolved))
+    answered = sum(
+        1
+        for a in gold.answered
+        if any(
+            a.old in r.item.text and r.evidence is not None and any(s in r.evidence.text for s in a.new)
+            for r in resolved
+        )
+    )
     ratings = {r.question: r.change for r in c.ratings}
-    wrong_ratings = [f"{q}: {ratings.get(q)} not {want}" for q, want in gold.ratings.items()
-                     if ratings.get(q) != want]
+    wrong_ratings = [f"{q}: {ratings.get(q)} not {want}" for q, want in gold.ratings.items() if ratings.get(q) != want]
     b = c.breaches
     got = {"repeated": b.repeated, "new": b.new, "cleared": b.cleared}
-    wrong_breaches = [f"{k}: {[r.regulation for r in got[k]]} not {want}"
-                      for k, want in gold.breaches.model_dump().items()
-                      if sorted(r.regulation for r in got[k]) != sorted(want)]
-    return Score(len(pairs), correct, sum(caps), sum(min(f, cap) for f, cap in zip(per_group, caps)),
-                 answered, len(gold.answered), wrong_ratings, wrong_breaches)
+    wrong_breaches = [
+        f"{k}: {[r.regulation for r in got[k]]} not {want}"
+        for k, want in gold.breaches.model_dump().items()
+        if sorted(r.regulation for r in got[k]) != sorted(want)
+    ]
+    return Score(
+        len(pairs),
+        correct,
+        sum(caps),
+        sum(min(f, cap) for f, cap in zip(per_group, caps, strict=True)),
+        answered,
+        len(gold.answered),
+        wrong_ratings,
+        wrong_breaches,
+    )

@@ -9,6 +9,7 @@ regulations, they must cite one in common; an item about the last inspection ("A
 above the threshold (scipy's linear_sum_assignment), not greedy; pairs below the threshold are never
 made. bench/compare_eval.py measures the choice on the labelled pairs in fixtures/compare.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,13 +20,14 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from scipy.optimize import linear_sum_assignment
 
-from ..records import Item
-from ..rules import QUALITY_STATEMENTS
+from cqcparse.analysis.rules import QUALITY_STATEMENTS
+from cqcparse.records import Item
 
 DEFAULT_THRESHOLD = 0.55
 """Least similarity (0-1) of a recurring pair; measured on the labelled pairs in fixtures/compare."""
 
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 a an the of to in on at by for with from into and or but as that this these those there their they them
 it its which who whom whose what when where while was were is are be been being had has have having do
 does did done so such than then also any all some each other more most very can could would will may
@@ -34,7 +36,8 @@ not no nor never none always often sometimes still yet some several every only c
 failed fail failing ensure ensured ensuring must should need needs needed required make made
 service services provider providers people person's people's persons home practice trust location
 registered manager leaders staff
-""".split())
+""".split()
+)
 """Words that say who or how strongly, not what: dropped before comparing."""
 
 SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ness", "ies", "ied", "ed", "es", "ly", "s")
@@ -58,12 +61,14 @@ def normalise(text: str) -> str:
 def _rapidfuzz(scorer):
     def matrix(old: list[str], new: list[str], corpus: list[str]) -> np.ndarray:
         return process.cdist(old, new, scorer=scorer, dtype=np.float64) / 100
+
     return matrix
 
 
 def _mean(*matrices):
     def matrix(old: list[str], new: list[str], corpus: list[str]) -> np.ndarray:
         return sum(m(old, new, corpus) for m in matrices) / len(matrices)
+
     return matrix
 
 
@@ -76,14 +81,14 @@ METHODS = {
 DEFAULT_METHOD = "token_set"
 
 
-def similarity_matrix(old: Sequence[str], new: Sequence[str], corpus: Sequence[str] = (),
-                      method: str = DEFAULT_METHOD) -> np.ndarray:
+def similarity_matrix(
+    old: Sequence[str], new: Sequence[str], corpus: Sequence[str] = (), method: str = DEFAULT_METHOD
+) -> np.ndarray:
     """similarity(old[i], new[j]) of the normalised texts for every pair, shape (len(old), len(new)).
     `corpus` (every item text of both reports) is there for measures that weigh words by rarity."""
     if not old or not new:
         return np.zeros((len(old), len(new)))
-    return METHODS[method]([normalise(t) for t in old], [normalise(t) for t in new],
-                           [normalise(t) for t in corpus])
+    return METHODS[method]([normalise(t) for t in old], [normalise(t) for t in new], [normalise(t) for t in corpus])
 
 
 def labels(item: Item) -> set[str]:
@@ -104,8 +109,11 @@ def shared_labels(a: Item, b: Item) -> list[str] | None:
 
 
 REGULATION = re.compile(r"\bregulations? (\d{1,2}[A-Z]?)\b", re.IGNORECASE)  # not "Regulations 2014"
-EARLIER = re.compile(r"\b(?:at|since|following|after) (?:our|the|its) (?:last|previous|earlier) "
-                     r"(?:inspection|assessment|visit)s?\b", re.IGNORECASE)
+EARLIER = re.compile(
+    r"\b(?:at|since|following|after) (?:our|the|its) (?:last|previous|earlier) "
+    r"(?:inspection|assessment|visit)s?\b",
+    re.IGNORECASE,
+)
 """A sentence about an earlier inspection ("At our last inspection the provider had failed to ...")."""
 
 
@@ -123,8 +131,7 @@ def earlier_items(items: Sequence[Item]) -> set[str]:
             if prev.id in out:
                 out.add(it.id)
             continue
-        follows = (prev is not None and prev.id in out and it.start - prev.end <= 3
-                   and it.text.startswith("This "))
+        follows = prev is not None and prev.id in out and it.start - prev.end <= 3 and it.text.startswith("This ")
         if EARLIER.search(it.text) or follows:
             out.add(it.id)
         prev = it
@@ -135,6 +142,7 @@ def earlier_items(items: Sequence[Item]) -> set[str]:
 class Settings:
     """How items are matched: the least similarity, the method (see METHODS), every item text of both
     reports (word weights for TF-IDF) and the ids of items about an earlier inspection."""
+
     threshold: float = DEFAULT_THRESHOLD
     method: str = DEFAULT_METHOD
     corpus: tuple[str, ...] = ()
@@ -169,7 +177,7 @@ def assign(old: Sequence[Item], new: Sequence[Item], settings: Settings) -> list
     # each pair is worth what it has above the threshold, so two weak pairs never outweigh a strong one
     gain = np.where(s > 0, s - settings.threshold + 1e-6, 0.0)
     rows, cols = linear_sum_assignment(gain, maximize=True)
-    return [(int(i), int(j), round(float(s[i, j]), 4)) for i, j in zip(rows, cols) if s[i, j] > 0]
+    return [(int(i), int(j), round(float(s[i, j]), 4)) for i, j in zip(rows, cols, strict=True) if s[i, j] > 0]
 
 
 def best_answer(item: Item, positives: Sequence[Item], settings: Settings) -> tuple[Item, float] | None:

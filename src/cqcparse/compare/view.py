@@ -1,4 +1,5 @@
 """The terminal view of a Comparison: rich renderables, printed by the CLI."""
+
 from __future__ import annotations
 
 from rich import box
@@ -6,7 +7,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from .model import BreachRef, Changes, Comparison
+from cqcparse.compare.model import BreachRef, Changes, Comparison
 
 CHANGE_STYLES = {"improved": "green", "declined": "red", "same": "", "new": "cyan", "not rated": "dim"}
 
@@ -40,8 +41,12 @@ def breaches_text(c: Comparison) -> Text:
 
 
 def changes_table(name: str, ch: Changes) -> Table:
-    t = Table(title=f"{name}: {len(ch.recurring)} recurring, {len(ch.resolved)} resolved, {len(ch.new)} new",
-              title_justify="left", box=box.HORIZONTALS, show_lines=False)
+    t = Table(
+        title=f"{name}: {len(ch.recurring)} recurring, {len(ch.resolved)} resolved, {len(ch.new)} new",
+        title_justify="left",
+        box=box.HORIZONTALS,
+        show_lines=False,
+    )
     t.add_column("", no_wrap=True)
     t.add_column("Old", ratio=1)
     t.add_column("New", ratio=1)
@@ -58,5 +63,10 @@ def changes_table(name: str, ch: Changes) -> Table:
 
 
 def renderables(c: Comparison) -> list[RenderableType]:
-    return [Text(_title(c), style="bold"), ratings_table(c), breaches_text(c),
-            changes_table("Actions", c.actions), changes_table("Findings", c.findings)]
+    return [
+        Text(_title(c), style="bold"),
+        ratings_table(c),
+        breaches_text(c),
+        changes_table("Actions", c.actions),
+        changes_table("Findings", c.findings),
+    ]

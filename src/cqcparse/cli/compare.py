@@ -108,7 +108,8 @@ def compare(
 
 
 def _compare_folder(folder: Path, out: Path, *, by: str, threshold: float) -> None:
-    from cqcparse.compare.group import compare_folder, write_changes
+    from cqcparse.compare.group import compare_folder
+    from cqcparse.compare.tables import write_changes
 
     with guard(str(folder)):
         groups = compare_folder(folder, by=by, threshold=threshold)

@@ -110,11 +110,11 @@ def shared_labels(a: Item, b: Item) -> list[str] | None:
 
 REGULATION = re.compile(r"\bregulations? (\d{1,2}[A-Z]?)\b", re.IGNORECASE)  # not "Regulations 2014"
 EARLIER = re.compile(
-    r"\b(?:at|since|following|after) (?:our|the|its) (?:last|previous|earlier) "
-    r"(?:inspection|assessment|visit)s?\b",
+    r"(?:at|following|after|during) (?:our|the|its) (?:last|previous|earlier) (?:inspection|assessment|visit)s?\b",
     re.IGNORECASE,
 )
-"""A sentence about an earlier inspection ("At our last inspection the provider had failed to ...")."""
+"""How a sentence about an earlier inspection starts ("At our last inspection the provider had failed
+to ..."); "since our last inspection" is about now."""
 
 
 def regulations(text: str) -> set[str]:
@@ -132,7 +132,7 @@ def earlier_items(items: Sequence[Item]) -> set[str]:
                 out.add(it.id)
             continue
         follows = prev is not None and prev.id in out and it.start - prev.end <= 3 and it.text.startswith("This ")
-        if EARLIER.search(it.text) or follows:
+        if EARLIER.match(it.text) or follows:
             out.add(it.id)
         prev = it
     return out

@@ -21,8 +21,13 @@ STATUSES = ("recurring", "resolved", "new", "earlier", "answers")
 
 
 class LinkLike(Protocol):
-    status: str
-    partner: str | None
+    """An item's status and the id of its counterpart (compare.links.Link)."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def partner(self) -> str | None: ...
 
 
 @dataclass(frozen=True)

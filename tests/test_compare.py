@@ -132,9 +132,9 @@ def test_labelled_pairs_meet_the_targets(extracted):
         s = score(compare_reports(*extracted[name], threshold=DEFAULT_THRESHOLD), gold)
         assert s.ratings_wrong == [] and s.breaches_wrong == [], name
         total = total.add(s)
-    # measured (bench/compare_eval.py): 15 of 16 predicted pairs right, 15 of 17 expected pairs found
+    # measured (bench/compare_eval.py): 16 of 17 predicted pairs right, 16 of 17 expected pairs found
     assert total.correct / total.predicted >= 0.9
-    assert total.found / total.expected >= 0.88
+    assert total.found / total.expected >= 0.9
 
 
 # -- the command line and the JSON contract --------------------------------------------------------------

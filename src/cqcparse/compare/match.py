@@ -28,12 +28,12 @@ DEFAULT_THRESHOLD = 0.55
 
 STOP_WORDS = frozenset(
     """
-a an the of to in on at by for with from into and or but as that this these those there their they them
+a an the of to in on at by for with from into about and or but as that this these those there their they them
 it its which who whom whose what when where while was were is are be been being had has have having do
 does did done so such than then also any all some each other more most very can could would will may
 we our us you your he she his her i me my one ones
 not no nor never none always often sometimes still yet some several every only consistently fully sufficiently robust robustly properly appropriately
-failed fail failing ensure ensured ensuring must should need needs needed required make made
+failed fail failing ensure ensured ensuring must should needed required make made
 service services provider providers people person's people's persons home practice trust location
 registered manager leaders staff
 """.split()

@@ -67,7 +67,10 @@ def label_counts(old: Report, new: Report) -> list[LabelCounts]:
             for it in items:
                 for key in _label_keys(it):
                     counts[side].setdefault(key, Counter())[kind] += 1
-    order = [*KEY_QUESTIONS, *QUALITY_STATEMENTS, None]
+    order: list[str | None] = [
+        x for kq in KEY_QUESTIONS for x in (kq, *(q for q, k in QUALITY_STATEMENTS.items() if k == kq))
+    ]
+    order.append(None)
     present = set(counts["old"]) | set(counts["new"])
     rows = []
     for key in sorted(present, key=lambda k: order.index(k) if k in order else len(order)):

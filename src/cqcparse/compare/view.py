@@ -7,6 +7,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from cqcparse.analysis.rules import KEY_QUESTIONS
 from cqcparse.compare.model import BreachRef, Changes, Comparison
 
 CHANGE_STYLES = {"improved": "green", "declined": "red", "same": "", "new": "cyan", "not rated": "dim"}
@@ -62,11 +63,26 @@ def changes_table(name: str, ch: Changes) -> Table:
     return t
 
 
+def labels_table(c: Comparison) -> Table:
+    t = Table(
+        title="Items per key question and quality statement, old -> new", title_justify="left", box=box.HORIZONTALS
+    )
+    for col in ("Label", "Findings", "Actions", "Positives"):
+        t.add_column(col, justify="left" if col == "Label" else "right")
+    for row in c.labels:
+        label = (row.label or "not labelled").replace("_", " ")
+        t.add_row(
+            label if row.label in KEY_QUESTIONS or row.label is None else f"  {label}",
+            *(f"{a} -> {b}" for a, b in (row.findings, row.actions, row.positives)),
+        )
+    return t
+
+
 def renderables(c: Comparison) -> list[RenderableType]:
-    return [
-        Text(_title(c), style="bold"),
-        ratings_table(c),
-        breaches_text(c),
-        changes_table("Actions", c.actions),
-        changes_table("Findings", c.findings),
-    ]
+    out: list[RenderableType] = [Text(_title(c), style="bold"), ratings_table(c), breaches_text(c)]
+    for name, ch in (("Actions", c.actions), ("Findings", c.findings)):
+        if ch.recurring or ch.resolved or ch.new:
+            out.append(changes_table(name, ch))
+        else:
+            out.append(Text(f"{name}: none in either report"))
+    return [*out, labels_table(c)]

@@ -264,3 +264,23 @@ def test_batch_groups_by_provider(batch_folder, tmp_path):
         "Heronwood Surgery": "2",
         "Saltmarsh Healthcare Limited": "2",
     }
+
+
+def test_label_counts_cover_every_item_once_per_key_question(extracted):
+    old, new = extracted["marram"]
+    c = compare_reports(old, new)
+    rows = [
+        r for r in c.labels if r.label is None or r.label in {"safe", "effective", "caring", "responsive", "well-led"}
+    ]
+    assert sum(r.findings[0] for r in rows) == len(old.findings)
+    assert sum(r.findings[1] for r in rows) == len(new.findings)
+    assert sum(r.positives[1] for r in rows) == len(new.positives)
+    staffing = next(r for r in c.labels if r.label == "safe_and_effective_staffing")
+    assert staffing.findings == (0, 3)
+
+
+def test_a_real_report_compared_with_itself(shared_dir, pipe):
+    report = pipe.extract(shared_dir / "reports" / "cpft-well-led-2025.txt")
+    c = compare_reports(report, report)
+    assert len(c.findings.recurring) == len(report.findings) and len(c.actions.recurring) == len(report.actions)
+    assert not (c.findings.new or c.findings.resolved or c.actions.new or c.actions.resolved)

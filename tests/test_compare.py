@@ -284,3 +284,26 @@ def test_a_real_report_compared_with_itself(shared_dir, pipe):
     c = compare_reports(report, report)
     assert len(c.findings.recurring) == len(report.findings) and len(c.actions.recurring) == len(report.actions)
     assert not (c.findings.new or c.findings.resolved or c.actions.new or c.actions.resolved)
+
+
+def test_copies_of_one_inspection_are_compared_once_and_must_actions_counted(extracted, tmp_path):
+    from cqcparse.compare.group import compare_folder
+    from cqcparse.compare.tables import summary_row
+
+    report = extracted["heronwood"][1]  # two must-actions
+    for name, source in (("a.json", "new.txt"), ("b.json", "new.pdf"), ("c.json", "later.txt")):
+        data = json.loads(report.model_dump_json())
+        data["source"] = source
+        if name == "c.json":
+            data["report"]["report_date"] = "2024-02-01"
+        (tmp_path / name).write_text(json.dumps(data), encoding="utf-8")
+    [group] = compare_folder(tmp_path)
+    assert [e.report.source for e in group.entries] == ["new.pdf", "later.txt"]  # one copy per date
+    row = summary_row(group)
+    assert (row["reports"], row["old_must_actions"], row["recurring_must_actions"], row["must_recur_share"]) == (
+        2,
+        2,
+        2,
+        "1.000",
+    )
+    assert row["repeated_breaches"] == "12;17"

@@ -90,8 +90,21 @@ def group_key(entry: Entry, by: str) -> str:
     return entry.location_id or " / ".join(names) or entry.report.source
 
 
+def distinct_inspections(entries: list[Entry]) -> list[Entry]:
+    """In date order, without further copies of one inspection (its PDF and its text: same date)."""
+    out: list[Entry] = []
+    seen: set[str] = set()
+    for e in sorted(entries, key=lambda e: (e.report.report.report_date or "", e.report.source)):
+        date = e.report.report.report_date
+        if date is None or date not in seen:
+            out.append(e)
+        if date is not None:
+            seen.add(date)
+    return out
+
+
 def compare_folder(folder: Path, *, by: str = "location", threshold: float = DEFAULT_THRESHOLD) -> list[Group]:
-    """Groups in key order, reports in date order, each report compared with the one before."""
+    """Groups in key order, reports in date order (one per inspection), each compared with the one before."""
     if by not in ("location", "provider"):
         raise ValueError(f"group by location or provider, not {by!r}")
     groups: dict[str, Group] = {}
@@ -101,7 +114,7 @@ def compare_folder(folder: Path, *, by: str = "location", threshold: float = DEF
     out = []
     for key in sorted(groups):
         g = groups[key]
-        g.entries.sort(key=lambda e: (e.report.report.report_date or "", e.report.source))
+        g.entries = distinct_inspections(g.entries)
         g.comparisons = [compare_reports(a.report, b.report, threshold=threshold) for a, b in pairwise(g.entries)]
         out.append(g)
     return out

@@ -16,7 +16,6 @@ from cqcparse.readers.source import SourceText
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = FIXTURES / "cpft-well-led-2025.txt"
 
 
 @pytest.fixture(scope="session")

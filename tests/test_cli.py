@@ -21,7 +21,6 @@ from cqcparse.output.writers import CSV_COLUMNS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 REPORT = FIXTURES / "larchwood-surgery-2025.txt"
-SEED = FIXTURES / "cpft-well-led-2025.txt"
 KINDS = {"finding", "action", "positive"}
 
 

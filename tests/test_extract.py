@@ -1,7 +1,9 @@
-"""Extraction: known items of the seed report and of our own fixtures, judged by GUIDELINES.md (what a
-careful reader would extract), plus report fields, breaches and the library entry point."""
+"""Extraction: known items of the shipped sample report and of our own fixtures, judged by GUIDELINES.md
+(what a careful reader would extract); the real seed report read from ../shared against its gold; report
+fields, breaches and the library entry point."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,19 +15,41 @@ from cqcparse.readers.text import read_source
 from cqcparse.readers.source import SourceText
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SEED = FIXTURES / "cpft-well-led-2025.txt"
+SAMPLE = FIXTURES / "harbourside-nhs-ft-well-led-2025.txt"  # fictional, typeset for this project
+SAMPLE_GOLD = FIXTURES / "harbourside-nhs-ft-well-led-2025.gold.json"  # its hand annotation (../shared/eval/gold)
+SEED = "cpft-well-led-2025"  # the real seed report: read from ../shared, never copied into the project
 HOLLYBANK = FIXTURES / "hollybank-homecare-2023.txt"
 LARCHWOOD = FIXTURES / "larchwood-surgery-2025.txt"
 
 
 @pytest.fixture(scope="module")
-def seed(pipe) -> Report:
-    return pipe.extract(SEED)
+def sample(pipe) -> Report:
+    return pipe.extract(SAMPLE)
 
 
 @pytest.fixture(scope="module")
-def seed_sentences(segmented_source) -> list[str]:
-    return segmented_source(read_source(SEED)).sentences
+def sample_sentences(segmented_source) -> list[str]:
+    return segmented_source(read_source(SAMPLE)).sentences
+
+
+@pytest.fixture(scope="module")
+def sample_gold() -> dict:
+    return json.loads(SAMPLE_GOLD.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seed_path(shared_dir) -> Path:
+    return shared_dir / "reports" / f"{SEED}.txt"
+
+
+@pytest.fixture(scope="module")
+def seed(pipe, seed_path) -> Report:
+    return pipe.extract(seed_path)
+
+
+@pytest.fixture(scope="module")
+def seed_gold(shared_dir) -> dict:
+    return json.loads((shared_dir / "eval" / "gold" / f"{SEED}.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +62,25 @@ def larchwood(pipe) -> Report:
     return pipe.extract(LARCHWOOD)
 
 
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def one(items: list[Item], text: str) -> Item:
     found = [i for i in items if i.text == text]
     assert len(found) == 1, f"{text!r} found {len(found)} times in {[i.text for i in items]}"
     return found[0]
+
+
+def sentence_key(text: str) -> str:
+    """A sentence as gold quotes it: straight apostrophes and quotation marks, no closing full stop."""
+    return text.translate(QUOTES).strip(" .;:")
+
+
+def gold_sentences(gold: dict, kind: str, modality: str | None = None) -> tuple[set[str], set[str]]:
+    """The gold items of one kind (and modality): the required sentences and the optional ones."""
+    items = [g for g in gold["items"] if g["kind"] == kind and g.get("modality") == modality]
+    return ({sentence_key(g["quote"]) for g in items if not g.get("optional")},
+            {sentence_key(g["quote"]) for g in items if g.get("optional")})
 
 
 def texts(report: Report) -> dict[str, set[str]]:
@@ -52,200 +91,194 @@ def texts(report: Report) -> dict[str, set[str]]:
     return out
 
 
-# --- the seed report -------------------------------------------------------------------------------
+# --- the shipped sample report (fictional, with its gold annotation) --------------------------------
 
-def test_seed_report_fields(seed):
-    assert seed.report.provider == "Cambridgeshire and Peterborough NHS Foundation Trust"
-    assert seed.report.report_date == "2025-07-17"
-    assert seed.format == "text" and seed.source == str(SEED)
+def test_sample_report_fields(sample, sample_gold):
+    assert sample.report.provider == sample_gold["report"]["provider"] == "Harbourside NHS Foundation Trust"
+    assert sample.report.report_date == sample_gold["report"]["report_date"] == "2025-08-14"
+    assert sample.format == "text" and sample.source == str(SAMPLE)
 
 
 @pytest.mark.parametrize(("text", "modality", "qs"), [
-    ("The trust must ensure that the executive team have tailored support to develop in their roles.",
-     "must", "capable_compassionate_inclusive_leaders"),
-    ("Moving forwards the trust must ensure the stability of the leadership team, both the executive "
-     "directors and non-executive directors.", "must", "capable_compassionate_inclusive_leaders"),
-    ("The trust must take action to ensure Freedom to Speak Up processes are effective and must be able "
-     "to clearly demonstrate that it has acted on concerns.", "must", "freedom_to_speak_up"),
-    ("Succession planning had been previously lacking and needed to be prioritised.", "needs",
-     "capable_compassionate_inclusive_leaders"),
+    ("The trust must ensure the board has timely and accurate assurance about the quality and safety of services "
+     "at every site.", "must", "governance_management_sustainability"),
+    ("The trust must ensure that its Freedom to Speak Up guardian service is adequately resourced and that the "
+     "board receives assurance that concerns raised by staff are acted on.", "must", "freedom_to_speak_up"),
+    ("The trust should introduce a central process for agreeing, recording and reviewing reasonable adjustments.",
+     "should", "workforce_equality_diversity_inclusion"),
+    ("Succession planning for executive and senior roles was at an early stage and needed to be prioritised.",
+     "needs", "capable_compassionate_inclusive_leaders"),
 ])
-def test_seed_actions(seed, text, modality, qs):
-    item = one(seed.actions, text)
+def test_sample_actions(sample, text, modality, qs):
+    item = one(sample.actions, text)
     assert item.modality == modality
     assert item.quality_statement == qs
     assert item.rules, "an item must say which rules decided it"
 
 
-SEED_MUST = {
-    "Moving forwards the trust must ensure the stability of the leadership team, both the executive directors "
-    "and non-executive directors.",
-    "The trust must ensure that the executive team have tailored support to develop in their roles.",
-    "The trust must reset its external stakeholder relationships and agree with system partners its short and "
-    "medium term priorities.",
-    "The trust must ensure this clearly articulates the clinical strategy for physical and mental health "
-    "services.",
-    "The trust must take action to ensure Freedom to Speak Up processes are effective and must be able to "
-    "clearly demonstrate that it has acted on concerns.",
-}
-SEED_NEEDS = {
-    "Succession planning had been previously lacking and needed to be prioritised.",
-    "The support from corporate services (finance, HR, data and insight) for individual directorates was "
-    "variable and assurance processes across the directorates needed to be reviewed and strengthened.",
-    "The trust needs an engagement plan and the visits to services by members of the board need to be "
-    "embedded.",
-    "Whilst action was taking place, the success of these interventions needed to be monitored.",
-    "Whilst there were examples of quality improvement projects taking place this approach needs to be "
-    "extended and embedded.",
-    "Whilst action was being taken to promote environmental sustainability at the trust, there were concerns "
-    "about sustainability being taken seriously by leaders, and more needed to be done to embed this in the "
-    "organisation.",
-}
-# Borderline implied actions: extracting them is allowed, missing them too (GUIDELINES: optional items).
-SEED_NEEDS_OPTIONAL = {
-    "There was scope to bring together data from a range of sources to identify challenged services and "
-    "potential closed cultures.",
-    "Directorate leaders needed the capacity and capability to lean into the system working so they can be "
-    "active partners in developing local services to meet the needs of the population.",
-    "There is still a lot more to do to ensure that the draft equality, diversity and inclusion strategy is "
-    "adopted, and meaningful changes take place which improve the equality and equity of staff and people who "
-    "use services related to their protected characteristics under the Equality Act 2010.",
-    "The lead made good use of the resources available, but this is an area needing further development across "
-    "the organisation.",
-    "The patient experience lead made excellent use of the resources available, but further support and "
-    "development was needed for this to become embedded across the organisation.",
-}
+@pytest.mark.parametrize("modality", ["must", "should", "needs"])
+def test_sample_actions_are_the_gold_actions(sample, sample_gold, modality):
+    required, optional = gold_sentences(sample_gold, "action", modality)
+    got = {sentence_key(i.text) for i in sample.actions if i.modality == modality}
+    assert required, "the sample report has actions of every modality"
+    assert required <= got, required - got
+    assert got <= required | optional, got - required - optional
 
 
-def test_seed_must_actions_are_exactly_the_requirements(seed):
-    assert {i.text for i in seed.actions if i.modality == "must"} == SEED_MUST
-
-
-def test_seed_has_no_should_actions(seed):
-    assert [i.text for i in seed.actions if i.modality == "should"] == []
-
-
-def test_seed_implied_actions(seed):
-    needs = {i.text for i in seed.actions if i.modality == "needs"}
-    assert SEED_NEEDS <= needs, SEED_NEEDS - needs
-    assert needs <= SEED_NEEDS | SEED_NEEDS_OPTIONAL, needs - SEED_NEEDS - SEED_NEEDS_OPTIONAL
-
-
-def test_seed_implied_action_without_a_modal_verb(seed):
-    item = one(seed.actions, "The trust needs an engagement plan and the visits to services by members of "
-                             "the board need to be embedded.")
-    assert item.modality == "needs"
-
-
-def test_seed_finding_that_is_also_an_action(seed):
-    text = "Succession planning had been previously lacking and needed to be prioritised."
-    finding, action = one(seed.findings, text), one(seed.actions, text)
+def test_sample_finding_that_is_also_an_action(sample):
+    text = "Succession planning for executive and senior roles was at an early stage and needed to be prioritised."
+    finding, action = one(sample.findings, text), one(sample.actions, text)
     assert (finding.start, finding.end) == (action.start, action.end)
     assert finding.modality is None and action.modality == "needs"
     assert finding.id == f"finding-{finding.start:06d}" and action.id == f"action-{action.start:06d}"
 
 
-def test_seed_must_action_stating_no_shortfall_is_not_a_finding(seed):
-    text = "The trust must ensure that the executive team have tailored support to develop in their roles."
-    assert texts(seed)[text] == {"action"}
+def test_sample_must_action_stating_no_shortfall_is_not_a_finding(sample):
+    text = ("The trust must ensure the board has timely and accurate assurance about the quality and safety of "
+            "services at every site.")
+    assert texts(sample)[text] == {"action"}
 
 
 @pytest.mark.parametrize(("text", "qs"), [
-    ("The equality, diversity and inclusion team were passionate and engaged in their work.",
-     "workforce_equality_diversity_inclusion"),
-    ("The new chief executive had been well received both internally and externally.",
+    ("The chair and chief executive, both appointed in 2024, were highly regarded by staff and by system partners.",
      "capable_compassionate_inclusive_leaders"),
-    ("The board, executive directors and non-executive directors, were working together in a mutually "
-     "respectful manner under the stewardship of the chair.", "capable_compassionate_inclusive_leaders"),
-    ("The trust was making progress with its Green Plan and there was a clear direction moving forwards.",
-     "environmental_sustainability"),
+    ("Staff we spoke with were proud to work for the trust and were committed to providing good care for their "
+     "local communities.", "shared_direction_and_culture"),
+    ("The trust was an active and respected partner in the Alder Coast Integrated Care System.",
+     "partnerships_and_communities"),
+    ("No member of the board we spoke with sought to minimise the concerns we raised, and the chief executive had "
+     "commissioned an external review of speaking up in February 2025.", "freedom_to_speak_up"),
 ])
-def test_seed_positives(seed, text, qs):
-    item = one(seed.positives, text)
+def test_sample_positives(sample, text, qs):
+    item = one(sample.positives, text)
     assert item.quality_statement == qs
-    assert text not in {i.text for i in seed.findings}
+    assert text not in {i.text for i in sample.findings}
 
 
 @pytest.mark.parametrize(("text", "qs"), [
-    ("Staff reported that senior leaders were not visible.", "capable_compassionate_inclusive_leaders"),
-    ("Staff continued to raise concerns about racial and disability discrimination at work.",
-     "workforce_equality_diversity_inclusion"),
-    ("Quality improvement at the trust appeared to have slowed.", "learning_improvement_innovation"),
-    ("Significant numbers of staff didn\u2019t feel safe speaking up and do not feel assured about the "
-     "independence of the speak up guardians.", "freedom_to_speak_up"),
+    ("Staff working in community services and at Port Alder Hospital told us they rarely saw executive directors, "
+     "and the programme of board visits to services had lapsed during 2024.",
+     "capable_compassionate_inclusive_leaders"),
+    ("Only 52% of staff who responded to the 2024 NHS Staff Survey said they would feel secure raising concerns "
+     "about unsafe clinical practice, which was below the national average for acute and community trusts.",
+     "freedom_to_speak_up"),
+    ("The trust\u2019s Green Plan was due to expire and progress against it had not been reported to the board for "
+     "over a year.", "environmental_sustainability"),
+    ("Learning from patient safety investigations was inconsistently shared between the 2 acute hospitals.",
+     "learning_improvement_innovation"),
 ])
-def test_seed_findings(seed, text, qs):
-    item = one(seed.findings, text)
+def test_sample_findings(sample, text, qs):
+    item = one(sample.findings, text)
     assert item.quality_statement == qs
-    assert text not in {i.text for i in seed.positives}
+    assert text not in {i.text for i in sample.positives}
 
 
 @pytest.mark.parametrize("text", [
-    "There was scope to bring together data from a range of sources to identify challenged services "
-    "and potential closed cultures.",
-    "The patient experience lead made excellent use of the resources available, but further support "
-    "and development was needed for this to become embedded across the organisation.",
+    "The trust\u2019s strategy, Harbourside 2030, had been refreshed in 2024, but it was not underpinned by a "
+    "clinical strategy and staff in many services could not describe how it related to their work.",
+    "Board members told us the new report had improved their understanding of performance, although it did not "
+    "yet include data on health inequalities.",
 ])
-def test_seed_findings_that_mix_praise_or_suggest(seed, seed_sentences, text):
-    assert text in seed_sentences
-    assert "finding" in texts(seed).get(text, set())
+def test_sample_findings_that_mix_praise_and_shortfall(sample, sample_sentences, text):
+    assert text in sample_sentences
+    assert "finding" in texts(sample).get(text, set())
 
 
 @pytest.mark.parametrize("text", [
-    "At the point of onsite inspection 39% of complaints were classed as overdue.",
-    "A review of patient complaints highlighted significant delays in responding.",
+    "Waiting times for planned care had increased.",
+    "Healthwatch reported that people found it difficult to contact the trust\u2019s outpatient booking service "
+    "and that appointment letters were sometimes received after the appointment date.",
 ])
-def test_seed_findings_of_people_experience(seed, text):
-    item = one(seed.findings, text)
+def test_sample_findings_of_people_experience(sample, text):
+    item = one(sample.findings, text)
     assert item.section == "People's experience of this service"
 
 
 @pytest.mark.parametrize("text", [
-    "The trust employs about 4500 staff.",
-    "We assessed all 8 of the quality statements in the well-led key question in this assessment.",
-    "We also held 18 staff focus groups on and off site and observed board and committee meetings between "
-    "December 2024 and February 2025.",
+    "It has around 1,050 inpatient beds and employs about 7,800 staff.",
+    "We assessed all 8 quality statements in the well-led key question.",
+    "We interviewed members of the board and senior leaders, held 22 focus groups with staff across both acute "
+    "hospitals and community services, and observed meetings of the board and its committees.",
 ])
-def test_seed_background_and_method_are_not_items(seed, text):
-    assert text not in texts(seed)
+def test_sample_background_and_method_are_not_items(sample, sample_sentences, text):
+    assert text in sample_sentences
+    assert text not in texts(sample)
 
 
 @pytest.mark.parametrize("text", [
-    "The well-led review followed assessments of 3 of the trust\u2019s frontline mental health services "
-    "(assessment service groups - ASGs): acute wards for adults, community mental health services for adults "
-    "and crisis services and health-based places of safety.",
-    "CQC carried out enhanced engagement during 2023 and 2024 with the trust looking at culture within the "
-    "organisation.",
-    "Concerns around significant and rapid changes within the trust executive team also prompted our well-led "
-    "assessment.",
+    "We carried out this well-led assessment between 10 February and 28 March 2025, including an onsite visit on "
+    "11 to 13 March 2025.",
+    "The assessment followed our assessments of urgent and emergency care and medical care at Kestrel Bay General "
+    "Hospital in November 2024.",
+    "We also took into account the results of the 2024 NHS Staff Survey and concerns raised with us by staff "
+    "through our whistleblowing process.",
 ])
-def test_seed_method_is_not_a_positive(seed, seed_sentences, text):
-    assert text in seed_sentences
-    assert "positive" not in texts(seed).get(text, set())
+def test_sample_method_is_not_a_positive(sample, sample_sentences, text):
+    assert text in sample_sentences
+    assert "positive" not in texts(sample).get(text, set())
 
 
-def test_seed_bullet_marks_and_headings_never_in_items(seed):
-    titles = {s.title for s in seed.sections}
-    for item in seed.items():
+def test_sample_bullet_marks_and_headings_never_in_items(sample):
+    titles = {s.title for s in sample.sections}
+    for item in sample.items():
         assert not item.text.startswith(("-", "\u2022", "\u25cf")), item.text
         assert item.text not in titles
         assert item.text[0].isupper() or item.text[0].isdigit(), item.text
 
 
-def test_seed_sections(seed):
+def test_sample_sections(sample):
+    statements = ["Shared direction and culture", "Capable, compassionate and inclusive leaders",
+                  "Freedom to speak up", "Workforce equality, diversity and inclusion",
+                  "Governance, management and sustainability", "Partnerships and communities",
+                  "Learning, improvement and innovation",
+                  "Environmental sustainability \u2013 sustainable development"]
+    assert [(s.title, s.type) for s in sample.sections if s.type != "preamble"] == [
+        ("Ratings - Well-led", "summary"), ("Our view of the service", "summary"),
+        ("People's experience of this service", "people_experience"),
+        *[pair for title in statements for pair in ((title, "quality_statement"),
+                                                     ("What people expect", "expectation"))]]
+    *_, last_statement, expectation = sample.sections
+    assert last_statement.end == len(SAMPLE.read_text(encoding="utf-8"))
+    assert last_statement.start < expectation.start < expectation.end < last_statement.end
+
+
+def test_sample_items_are_sorted_and_unique(sample):
+    items = sample.items()
+    assert [(i.start, i.kind) for i in items] == sorted((i.start, i.kind) for i in items)
+    assert len({i.id for i in items}) == len(items)
+    for kind, group in (("finding", sample.findings), ("action", sample.actions), ("positive", sample.positives)):
+        assert all(i.kind == kind for i in group)
+        assert all((i.modality is not None) == (kind == "action") for i in group)
+
+
+# --- the real seed report, read from ../shared with its gold (never copied here) --------------------------
+
+def test_seed_report_fields(seed, seed_gold):
+    assert seed.report.provider == seed_gold["report"]["provider"]
+    assert seed.report.report_date == seed_gold["report"]["report_date"]
+
+
+@pytest.mark.parametrize(("kind", "modality"), [("finding", None), ("positive", None), ("action", "must"),
+                                                ("action", "should"), ("action", "needs")])
+def test_seed_items_are_the_gold_items(seed, seed_gold, kind, modality):
+    required, optional = gold_sentences(seed_gold, kind, modality)
+    got = {sentence_key(i.text) for i in seed.items() if i.kind == kind and i.modality == modality}
+    assert required <= got, required - got
+    assert got <= required | optional, got - required - optional
+
+
+def test_seed_must_actions_have_a_gold_quality_statement(seed, seed_gold):
+    labels = {sentence_key(g["quote"]): g["quality_statements"] for g in seed_gold["items"]
+              if g["kind"] == "action" and g.get("modality") == "must"}
+    musts = [i for i in seed.actions if i.modality == "must"]
+    assert musts and all(i.quality_statement in labels[sentence_key(i.text)] for i in musts)
+
+
+def test_seed_sections(seed, seed_path):
     assert [(s.title, s.type) for s in seed.sections if s.type != "preamble"] == [
         ("Ratings - Well-led", "summary"), ("Our view of the service", "summary"),
         ("People's experience of this service", "people_experience")]
-    assert seed.sections[-1].end == len(SEED.read_text(encoding="utf-8"))
-
-
-def test_seed_items_are_sorted_and_unique(seed):
-    items = seed.items()
-    assert [(i.start, i.kind) for i in items] == sorted((i.start, i.kind) for i in items)
-    assert len({i.id for i in items}) == len(items)
-    for kind, group in (("finding", seed.findings), ("action", seed.actions), ("positive", seed.positives)):
-        assert all(i.kind == kind for i in group)
-        assert all((i.modality is not None) == (kind == "action") for i in group)
+    assert seed.sections[-1].end == len(seed_path.read_text(encoding="utf-8"))
 
 
 # --- our pre-2024 care-at-home fixture --------------------------------------------------------------
@@ -379,7 +412,8 @@ def test_list_introduction_sets_the_kind_of_its_bullets(pipe):
 @pytest.mark.parametrize(("text", "modality"), [
     ("The provider is required to submit an action plan by the end of the month.", "must"),
     ("The trust should consider how it shares learning across directorates.", "should"),
-    ("More needed to be done to embed this in the organisation.", "needs"),
+    ("More needed to be done to share learning between the two hospitals.", "needs"),
+    ("The provider needs a clearer plan for recruiting night staff.", "needs"),
 ])
 def test_action_modality(pipe, text, modality):
     assert [(i.text, i.modality) for i in run(pipe, text).actions] == [(text, modality)]
@@ -388,8 +422,8 @@ def test_action_modality(pipe, text, modality):
 @pytest.mark.parametrize("text", [
     "Providers must have regard to it.",
     "We will consider whether any further regulatory action should be taken.",
-    "An application must be made to the Court of Protection.",
-    "One person told us, \u201cThe staff must ask me if I am ready.\u201d",
+    "Under the Mental Capacity Act, a decision made for a person who lacks capacity must be in their best interests.",
+    "A relative told us, \u201cThe carers must always phone ahead.\u201d",
 ])
 def test_law_policy_process_and_quotations_are_not_actions(pipe, text):
     assert run(pipe, text).actions == []

@@ -23,7 +23,7 @@ from cqcparse.tools.review import build_review, csp_hash, layout, nest
 from cqcparse.readers.source import Page, SourceText
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "fixtures" / "cpft-well-led-2025.txt"
+SEED = ROOT / "fixtures" / "harbourside-nhs-ft-well-led-2025.txt"  # the shipped sample report (fictional)
 
 HOSTILE = """Hostile Care Ltd
 Our view of the service

@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 OVERRIDE = FIXTURES / "rules" / "override"
 STALE = FIXTURES / "rules" / "stale"
 BROOKSIDE = FIXTURES / "gold" / "reports" / "brookside-care-home-2020.txt"
-SEED = FIXTURES / "cpft-well-led-2025.txt"
+SEED = FIXTURES / "harbourside-nhs-ft-well-led-2025.txt"  # the shipped sample report (fictional)
 
 KINDS = get_args(RuleKind)
 
@@ -275,7 +275,7 @@ def test_rules_list_table():
 
 # -- explain ------------------------------------------------------------------------------------------
 
-TAILORED = "The trust must ensure that the executive team have tailored support"
+TAILORED = "The trust must ensure the board has timely and accurate assurance"
 
 
 def test_explain_names_the_rule_that_made_an_action(pipeline):
@@ -296,7 +296,7 @@ def test_explain_cli_text_and_json():
     data = json.loads(cli("explain", SEED, "-s", "succession planning", "--format", "json").stdout)
     [s] = data["sentences"]
     assert set(s["kinds"]) == {"action", "finding"} and s["modality"] == "needs"
-    assert {h["rule"] for h in s["hits"]} >= {"action.need-to-verb", "finding.lack"}
+    assert {h["rule"] for h in s["hits"]} >= {"action.need-to-verb", "finding.struggle"}
 
 
 def test_explain_a_heading_and_a_miss():

@@ -40,11 +40,10 @@ def test_hyphen_inside_a_line_is_not_a_bullet(segmented):
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("We identified areas for improvement in all the statements we assessed.These areas were as follows:",
-     ["We identified areas for improvement in all the statements we assessed.",
-      "These areas were as follows:"]),
-    ("There were early signs of a renewed sense of direction.The board met monthly.",
-     ["There were early signs of a renewed sense of direction.", "The board met monthly."]),
+    ("We found shortfalls in most of the areas we reviewed.These were as follows:",
+     ["We found shortfalls in most of the areas we reviewed.", "These were as follows:"]),
+    ("Staff felt the new plan gave the wards a clearer purpose.The board met monthly.",
+     ["Staff felt the new plan gave the wards a clearer purpose.", "The board met monthly."]),
     ("Records were incomplete.These included care plans.",
      ["Records were incomplete.", "These included care plans."]),
 ])

@@ -19,7 +19,7 @@ from cqcparse.tools.themes import must_action_themes
 from cqcparse.output.writers import to_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "fixtures" / "cpft-well-led-2025.txt"
+SEED = ROOT / "fixtures" / "harbourside-nhs-ft-well-led-2025.txt"  # the shipped sample report (fictional)
 
 
 def item(n: int, kind: str, *, modality: str | None = None, qs: str | None = None, kq: str | None = None,
@@ -101,13 +101,15 @@ def test_batch_rows_with_report_id_and_folder(tmp_path):
 
 
 def test_batch_folder_report_jsons_add_scores_ratings_breaches(seed, tmp_path):
+    unrated = seed.model_copy(update={"report": seed.report.model_copy(
+        update={"overall_rating": None, "quality_statement_scores": {}})})
     scored = seed.model_copy(update={"source": "other.txt", "report": seed.report.model_copy(
         update={"overall_rating": "Good", "quality_statement_scores": {"freedom_to_speak_up": 3}})})
     (tmp_path / "reports").mkdir()
     (tmp_path / "manifest.json").write_text("{}")
-    for n, r in enumerate([seed, scored]):
+    for n, r in enumerate([unrated, scored]):
         (tmp_path / "reports" / f"r{n}.json").write_text(r.model_dump_json(), encoding="utf-8")
-    (tmp_path / "items.jsonl").write_text(to_jsonl([seed, scored]), encoding="utf-8")
+    (tmp_path / "items.jsonl").write_text(to_jsonl([unrated, scored]), encoding="utf-8")
     s = summarise_batch(load_items(tmp_path / "items.jsonl"), load_batch_reports(tmp_path / "items.jsonl"))
     assert s.rating_counts == {"not rated": 1, "Good": 1}
     assert next(r for r in s.rows if r.group == "freedom_to_speak_up").score == 3

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cqcparse.cli.options import EngineOpt, NoDefaultsOpt, PasswordOpt, RulesOpt, guard
+from cqcparse.cli.options import EngineOpt, NoDefaultsOpt, PasswordOpt, RulesOpt, guard, load_report
 from cqcparse.compare.match import DEFAULT_THRESHOLD
 
 FORMATS = ("table", "json")
@@ -69,7 +69,6 @@ def compare(
             raise typer.BadParameter("give two reports, or one batch output folder", param_hint="NEW")
         _compare_folder(Path(old), output or Path("changes"), by=by, threshold=threshold)
         return
-    from cqcparse.cli.view import load_report
     from cqcparse.compare import compare_reports
     from cqcparse.output.writers import write_atomic
 

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cqcparse.cli.options import EngineOpt, NoDefaultsOpt, PagesOpt, PasswordOpt, RulesOpt, guard
+from cqcparse.cli.options import EngineOpt, NoDefaultsOpt, PagesOpt, PasswordOpt, RulesOpt, guard, load_report
 from cqcparse.errors import InputError
 
 SUMMARY_FORMATS = ("table", "csv", "json")
@@ -29,26 +29,6 @@ def register(app: typer.Typer) -> None:
 
 
 # -- inputs -----------------------------------------------------------------------------------------------
-
-def load_report(path: str, *, rules: list[Path] | None, no_default_rules: bool, include_text: bool,
-                **read_options):
-    """A report from a document (extracted now) or from `extract --format json` output. Returns the
-    report and, for a document, the reader's pages (exact page markers)."""
-    from cqcparse.records import Report
-    if path != "-" and Path(path).suffix.lower() == ".json":
-        try:
-            return Report.model_validate_json(Path(path).read_bytes()), None
-        except OSError as e:
-            raise InputError(path, e.strerror or str(e)) from None
-        except ValueError as e:
-            raise InputError(path, "not the JSON of `cqcparse extract --format json` "
-                             f"({str(e).splitlines()[0]})") from None
-    from cqcparse.pipeline import Pipeline
-    from cqcparse.readers.text import read_source
-    pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
-    src = read_source(path, **{k: v for k, v in read_options.items() if v is not None})
-    return pipe.run(src, include_text=include_text), src.pages
-
 
 def is_batch(path: str) -> bool:
     p = Path(path)

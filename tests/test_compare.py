@@ -38,6 +38,17 @@ def test_stem_and_normalise_fold_wording():
     ).replace("manag medicin", "medicin manag")  # same words, other order
 
 
+def test_a_short_text_does_not_match_every_text_holding_its_words():
+    from cqcparse.compare.match import similarity_matrix
+
+    long = "Risks to people's health and safety were not always assessed, and care plans were out of date."
+    s = similarity_matrix(
+        ["The service was not always safe.", "The service was not safe."], [long, "The service was not always safe."]
+    )
+    assert s[0, 0] < DEFAULT_THRESHOLD and s[1, 0] < DEFAULT_THRESHOLD
+    assert s[0, 1] == s[1, 1] == 1.0
+
+
 @pytest.mark.parametrize(
     "old,new,want",
     [

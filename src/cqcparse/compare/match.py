@@ -1,7 +1,8 @@
 """Which item of the new report says again what an item of the old report said.
 
 Similarity is rapidfuzz's token-set ratio of the two texts after normalisation (lower case, stop words,
-negations and action boilerplate dropped, a light suffix stemmer), so that a reworded shortfall still
+negations and action boilerplate dropped, a light suffix stemmer; texts of fewer than MIN_WORDS words are
+compared whole, with the token-sort ratio), so that a reworded shortfall still
 matches and "not managed safely" matches its answer "managed safely". Labels constrain it: two items can
 only pair when they share a key question or quality statement, or when either has none; when both cite
 regulations, they must cite one in common; an item about the last inspection ("At our last inspection
@@ -65,6 +66,22 @@ def _rapidfuzz(scorer):
     return matrix
 
 
+MIN_WORDS = 3
+"""Below this many normalised words a text is compared whole (token-sort ratio): a token-set ratio would
+score 1 for any text containing its one or two words ("The service was not always safe." -> "saf")."""
+
+
+def _token_set_guarded(old: list[str], new: list[str], corpus: list[str]) -> np.ndarray:
+    s = process.cdist(old, new, scorer=fuzz.token_set_ratio, dtype=np.float64) / 100
+    short_old = np.array([len(t.split()) < MIN_WORDS for t in old])
+    short_new = np.array([len(t.split()) < MIN_WORDS for t in new])
+    short = short_old[:, None] | short_new[None, :]
+    if short.any():
+        whole = process.cdist(old, new, scorer=fuzz.token_sort_ratio, dtype=np.float64) / 100
+        s = np.where(short, whole, s)
+    return s
+
+
 def _mean(*matrices):
     def matrix(old: list[str], new: list[str], corpus: list[str]) -> np.ndarray:
         return sum(m(old, new, corpus) for m in matrices) / len(matrices)
@@ -73,7 +90,8 @@ def _mean(*matrices):
 
 
 METHODS = {
-    "token_set": _rapidfuzz(fuzz.token_set_ratio),
+    "token_set": _token_set_guarded,
+    "token_set_plain": _rapidfuzz(fuzz.token_set_ratio),
     "token_sort": _rapidfuzz(fuzz.token_sort_ratio),
     "set_sort": _mean(_rapidfuzz(fuzz.token_set_ratio), _rapidfuzz(fuzz.token_sort_ratio)),
 }

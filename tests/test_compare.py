@@ -318,3 +318,29 @@ def test_copies_of_one_inspection_are_compared_once_and_must_actions_counted(ext
         "1.000",
     )
     assert row["repeated_breaches"] == "12;17"
+
+
+def test_location_ids_come_from_fetched_jsonl_beside_the_sources(extracted, tmp_path):
+    from cqcparse.compare.group import compare_folder
+
+    fetched = tmp_path / "fetched"
+    (fetched / "1-000000042").mkdir(parents=True)
+    rows = []
+    for n, (name, report) in enumerate((("a", extracted["fernlea"][0]), ("b", extracted["thistle"][1]))):
+        src = fetched / "1-000000042" / f"{name}.txt"
+        src.write_text("text", encoding="utf-8")
+        data = json.loads(report.model_dump_json())
+        data["source"] = str(src)
+        (tmp_path / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+        rows.append({"location_id": "1-000000042", "provider_id": "1-1", "path": f"1-000000042/{name}.txt", "n": n})
+    (fetched / "fetched.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    [group] = compare_folder(tmp_path)  # two services by name, one location by fetch's id
+    assert group.key == "1-000000042"
+    assert len(group.comparisons) == 1
+    (fetched / "fetched.jsonl").write_text("{broken\n", encoding="utf-8")
+    from cqcparse.compare.group import fetched_rows
+    from cqcparse.errors import InputError
+
+    fetched_rows.cache_clear()
+    with pytest.raises(InputError, match="fetched.jsonl: line 1"):
+        compare_folder(tmp_path)

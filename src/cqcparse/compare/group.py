@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -38,21 +39,38 @@ def _fields(raw: dict, model: type[BaseModel]) -> dict:
     return {k: v for k, v in raw.items() if k in model.model_fields}
 
 
-def _fetched(folder: Path) -> dict[str, dict]:
-    """Rows of every fetched.jsonl in or under the folder's parents, by resolved report path."""
+@cache
+def fetched_rows(f: Path) -> dict[str, dict]:
+    """The rows of one fetched.jsonl, by the resolved path of the report each describes."""
+    try:
+        lines = f.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(str(f), f"cannot read ({e})") from None
     rows: dict[str, dict] = {}
-    for f in sorted({*folder.rglob(FETCHED), *(p / FETCHED for p in folder.resolve().parents)}):
-        if not f.is_file():
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
             continue
-        for line in f.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                if row.get("path"):
-                    rows[str((f.parent / row["path"]).resolve())] = row
+        try:
+            row = json.loads(line)
+        except ValueError as e:
+            raise InputError(str(f), f"line {n}: not a JSON line of `cqcparse fetch` ({e})") from None
+        if isinstance(row, dict) and row.get("path"):
+            rows[str((f.parent / row["path"]).resolve())] = row
     return rows
 
 
-def read_entry(path: Path, fetched: dict[str, dict]) -> Entry:
+def fetch_metadata(source: str, extra: tuple[Path, ...] = ()) -> dict:
+    """What `fetch` wrote about a report: the row for its source in a fetched.jsonl in one of the source's
+    folders (or in `extra` folders)."""
+    path = Path(source).resolve()
+    for folder in (*path.parents, *extra):
+        f = folder / FETCHED
+        if f.is_file() and str(path) in fetched_rows(f):
+            return fetched_rows(f)[str(path)]
+    return {}
+
+
+def read_entry(path: Path, extra: tuple[Path, ...] = ()) -> Entry:
     """A report JSON with the ids `fetch` knows about it: from the JSON itself (batch copies them in) or
     from a fetched.jsonl beside its source."""
     try:
@@ -64,7 +82,7 @@ def read_entry(path: Path, fetched: dict[str, dict]) -> Entry:
         raise InputError(str(path), e.strerror or str(e)) from None
     except (ValueError, AttributeError) as e:
         raise InputError(str(path), f"not a report JSON ({str(e).splitlines()[0]})") from None
-    meta = {**fetched.get(str(Path(report.source).resolve()), {}), **(raw.get("fetch") or {}), **raw}
+    meta = {**fetch_metadata(report.source, extra), **(raw.get("report") or {}), **raw}
     return Entry(report, meta.get("location_id"), meta.get("provider_id"))
 
 
@@ -76,8 +94,7 @@ def load_folder(folder: Path) -> list[Entry]:
     files = sorted(f for f in root.rglob("*.json") if f.name not in SKIP)
     if not files:
         raise InputError(str(folder), "no report JSONs (expected a batch output folder or `extract` JSONs)")
-    fetched = _fetched(folder)
-    return [read_entry(f, fetched) for f in files]
+    return [read_entry(f, (folder.resolve(),)) for f in files]
 
 
 def group_key(entry: Entry, by: str) -> str:

@@ -338,9 +338,7 @@ def test_location_ids_come_from_fetched_jsonl_beside_the_sources(extracted, tmp_
     assert group.key == "1-000000042"
     assert len(group.comparisons) == 1
     (fetched / "fetched.jsonl").write_text("{broken\n", encoding="utf-8")
-    from cqcparse.compare.group import fetched_rows
     from cqcparse.errors import InputError
 
-    fetched_rows.cache_clear()
     with pytest.raises(InputError, match="fetched.jsonl: line 1"):
         compare_folder(tmp_path)

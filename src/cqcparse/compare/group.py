@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -39,7 +38,6 @@ def _fields(raw: dict, model: type[BaseModel]) -> dict:
     return {k: v for k, v in raw.items() if k in model.model_fields}
 
 
-@cache
 def fetched_rows(f: Path) -> dict[str, dict]:
     """The rows of one fetched.jsonl, by the resolved path of the report each describes."""
     try:
@@ -59,18 +57,21 @@ def fetched_rows(f: Path) -> dict[str, dict]:
     return rows
 
 
-def fetch_metadata(source: str, extra: tuple[Path, ...] = ()) -> dict:
+def fetch_metadata(source: str, extra: tuple[Path, ...] = (), seen: dict[Path, dict] | None = None) -> dict:
     """What `fetch` wrote about a report: the row for its source in a fetched.jsonl in one of the source's
     folders (or in `extra` folders)."""
+    seen = {} if seen is None else seen  # fetched.jsonl files read so far, for one folder's reports
     path = Path(source).resolve()
     for folder in (*path.parents, *extra):
         f = folder / FETCHED
-        if f.is_file() and str(path) in fetched_rows(f):
-            return fetched_rows(f)[str(path)]
+        if f not in seen:
+            seen[f] = fetched_rows(f) if f.is_file() else {}
+        if str(path) in seen[f]:
+            return seen[f][str(path)]
     return {}
 
 
-def read_entry(path: Path, extra: tuple[Path, ...] = ()) -> Entry:
+def read_entry(path: Path, extra: tuple[Path, ...] = (), seen: dict[Path, dict] | None = None) -> Entry:
     """A report JSON with the ids `fetch` knows about it: from the JSON itself (batch copies them in) or
     from a fetched.jsonl beside its source."""
     try:
@@ -82,7 +83,7 @@ def read_entry(path: Path, extra: tuple[Path, ...] = ()) -> Entry:
         raise InputError(str(path), e.strerror or str(e)) from None
     except (ValueError, AttributeError) as e:
         raise InputError(str(path), f"not a report JSON ({str(e).splitlines()[0]})") from None
-    meta = {**fetch_metadata(report.source, extra), **(raw.get("report") or {}), **raw}
+    meta = {**fetch_metadata(report.source, extra, seen), **(raw.get("report") or {}), **raw}
     return Entry(report, meta.get("location_id"), meta.get("provider_id"))
 
 
@@ -94,7 +95,8 @@ def load_folder(folder: Path) -> list[Entry]:
     files = sorted(f for f in root.rglob("*.json") if f.name not in SKIP)
     if not files:
         raise InputError(str(folder), "no report JSONs (expected a batch output folder or `extract` JSONs)")
-    return [read_entry(f, (folder.resolve(),)) for f in files]
+    seen: dict[Path, dict] = {}
+    return [read_entry(f, (folder.resolve(),), seen) for f in files]
 
 
 def group_key(entry: Entry, by: str) -> str:

@@ -75,6 +75,8 @@ def test_wheel_carries_every_rule_file_and_template(wheel: Path):
     for f in (ROOT / "rules").glob("*.yaml"):
         assert f"cqcparse/rules/{f.name}" in names
     assert "cqcparse/tools/review.html.j2" in names
+    assert "cqcparse/tools/diff.html.j2" in names
+    assert "cqcparse/compare/match.py" in names
     assert not any(n.startswith("rules/") for n in names)
 
 

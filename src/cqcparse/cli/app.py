@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cqcparse.cli import batch, extract, rules, view
+from cqcparse.cli import batch, compare, extract, rules, view
 from cqcparse.cli.options import state
 from cqcparse.version import __version__
 
@@ -28,5 +28,5 @@ def main(
 ) -> None:
     state["debug"] = debug
 
-for _commands in (extract, rules, batch, view):
+for _commands in (extract, rules, batch, view, compare):
     _commands.register(app)

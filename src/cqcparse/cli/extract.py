@@ -8,8 +8,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from cqcparse.cli.options import (ENGINES, EngineOpt, NoDefaultsOpt, PagesOpt, PasswordOpt, RulesOpt, guard,
-                                  page_progress)
+from cqcparse.cli.options import (
+    ENGINES,
+    EngineOpt,
+    NoDefaultsOpt,
+    PagesOpt,
+    PasswordOpt,
+    RulesOpt,
+    guard,
+    page_progress,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -35,8 +43,8 @@ def extract(
     no_default_rules: NoDefaultsOpt = False,
 ) -> None:
     """Extract findings, actions, positives, breaches and report fields from one report."""
-    from cqcparse.pipeline import Pipeline
     from cqcparse.output.writers import FORMATS, render, write_atomic
+    from cqcparse.pipeline import Pipeline
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
     if engine is not None and engine not in ENGINES:
@@ -56,7 +64,14 @@ def extract(
             sys.stdout.write(content)
 
 
-def schema() -> None:
-    """Print the JSON Schema of `extract --format json` output."""
+def schema(
+    comparison: Annotated[bool, typer.Option("--comparison", help="The schema of `compare --format json` "
+                                             "instead.")] = False,
+) -> None:
+    """Print the JSON Schema of `extract --format json` output (or of `compare --format json`)."""
+    if comparison:
+        from cqcparse.compare.model import Comparison
+        typer.echo(json.dumps(Comparison.model_json_schema(), indent=2))
+        return
     from cqcparse.records import Report
     typer.echo(json.dumps(Report.model_json_schema(), indent=2))

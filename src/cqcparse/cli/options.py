@@ -1,5 +1,5 @@
-"""What every command shares: the --debug state, the one-line error guard, the page progress bar and
-the common options. Subcommand modules import this; nothing here imports them."""
+"""What every command shares: the --debug state, the one-line error guard, the page progress bar, the
+common options and reading a report (a document, or the JSON of `extract`). Subcommand modules import this; nothing here imports them."""
 from __future__ import annotations
 
 import sys
@@ -62,3 +62,21 @@ RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", help="A folde
 NoDefaultsOpt = Annotated[bool, typer.Option("--no-default-rules", help="Use only the --rules given.")]
 
 
+def load_report(path: str, *, rules: list[Path] | None, no_default_rules: bool, include_text: bool,
+                **read_options):
+    """A report from a document (extracted now) or from `extract --format json` output. Returns the
+    report and, for a document, the reader's pages (exact page markers)."""
+    from cqcparse.records import Report
+    if path != "-" and Path(path).suffix.lower() == ".json":
+        try:
+            return Report.model_validate_json(Path(path).read_bytes()), None
+        except OSError as e:
+            raise InputError(path, e.strerror or str(e)) from None
+        except ValueError as e:
+            raise InputError(path, "not the JSON of `cqcparse extract --format json` "
+                             f"({str(e).splitlines()[0]})") from None
+    from cqcparse.pipeline import Pipeline
+    from cqcparse.readers.text import read_source
+    pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
+    src = read_source(path, **{k: v for k, v in read_options.items() if v is not None})
+    return pipe.run(src, include_text=include_text), src.pages

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cqcparse.cli.options import EngineOpt, NoDefaultsOpt, PagesOpt, PasswordOpt, RulesOpt, guard
+from cqcparse.cli.options import EngineOpt, NoDefaultsOpt, PagesOpt, PasswordOpt, RulesOpt, guard, load_report
 from cqcparse.errors import InputError
 
 SUMMARY_FORMATS = ("table", "csv", "json")
@@ -30,26 +30,6 @@ def register(app: typer.Typer) -> None:
 
 # -- inputs -----------------------------------------------------------------------------------------------
 
-def load_report(path: str, *, rules: list[Path] | None, no_default_rules: bool, include_text: bool,
-                **read_options):
-    """A report from a document (extracted now) or from `extract --format json` output. Returns the
-    report and, for a document, the reader's pages (exact page markers)."""
-    from cqcparse.records import Report
-    if path != "-" and Path(path).suffix.lower() == ".json":
-        try:
-            return Report.model_validate_json(Path(path).read_bytes()), None
-        except OSError as e:
-            raise InputError(path, e.strerror or str(e)) from None
-        except ValueError as e:
-            raise InputError(path, "not the JSON of `cqcparse extract --format json` "
-                             f"({str(e).splitlines()[0]})") from None
-    from cqcparse.pipeline import Pipeline
-    from cqcparse.readers.text import read_source
-    pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
-    src = read_source(path, **{k: v for k, v in read_options.items() if v is not None})
-    return pipe.run(src, include_text=include_text), src.pages
-
-
 def is_batch(path: str) -> bool:
     p = Path(path)
     return path != "-" and (p.is_dir() or p.suffix.lower() in BATCH_SUFFIXES)
@@ -60,6 +40,9 @@ def is_batch(path: str) -> bool:
 def show(
     path: Annotated[str, typer.Argument(help="A report (.txt, .pdf, .html, - for stdin) or the JSON of "
                                         "`extract --include-text`.")],
+    new: Annotated[Optional[str], typer.Argument(help="A newer report of the same service: a two-report page "
+                                                 "linking recurring items, marking resolved and new ones.",
+                                                 show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the page here "
                                                    "(atomically) instead of stdout.")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Page title (default: the provider).")] = None,
@@ -69,10 +52,15 @@ def show(
     rules: RulesOpt = None,
     no_default_rules: NoDefaultsOpt = False,
 ) -> None:
-    """Write a self-contained HTML review page: the report's text with every item highlighted."""
+    """Write a self-contained HTML review page: the report's text with every item highlighted. Given two
+    reports, the two texts side by side with what recurs, was resolved and is new (see `compare`)."""
+    if new is not None:
+        _show_two(path, new, output, title, rules=rules, no_default_rules=no_default_rules, engine=engine,
+                  password=password)
+        return
     with guard(path):
-        from cqcparse.tools.review import build_review
         from cqcparse.output.writers import write_atomic
+        from cqcparse.tools.review import build_review
         report, src_pages = load_report(path, rules=rules, no_default_rules=no_default_rules,
                                         include_text=True, pages=pages, engine=engine, password=password)
         page = build_review(report, pages=src_pages, title=title)
@@ -80,6 +68,27 @@ def show(
             write_atomic(output, page)
             if sys.stderr.isatty():
                 typer.echo(f"Wrote {output} ({len(report.items())} items)", err=True)
+        else:
+            sys.stdout.write(page)
+
+
+def _show_two(old: str, new: str, output: Path | None, title: str | None, **options) -> None:
+    from cqcparse.compare import compare_reports
+    from cqcparse.compare.links import item_links
+    from cqcparse.output.writers import write_atomic
+    from cqcparse.tools.diff import build_diff
+    loaded = []
+    for path in (old, new):
+        with guard(path):
+            loaded.append(load_report(path, include_text=True, **options))
+    (a, a_pages), (b, b_pages) = loaded
+    with guard(new):
+        c = compare_reports(a, b)
+        old_links, new_links = item_links(c)
+        page = build_diff(a, b, old_links, new_links, ratings=c.ratings, breaches=c.breaches.model_dump(),
+                          old_pages=a_pages, new_pages=b_pages, title=title)
+        if output:
+            write_atomic(output, page)
         else:
             sys.stdout.write(page)
 

@@ -287,7 +287,8 @@ def test_label_counts_cover_every_item_once_per_key_question(extracted):
     assert sum(r.findings[1] for r in rows) == len(new.findings)
     assert sum(r.positives[1] for r in rows) == len(new.positives)
     staffing = next(r for r in c.labels if r.label == "safe_and_effective_staffing")
-    assert staffing.findings == (0, 3)
+    labelled = [sum(f.quality_statement == "safe_and_effective_staffing" for f in r.findings) for r in (old, new)]
+    assert staffing.findings == tuple(labelled) and labelled[1] >= 2
 
 
 def test_a_real_report_compared_with_itself(shared_dir, pipe):

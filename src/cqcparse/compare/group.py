@@ -83,7 +83,10 @@ def read_entry(path: Path, extra: tuple[Path, ...] = (), seen: dict[Path, dict] 
         raise InputError(str(path), e.strerror or str(e)) from None
     except (ValueError, AttributeError) as e:
         raise InputError(str(path), f"not a report JSON ({str(e).splitlines()[0]})") from None
-    meta = {**fetch_metadata(report.source, extra, seen), **(raw.get("report") or {}), **raw}
+    # ids the JSON itself holds (facts read from the report, or copied in by batch) win over fetch's rows
+    meta = fetch_metadata(report.source, extra, seen)
+    for held in (raw.get("report") or {}, raw):
+        meta = {**meta, **{k: v for k, v in held.items() if k in ("location_id", "provider_id") and v}}
     return Entry(report, meta.get("location_id"), meta.get("provider_id"))
 
 

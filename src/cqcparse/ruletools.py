@@ -51,7 +51,7 @@ BREACH_LABELS = ("cite", "exclude")
 # Fields only one kind of rule reads: on any other kind they do nothing, which is almost always a slip.
 ONLY_FOR = {"level": ("heading",), "context": ("heading",), "key_question": ("heading",),
             "quality_statement": ("heading",), "value": ("fact",)}
-UNLABELLED = ("finding", "positive", "not_action", "not_item")
+UNLABELLED = ("finding", "positive", "not_action")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +94,11 @@ def reference_problems(r: Rule) -> list[str]:
     readers do not know, heading labels that disagree with their section fields, fields its kind ignores."""
     out = [f"'{name}' is only read on {' or '.join(kinds)} rules"
            for name, kinds in ONLY_FOR.items() if getattr(r, name) is not None and r.kind not in kinds]
-    if r.kind in UNLABELLED and r.label is not None:
-        out.append(f"'label' is not read on {r.kind} rules")
+    out += [f"'{name}' is only read on modifier rules" for name in ("direction", "max_scope", "terminated_by")
+            if r.kind != "modifier" and name in r.model_fields_set]
+    if r.kind in UNLABELLED and r.label is not None and not (r.kind == "positive" and r.label == "default"):
+        out.append(f"'label' is not read on {r.kind} rules" + (" (but 'default' on positive rules)"
+                                                              if r.kind == "positive" else ""))
     if r.kind == "abbreviation" and r.label not in (None, "before_number"):
         out.append(f"abbreviation rules take label 'before_number' or none (got {r.label!r})")
     if r.kind == "abbreviation" and not r.phrases:
@@ -250,7 +253,7 @@ def cue_hits(matcher: CueMatcher, nlp, text: str) -> list[Hit]:
 @dataclass(frozen=True, slots=True)
 class HitView(Hit):
     """A cue hit with the text it matched."""
-    text: str
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +309,8 @@ def explain(pipeline: Pipeline, src: SourceText, needle: str) -> Explanation:
             text=a.text, start=a.sentence.start, end=a.sentence.end, page=page_of(src, a.sentence.start),
             section=c.section, key_question=c.key_question, section_quality_statement=c.quality_statement,
             context=c.kind, context_rule=c.kind_rule,
-            hits=[HitView(h.rule, h.kind, h.label, h.weight, h.start, h.end, text[h.start:h.end]) for h in a.hits],
+            hits=[HitView(**{f: getattr(h, f) for f in Hit.__dataclass_fields__}, text=text[h.start:h.end])
+                  for h in a.hits],
             path=list(d.path), kinds=list(d.kinds), modality=d.modality, quality_statement=d.quality_statement,
             rules=dict(d.rules)))
     lines = [LineExplanation(b.text(text), b.start, page_of(src, b.start), h.type if h else None, h.rule if h else None)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Pipeline.run speed in characters per second on a large text: the 9 typeset .txt reports of the dev
 corpus concatenated N times (default 3). Usage: .venv/bin/python bench/bench_classify.py [N] [--repeat R]"""
+
 from __future__ import annotations
 
 import argparse
@@ -8,7 +9,7 @@ import time
 from pathlib import Path
 
 from cqcparse import Pipeline
-from cqcparse.source import SourceText
+from cqcparse.readers.source import SourceText
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 

@@ -8,6 +8,7 @@ scores the whole corpus, HELD and DESIGN.
 Usage: .venv/bin/python bench/score_split.py [txt] [pdf] [html] [--set all|held|design] [-v] [--json]
   -v prints the per-report errors, for the design part only (held-out errors stay unseen while designing).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from cqcparse import Pipeline
-from cqcparse.writers import to_json
+from cqcparse.output.writers import to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -59,8 +60,10 @@ def score(pairs: list[tuple[Path, Path]], verbose: bool) -> tuple[dict, str]:
 
 def row(label: str, s: dict) -> str:
     f = [s[k]["f1"] for k in ("finding", "action", "positive")]
-    return (f"{label:18} {f[0]:7.3f} {f[1]:7.3f} {f[2]:8.3f} {s['action']['modality_accuracy']!s:>8} "
-            f"{s['quality_statement_accuracy']!s:>6}")
+    return (
+        f"{label:18} {f[0]:7.3f} {f[1]:7.3f} {f[2]:8.3f} {s['action']['modality_accuracy']!s:>8} "
+        f"{s['quality_statement_accuracy']!s:>6}"
+    )
 
 
 def main() -> int:
@@ -87,8 +90,12 @@ def main() -> int:
             groups.append(("+".join(args.formats), args.formats))
         for label, exts in groups:
             for name in chosen:
-                pairs = [(Path(tmp) / ext / f"{n}.json", gold_dir / f"{n}.json")
-                         for ext in exts for n in sets[name] if n in done[ext]]
+                pairs = [
+                    (Path(tmp) / ext / f"{n}.json", gold_dir / f"{n}.json")
+                    for ext in exts
+                    for n in sets[name]
+                    if n in done[ext]
+                ]
                 if not pairs:
                     continue
                 totals, detail = score(pairs, args.v and name == "design" and len(exts) == 1)

@@ -44,6 +44,7 @@ class Decision:
     path: list[str] = field(default_factory=list)  # the decision steps, for `explain`
     statement_type: str = "evidence"
     modifiers: list[Scope] = field(default_factory=list)
+    action_end: int | None = None  # where the modal cue that made the action ends
 
 
 @dataclass(slots=True)
@@ -136,7 +137,7 @@ def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: 
                 d.path.append(f"cue {h.rule} {_quote(text, h.start, h.end)} ignored: pseudo trigger {p.rule}")
                 continue
         by_kind[h.kind].append(h)
-    if ctx.kind == "expectation" or text[:sent_end].rstrip().endswith((":", "?")):
+    if ctx.kind == "expectation" or text[:sent_end].rstrip().endswith((":", "?", " -", " \u2013")):
         # what CQC expects of every provider; list introductions ("the trust must:") are not items
         d.path.append("not an item: expectation or list introduction or question")
         return d
@@ -186,6 +187,7 @@ def _decide_action(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], evi
     elif actions:
         best = max(actions, key=lambda h: (MODALITY_RANK[h.label or "needs"], -h.start))
         d.modality = best.label
+        d.action_end = min(h.end for h in actions)
         d.rules["action"] = sorted({h.rule for h in actions})
         d.path.append(f"action ({best.label}) from cue {best.rule}")
     if d.modality:
@@ -200,7 +202,16 @@ def _decide_polarity(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], t
     # other cue does
     defaults = [h for h in by_kind["positive"] if h.label == "default"]
     cues = [h for h in by_kind["positive"] if h.label != "default"]
-    pol = compose(by_kind["finding"], cues or ([] if by_kind["finding"] else defaults), d.modifiers, text)
+    if ctx.kind == "background":  # a section describing the service: no default polarity
+        defaults = []
+    f_hits = by_kind["finding"]
+    if d.modality and d.action_end is not None:
+        # "The trust needs to reduce the number of delays": what follows the modal is the action's target
+        target = [h for h in f_hits if h.start >= d.action_end]
+        f_hits = [h for h in f_hits if h.start < d.action_end]
+        if target:
+            d.path.append(f"shortfall cues {[h.rule for h in target]} after the modal name what the action is to fix")
+    pol = compose(f_hits, cues or ([] if f_hits else defaults), d.modifiers, text)
     d.path += pol.path
     d.finding_score = sum(h.weight for h in pol.shortfalls)
     d.positive_score = sum(h.weight for h in pol.strengths)

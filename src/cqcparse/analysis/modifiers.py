@@ -3,6 +3,7 @@ governs the cues in its scope. The matcher gives each modifier hit its widest sc
 in its `direction`); here the scope is clipped to the sentence and ends at the first trigger of a
 category the rule names in `terminated_by`. A pseudo trigger ("not only") cancels the triggers it
 overlaps. Pure functions over hits."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from cqcparse.analysis.match import Hit
 @dataclass(frozen=True, slots=True)
 class Scope:
     """A modifier trigger text[start:end] and the span text[scope_start:scope_end] it governs."""
+
     rule: str
     category: str
     start: int

@@ -55,7 +55,7 @@ def key_question_id(word: str) -> str | None:
     w = "-".join(word.lower().split())
     w = "well-led" if w in ("wellled", "well-led") else w
     return w if w in KEY_QUESTIONS else None
-CONTEXTS = ("improvement", "positive", "must", "should", "expectation")
+CONTEXTS = ("improvement", "positive", "must", "should", "expectation", "background")
 # What a sentence is, before what it says; only evidence (and reported evidence) is a finding or positive.
 STATEMENT_TYPES = ("evidence", "reported", "method", "background", "definition", "law", "cqc_process",
                    "past_inspection", "rating", "quotation", "description")

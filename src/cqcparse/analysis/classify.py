@@ -211,7 +211,10 @@ def _decide_polarity(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], t
         f_hits = [h for h in f_hits if h.start < d.action_end]
         if target:
             d.path.append(f"shortfall cues {[h.rule for h in target]} after the modal name what the action is to fix")
-    pol = compose(f_hits, cues or ([] if f_hits else defaults), d.modifiers, text)
+    pol = compose(f_hits, cues, d.modifiers, text)
+    if defaults and not pol.shortfalls and not pol.strengths:
+        pol.strengths += defaults
+        pol.rules["positive"] += [h.rule for h in defaults]
     d.path += pol.path
     d.finding_score = sum(h.weight for h in pol.shortfalls)
     d.positive_score = sum(h.weight for h in pol.strengths)

@@ -57,5 +57,6 @@ def scopes(hits: list[Hit], sent_start: int, sent_end: int) -> list[Scope]:
 
 
 def governing(scope_list: list[Scope], h: Hit, category: str) -> Scope | None:
-    """The first scope of `category` that governs hit `h`."""
-    return next((s for s in scope_list if s.category == category and s.covers(h)), None)
+    """The widest scope of `category` that governs hit `h` (the earliest when two are as wide)."""
+    found = [s for s in scope_list if s.category == category and s.covers(h)]
+    return max(found, key=lambda s: (s.scope_end - s.scope_start, -s.start), default=None)

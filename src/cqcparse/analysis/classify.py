@@ -54,6 +54,7 @@ class Polarity:
     strengths: list[Hit] = field(default_factory=list)
     rules: dict[str, list[str]] = field(default_factory=lambda: {"finding": [], "positive": []})
     path: list[str] = field(default_factory=list)
+    historical: bool = False  # some cue belongs to an earlier inspection
 
 
 def statement_type(hits: list[Hit], text: str, sent_start: int) -> tuple[str, list[str]]:
@@ -85,6 +86,7 @@ def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str
         s = governing(scopes, h, "historical")
         if s:
             note(h, s, "puts in an earlier inspection")
+            pol.historical = True
         return s is not None
 
     live_f = [h for h in f_hits if not historical(h)]
@@ -94,7 +96,7 @@ def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str
     for h in live_f:
         s = governing(scopes, h, "negation")
         # a cue holding another negation trigger is a new negation, not a negated shortfall
-        if s and s not in spent and not (not _bound(h, text) and any(t is not s and t.overlaps(h) for t in triggers)):
+        if s and s not in spent and not any(t is not s and t.overlaps(h) and _negates(h, t, text) for t in triggers):
             note(h, s, "negates shortfall")
             flipped.append(s)
             pol.strengths.append(h)
@@ -116,6 +118,13 @@ def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str
             pol.strengths.append(h)
             pol.rules["positive"].append(h.rule)
     return pol
+
+
+def _negates(h: Hit, t: Scope, text: str) -> bool:
+    """Is cue `h` a negation of its own, made with trigger `t` ('had not assessed', 'did not'), rather than
+    a shortfall phrase holding a negation word ('left without help')?"""
+    return not _bound(Hit(h.rule, h.kind, h.label, h.weight, h.start, t.start), text) if t.start > h.start \
+        else t.start <= h.start
 
 
 def _bound(h: Hit, text: str) -> bool:
@@ -212,7 +221,7 @@ def _decide_polarity(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], t
         if target:
             d.path.append(f"shortfall cues {[h.rule for h in target]} after the modal name what the action is to fix")
     pol = compose(f_hits, cues, d.modifiers, text)
-    if defaults and not pol.shortfalls and not pol.strengths:
+    if defaults and not pol.shortfalls and not pol.strengths and not pol.historical:
         pol.strengths += defaults
         pol.rules["positive"] += [h.rule for h in defaults]
     d.path += pol.path

@@ -54,7 +54,6 @@ class Polarity:
     strengths: list[Hit] = field(default_factory=list)
     rules: dict[str, list[str]] = field(default_factory=lambda: {"finding": [], "positive": []})
     path: list[str] = field(default_factory=list)
-    historical: bool = False  # some cue belongs to an earlier inspection
 
 
 def statement_type(hits: list[Hit], text: str, sent_start: int) -> tuple[str, list[str]]:
@@ -86,7 +85,6 @@ def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str
         s = governing(scopes, h, "historical")
         if s:
             note(h, s, "puts in an earlier inspection")
-            pol.historical = True
         return s is not None
 
     live_f = [h for h in f_hits if not historical(h)]
@@ -221,7 +219,7 @@ def _decide_polarity(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], t
         if target:
             d.path.append(f"shortfall cues {[h.rule for h in target]} after the modal name what the action is to fix")
     pol = compose(f_hits, cues, d.modifiers, text)
-    if defaults and not pol.shortfalls and not pol.strengths and not pol.historical:
+    if defaults and not pol.shortfalls and not pol.strengths:
         pol.strengths += defaults
         pol.rules["positive"] += [h.rule for h in defaults]
     d.path += pol.path

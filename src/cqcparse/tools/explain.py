@@ -90,6 +90,6 @@ def explain(pipeline: Pipeline, src: SourceText, needle: str) -> Explanation:
             modifiers=[ModifierView(m.rule, m.category, text[m.start:m.end], text[m.end:m.scope_end].strip(),
                                     m.start, m.scope_start, m.scope_end) for m in d.modifiers]))
     lines = [LineExplanation(b.text(text), b.start, page_of(src, b.start), h.type if h else None, h.rule if h else None)
-             for b, h in zip(bl, headings)
+             for b, h in zip(bl, headings, strict=True)
              if want in b.text(text).lower() and (h is not None or not segment.is_prose(b, text))]
     return Explanation(src.path, needle, sentences, lines)

@@ -139,8 +139,10 @@ def test_evaluate_json_is_the_library_result(fixture_eval):
 
 
 def test_evaluate_table_and_verbose_lists_with_rule_ids(tmp_path):
-    (tmp_path / "extra.yaml").write_text("rules:\n  - {id: test.extra, kind: finding, phrases: [relative said]}\n",
-                                         encoding="utf-8")
+    # a quotation with its speaker is not evidence (GUIDELINES.md); switching that statement type off lets
+    # the user's cue make it an extra finding
+    (tmp_path / "extra.yaml").write_text("rules:\n  - {id: test.extra, kind: finding, phrases: [relative said]}\n"
+                                         "  - {id: type.quotation, enabled: false}\n", encoding="utf-8")
     result = runner.invoke(app, ["evaluate", str(GOLD), "--inputs", str(REPORTS), "-v", "--rules", str(tmp_path)])
     assert result.exit_code == 0, result.output
     out = result.stdout

@@ -67,7 +67,9 @@ def perturbed(predictions: dict[str, dict]) -> dict[str, dict]:
 
 def test_the_fixture_gold_exercises_misses_and_label_errors(fixture_eval):
     s = fixture_eval.summary
-    assert s["finding"]["fn"] >= 1 and s["positive"]["fn"] >= 1
+    # the fixture's plain-practice positive ("Audits were completed every month...") is now found by the
+    # default polarity (GUIDELINES.md: plain practice is a strength), so the misses left are findings
+    assert s["finding"]["fn"] >= 1
     assert s["quality_statement_accuracy"] < 1
     assert fixture_eval.skipped == [] and s["missing_predictions"] == []
 
@@ -137,14 +139,17 @@ def test_evaluate_json_is_the_library_result(fixture_eval):
 
 
 def test_evaluate_table_and_verbose_lists_with_rule_ids(tmp_path):
-    (tmp_path / "extra.yaml").write_text("rules:\n  - {id: test.extra, kind: finding, phrases: [relative said]}\n",
-                                         encoding="utf-8")
+    # a quotation with its speaker is not evidence (GUIDELINES.md); switching that statement type off lets
+    # the user's cue make it an extra finding
+    (tmp_path / "extra.yaml").write_text("rules:\n  - {id: test.extra, kind: finding, phrases: [relative said]}\n"
+                                         "  - {id: type.quotation, enabled: false}\n", encoding="utf-8")
     result = runner.invoke(app, ["evaluate", str(GOLD), "--inputs", str(REPORTS), "-v", "--rules", str(tmp_path)])
     assert result.exit_code == 0, result.output
     out = result.stdout
     for text in ("finding", "action", "positive", "quality statement accuracy", "report fields 12/12"):
         assert text in out
-    assert "missed positive: Audits were completed every month and actions were followed up" in out
+    # the plain-practice positive "Audits were completed every month..." is found now (default polarity)
+    assert "missed finding: Leaders needed to act on concerns more quickly" in out
     assert "extra  finding: One relative said," in out and "[test.extra]" in out
     assert "wrong quality_statement on finding: want ['governance_management_sustainability'], got " \
            "capable_compassionate_inclusive_leaders" in out

@@ -134,7 +134,7 @@ BAD_RULES = [
     ("unknown-kind",
      "kind: finding\nrules:\n  - id: f.one\n    kind: findng\n    phrases: [late]\n",
      "3: rule f.one: [kind] Input should be 'finding', 'positive', 'action', 'not_action', 'not_item', "
-     "'topic', 'heading', 'context', 'fact', 'breach' or 'abbreviation'"),
+     "'statement_type', 'modifier', 'topic', 'heading', 'context', 'fact', 'breach' or 'abbreviation'"),
     ("missing-kind",
      "rules:\n  - id: f.one\n    phrases: [late]\n",
      "2: rule f.one: [kind] Field required"),

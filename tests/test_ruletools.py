@@ -145,7 +145,8 @@ def test_user_rules_override_disable_and_add():
     base = _items(before.stdout)
     assert base["action"][MUST]["modality"] == "must" and "action.must" in base["action"][MUST]["rules"]
     assert "finding.variable" in base["finding"][VARIABLE]["rules"]
-    assert AUDITS not in base["positive"]
+    # plain practice is a strength by default (GUIDELINES.md); the user rule below replaces the default
+    assert base["positive"][AUDITS]["rules"] == ["positive.default-evidence"]
 
     after = cli("extract", BROOKSIDE, "--rules", OVERRIDE)
     assert after.exit_code == 0, after.output

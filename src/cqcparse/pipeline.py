@@ -166,7 +166,7 @@ def block_contexts(text: str, bl: list[Block], headings: list[Heading | None], r
         elif not b.bullet:
             list_ctx = None
             line = text[b.start:b.end].rstrip()
-            if line.endswith(":"):
+            if line.endswith((":", " -", " \u2013")):  # "The provider should:" or "The provider should -"
                 list_ctx = _list_context(line, context_rules)
         out.append(_context(stack, list_ctx if b.bullet else None, use_topics))
     return out

@@ -1,17 +1,26 @@
 """Decide each sentence's kinds (finding, action with modality, positive) and labels from its cue hits
-and its context (section heading, list introduction). Pure functions over typed values."""
+and its context (section heading, list introduction), in stages: the statement type (only evidence can
+be a finding or positive), the action, then polarity by composition (modifiers turn cues round) with a
+default polarity for evidence. Pure functions over typed values."""
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from cqcparse.analysis.labels import best_topic
 from cqcparse.analysis.match import Hit
+from cqcparse.analysis.modifiers import Scope, governing, overlapping, scopes
 from cqcparse.analysis.segment import in_quotes
 
 MODALITY_RANK = {"must": 3, "should": 2, "needs": 1}
-NEGATION = re.compile(r"\b(?:not|never|no|without|lack of)\b|n't\b")
+# When several statement-type rules fire, the first type in this order wins; "reported" is evidence.
+TYPE_ORDER = ("quotation", "definition", "law", "cqc_process", "past_inspection", "rating", "method",
+              "background", "description", "reported")
+EVIDENCE = ("evidence", "reported")
+OPENING_QUOTES = ("\u201c", '"', "\u2018", "'")
+# the words of a bare negation: a shortfall cue made only of these is negation, nothing more
+NEGATION_WORDS = frozenset("not no none nobody never did do does had has have was were is are could would can "
+                           "been be being to of the which these them any one".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,83 +43,219 @@ class Decision:
     finding_score: float = 0.0
     positive_score: float = 0.0
     path: list[str] = field(default_factory=list)  # the decision steps, for `explain`
+    statement_type: str = "evidence"
+    modifiers: list[Scope] = field(default_factory=list)
+    action_end: int | None = None  # where the modal cue that made the action ends
 
 
-def clause_start(text: str, sent_start: int, offset: int) -> int:
-    """Start of the clause holding `offset`: after the last comma, semicolon or colon before it."""
-    cut = max(text.rfind(c, sent_start, offset) for c in ",;:")
-    return cut + 1 if cut >= 0 else sent_start
+@dataclass(slots=True)
+class Polarity:
+    """The shortfall and strength cues of a sentence after its modifiers (see `compose`)."""
+    shortfalls: list[Hit] = field(default_factory=list)
+    strengths: list[Hit] = field(default_factory=list)
+    rules: dict[str, list[str]] = field(default_factory=lambda: {"finding": [], "positive": []})
+    path: list[str] = field(default_factory=list)
+
+
+def statement_type(hits: list[Hit], text: str, sent_start: int) -> tuple[str, list[str]]:
+    """The sentence's statement type and the rules that set it: a quotation when it opens with a quotation
+    mark, else the first type of TYPE_ORDER a rule gives, else evidence."""
+    if text[sent_start:sent_start + 1] in OPENING_QUOTES:
+        return "quotation", ["type.quotation"]
+    typed = {h.label or "background": h.rule for h in hits if h.kind in ("statement_type", "not_item")}
+    found = next((t for t in TYPE_ORDER if t in typed), None)
+    return (found, [typed[found]]) if found else ("evidence", [])
+
+
+def _quote(text: str, a: int, b: int) -> str:
+    return repr(" ".join(text[a:b].split()))
+
+
+def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str) -> Polarity:
+    """Polarity by composition: a negated shortfall is a strength (and the negation's own shortfall cues,
+    'did not' in 'did not have to wait too long', go with it); a negated strength is a shortfall; cues
+    in a historical scope belong to an earlier inspection and do not count."""
+    pol = Polarity()
+    flipped: list[Scope] = []
+
+    def note(h: Hit, s: Scope, what: str) -> None:
+        pol.path.append(f"{s.rule} {_quote(text, s.start, s.end)} (scope {_quote(text, s.end, s.scope_end)}) "
+                        f"{what} {h.rule} {_quote(text, h.start, h.end)}")
+
+    def historical(h: Hit) -> bool:
+        s = governing(scopes, h, "historical")
+        if s:
+            note(h, s, "puts in an earlier inspection")
+        return s is not None
+
+    live_f = [h for h in f_hits if not historical(h)]
+    # a trigger inside a shortfall cue of its own ('not always', 'no clear') is spent on that cue
+    spent = [s for s in scopes if s.category == "negation" and any(s.overlaps(h) and _bound(h, text) for h in live_f)]
+    triggers = [s for s in scopes if s.category == "negation"]
+    for h in live_f:
+        s = governing(scopes, h, "negation")
+        # a cue holding another negation trigger is a new negation, not a negated shortfall
+        if s and s not in spent and not any(t is not s and t.overlaps(h) and _negates(h, t, text) for t in triggers):
+            note(h, s, "negates shortfall")
+            flipped.append(s)
+            pol.strengths.append(h)
+            pol.rules["positive"].append(s.rule)
+    for h in live_f:
+        if h in pol.strengths or any(s.overlaps(h) for s in flipped):
+            continue
+        pol.shortfalls.append(h)
+        pol.rules["finding"].append(h.rule)
+    for h in p_hits:
+        if historical(h):
+            continue
+        s = governing(scopes, h, "negation")
+        if s and s not in flipped:
+            note(h, s, "negates strength")
+            pol.shortfalls.append(h)
+            pol.rules["finding"].append(s.rule)
+        else:
+            pol.strengths.append(h)
+            pol.rules["positive"].append(h.rule)
+    return pol
+
+
+def _negates(h: Hit, t: Scope, text: str) -> bool:
+    """Is cue `h` a negation of its own, made with trigger `t` ('had not assessed', 'did not'), rather than
+    a shortfall phrase holding a negation word ('left without help')?"""
+    return not _bound(Hit(h.rule, h.kind, h.label, h.weight, h.start, t.start), text) if t.start > h.start \
+        else t.start <= h.start
+
+
+def _bound(h: Hit, text: str) -> bool:
+    """Does cue `h` say more than a bare negation ('did not', 'had not been')?"""
+    return any(w not in NEGATION_WORDS for w in text[h.start:h.end].lower().replace("n't", " not").split())
 
 
 def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: int) -> Decision:
     d = Decision()
     by_kind: dict[str, list[Hit]] = defaultdict(list)
+    pseudo = [h for h in hits if h.kind == "modifier" and h.label == "pseudo"]
     for h in hits:
-        # quotations are evidence, not the inspectors' own words: their cues do not count
-        if h.kind in ("finding", "positive", "action") and in_quotes(text, sent_start, h.start):
-            continue
-        if h.kind == "positive" and NEGATION.search(text, clause_start(text, sent_start, h.start), h.start):
-            continue  # "not always safely": a negated strength is no strength
+        if h.kind in ("finding", "positive", "action"):
+            # quotations are evidence, not the inspectors' own words: their cues do not count
+            if in_quotes(text, sent_start, h.start):
+                continue
+            p = next((p for p in pseudo if overlapping(p, h)), None)
+            if p:  # 'people who could not read': the words name a group, they state no shortfall
+                d.path.append(f"cue {h.rule} {_quote(text, h.start, h.end)} ignored: pseudo trigger {p.rule}")
+                continue
         by_kind[h.kind].append(h)
-    blocked = by_kind["not_item"]
-    traps = by_kind["not_action"]
-    actions = by_kind["action"]
-    if ctx.kind == "expectation" or text[:sent_end].rstrip().endswith((":", "?")):
+    if ctx.kind == "expectation" or text[:sent_end].rstrip().endswith((":", "?", " -", " \u2013")):
         # what CQC expects of every provider; list introductions ("the trust must:") are not items
         d.path.append("not an item: expectation or list introduction or question")
         return d
-
-    # action: a heading or list context sets the modality; else the strongest modal cue, unless a trap
-    # (law, CQC process) is present.
-    if blocked and ctx.kind not in ("must", "should"):
-        d.path.append(f"not an item: {[h.rule for h in blocked]}")
-        return d
-    if ctx.kind in ("must", "should") and not blocked:
-        d.modality = ctx.kind
-        d.rules["action"] = [ctx.kind_rule or f"context.{ctx.kind}"]
-        d.path.append(f"action ({ctx.kind}) from context {ctx.kind_rule}")
-    elif actions and traps:
-        d.path.append(f"action cues {[h.rule for h in actions]} ignored: trap {[h.rule for h in traps]}")
-    elif actions:
-        best = max(actions, key=lambda h: (MODALITY_RANK[h.label or "needs"], -h.start))
-        d.modality = best.label
-        d.rules["action"] = sorted({h.rule for h in actions})
-        d.path.append(f"action ({best.label}) from cue {best.rule}")
-    if d.modality:
-        d.kinds.append("action")
-
-    f_hits, p_hits = by_kind["finding"], by_kind["positive"]
-    d.finding_score = sum(h.weight for h in f_hits)
-    d.positive_score = sum(h.weight for h in p_hits)
-    f_rules = [h.rule for h in f_hits]
-    p_rules = [h.rule for h in p_hits]
-    if d.modality is None and ctx.kind == "improvement":
-        d.finding_score += 1.0
-        f_rules.append(ctx.kind_rule or "context.improvement")
-    if d.modality is None and ctx.kind == "positive":
-        d.positive_score += 1.0
-        p_rules.append(ctx.kind_rule or "context.positive")
-    if blocked:
-        d.path.append(f"no finding or positive: {[h.rule for h in blocked]}")
-    elif d.modality in ("must", "should") and d.finding_score < 2:
-        d.path.append("an action stating no clear shortfall is not a finding")
-    elif d.finding_score > 0 and d.finding_score >= d.positive_score:
-        d.kinds.append("finding")
-        d.rules["finding"] = sorted(set(f_rules))
-        d.path.append(f"finding: score {d.finding_score:g} >= positive {d.positive_score:g}")
-    elif d.positive_score > 0 and d.modality is None:
-        d.kinds.append("positive")
-        d.rules["positive"] = sorted(set(p_rules))
-        d.path.append(f"positive: score {d.positive_score:g} > finding {d.finding_score:g}")
-
+    d.statement_type, type_rules = statement_type(by_kind["statement_type"] + by_kind["not_item"], text,
+                                                  sent_start)
+    d.modifiers = scopes(by_kind["modifier"], sent_start, sent_end)
+    evidence = d.statement_type in EVIDENCE
+    d.path.append(f"statement type: {d.statement_type}" + (f" {type_rules}" if type_rules else ""))
+    _decide_action(d, ctx, by_kind, evidence, text)
+    if not evidence:
+        d.path.append(f"no finding or positive: a {d.statement_type} statement is not evidence")
+    else:
+        _decide_polarity(d, ctx, by_kind, text, sent_start, sent_end)
     d.quality_statement = ctx.quality_statement
     if d.quality_statement:
         d.path.append(f"quality statement {d.quality_statement} from section")
     elif ctx.use_topics:
-        actor_end = min((h.start for h in actions), default=None) if d.modality else None
+        actor_end = min((h.start for h in by_kind["action"]), default=None) if d.modality else None
         d.quality_statement, topic_rules = best_topic(by_kind["topic"], text, actor_end=actor_end)
         if d.quality_statement:
             d.path.append(f"quality statement {d.quality_statement} from topics {topic_rules}")
             for k in d.kinds:
                 d.rules[k] = sorted(set(d.rules.get(k, [])) | set(topic_rules))
     return d
+
+
+def _decide_action(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], evidence: bool, text: str) -> None:
+    """A heading or list context sets the modality; else the strongest modal cue of an evidence sentence,
+    unless a trap (law, CQC process) is present or a conditional or historical modifier governs it."""
+    traps = by_kind["not_action"]
+    actions = []
+    for h in by_kind["action"]:
+        s = next((s for s in d.modifiers if s.category in ("conditional", "historical")
+                  and (s.covers(h) or s.overlaps(h))), None)
+        if s:
+            d.path.append(f"action cue {h.rule} {_quote(text, h.start, h.end)} ignored: {s.category} "
+                          f"modifier {s.rule} {_quote(text, s.start, s.end)}")
+        else:
+            actions.append(h)
+    if ctx.kind in ("must", "should"):
+        d.modality = ctx.kind
+        d.rules["action"] = [ctx.kind_rule or f"context.{ctx.kind}"]
+        d.path.append(f"action ({ctx.kind}) from context {ctx.kind_rule}")
+    elif actions and not evidence:
+        d.path.append(f"action cues {[h.rule for h in actions]} ignored: a {d.statement_type} statement")
+    elif actions and traps:
+        d.path.append(f"action cues {[h.rule for h in actions]} ignored: trap {[h.rule for h in traps]}")
+    elif actions:
+        best = max(actions, key=lambda h: (MODALITY_RANK[h.label or "needs"], -h.start))
+        d.modality = best.label
+        d.action_end = min(h.end for h in actions)
+        d.rules["action"] = sorted({h.rule for h in actions})
+        d.path.append(f"action ({best.label}) from cue {best.rule}")
+    if d.modality:
+        d.kinds.append("action")
+
+
+def _decide_polarity(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], text: str,
+                     sent_start: int, sent_end: int) -> None:
+    """Finding, positive or neither, from the composed cues, the contrast modifiers, the section or list
+    context and, for evidence with no cue at all, the default polarity: a strength."""
+    # a default strength (label 'default': evidence in the past tense, not a dated fact) counts only when no
+    # other cue does
+    defaults = [h for h in by_kind["positive"] if h.label == "default"]
+    cues = [h for h in by_kind["positive"] if h.label != "default"]
+    if ctx.kind == "background":  # a section describing the service: no default polarity
+        defaults = []
+    f_hits = by_kind["finding"]
+    if d.modality and d.action_end is not None:
+        # "The trust needs to reduce the number of delays": what follows the modal is the action's target
+        target = [h for h in f_hits if h.start >= d.action_end]
+        f_hits = [h for h in f_hits if h.start < d.action_end]
+        if target:
+            d.path.append(f"shortfall cues {[h.rule for h in target]} after the modal name what the action is to fix")
+    pol = compose(f_hits, cues, d.modifiers, text)
+    if defaults and not pol.shortfalls and not pol.strengths:
+        pol.strengths += defaults
+        pol.rules["positive"] += [h.rule for h in defaults]
+    d.path += pol.path
+    d.finding_score = sum(h.weight for h in pol.shortfalls)
+    d.positive_score = sum(h.weight for h in pol.strengths)
+    f_rules, p_rules = pol.rules["finding"], pol.rules["positive"]
+    if d.modality is None and ctx.kind == "improvement":
+        d.finding_score += 1.0
+        f_rules.append(ctx.kind_rule or "context.improvement")
+    if d.modality is None and ctx.kind == "positive":
+        d.positive_score += 1.0
+        p_rules.append(ctx.kind_rule or "context.positive")
+    contrast = next((s for s in d.modifiers if s.category in ("contrast", "concession")), None)
+    if contrast and contrast.category == "contrast" and not pol.shortfalls and d.modality is None \
+            and not any(contrast.covers(h) for h in pol.strengths) and contrast.scope_end > contrast.end:
+        # "X, but Y" with no cue in Y: in this register the clause after the contrast is the shortfall
+        d.finding_score += 1.0
+        f_rules.append(contrast.rule)
+        d.path.append(f"contrast {contrast.rule} {_quote(text, contrast.start, contrast.end)}: the clause after it "
+                      "states no strength, so it is the shortfall")
+    if d.modality in ("must", "should") and d.finding_score < 2:
+        d.path.append("an action stating no clear shortfall is not a finding")
+    elif d.finding_score > 0 and (d.finding_score >= d.positive_score or contrast):
+        d.kinds.append("finding")
+        d.rules["finding"] = sorted(set(f_rules) | ({contrast.rule} if contrast else set()))
+        why = (f"{contrast.category} {contrast.rule} {_quote(text, contrast.start, contrast.end)} makes a mixed "
+               "sentence a finding" if contrast and d.finding_score < d.positive_score else "score")
+        d.path.append(f"finding: {why}: shortfall {d.finding_score:g}, strength {d.positive_score:g}")
+    elif d.modality is not None:
+        return
+    elif d.positive_score > 0:
+        d.kinds.append("positive")
+        d.rules["positive"] = sorted(set(p_rules))
+        d.path.append(f"positive: strength {d.positive_score:g} > shortfall {d.finding_score:g}")
+    if defaults and "positive" in d.kinds and set(d.rules["positive"]) == {h.rule for h in defaults}:
+        d.path[-1] = f"positive by default {d.rules['positive']}: evidence about practice with no shortfall"
+

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from cqcparse.analysis.prefilter import anchored, literal_prefixes, may_match
 from cqcparse.analysis.rules import Rule, RuleSet
 
-CUE_KINDS = ("finding", "positive", "action", "not_action", "not_item", "topic")
+CUE_KINDS = ("finding", "positive", "action", "not_action", "not_item", "statement_type", "modifier", "topic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,8 @@ class Hit:
     weight: float
     start: int
     end: int
+    scope: tuple[int, int] | None = None  # modifiers: the widest span they govern (max_scope tokens)
+    terminated_by: tuple[str, ...] = ()  # modifiers: categories whose triggers end the scope
 
 
 class CueMatcher:
@@ -30,14 +33,17 @@ class CueMatcher:
         self.rules = {r.id: r for r in rules.of(*CUE_KINDS)}
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.tokens = Matcher(nlp.vocab, validate=True)
-        self.regexes: list[tuple[Rule, re.Pattern[str]]] = []
+        # each regex with the literal prefixes a match must start with (None: no such test), and whether
+        # it is anchored at the sentence start (then one `match` replaces the scan)
+        self.regexes: list[tuple[Rule, re.Pattern[str], tuple[str, ...] | None, bool]] = []
         for r in self.rules.values():
             if r.phrases:
                 self.phrases.add(r.id, list(nlp.tokenizer.pipe(r.phrases)))
             elif r.pattern:
                 self.tokens.add(r.id, [r.pattern])
             else:
-                self.regexes.append((r, r.compiled()))
+                assert r.regex is not None
+                self.regexes.append((r, r.compiled(), literal_prefixes(r.regex), anchored(r.regex)))
 
     def __call__(self, doc: Doc, spans: list[tuple[int, int]]) -> list[Hit]:
         """Every cue hit in the document, then regex hits inside each span (sentence), deduplicated
@@ -53,14 +59,35 @@ class CueMatcher:
         text = doc.text
         for a, b in spans:
             sentence = text[a:b]  # a slice, so that ^ and $ anchor at the sentence's ends
-            for r, regex in self.regexes:
-                for m in regex.finditer(sentence):
+            lowered = sentence.lower()
+            for r, regex, prefixes, at_start in self.regexes:
+                if not may_match(prefixes, lowered):
+                    continue
+                found = regex.match(sentence) if at_start else None
+                for m in ((found,) if found else ()) if at_start else regex.finditer(sentence):
                     hits.append(self._hit(r.id, a + m.start(), a + m.end()))
-        return filter_hits(hits)
+        kept = filter_hits(hits)
+        if any(h.kind == "modifier" for h in kept):
+            starts = doc.to_array("IDX").tolist()  # token offsets, without making a Token per word
+            kept = [self._scoped(h, doc, starts) if h.kind == "modifier" else h for h in kept]
+        return kept
 
     def _hit(self, rule_id: str, start: int, end: int) -> Hit:
         r = self.rules[rule_id]
         return Hit(r.id, r.kind, r.label, r.weight, start, end)
+
+    def _scoped(self, h: Hit, doc: Doc, starts: list[int]) -> Hit:
+        """A modifier hit with its widest scope: `max_scope` tokens after (or before) the trigger."""
+        r = self.rules[h.rule]
+        first = max(0, bisect.bisect_right(starts, h.start) - 1)  # the trigger's first token
+        last = max(first, bisect.bisect_left(starts, h.end) - 1)  # and its last
+        a, b = h.start, h.end
+        if r.direction in ("forward", "both") and r.max_scope:
+            t = doc[min(len(doc) - 1, last + r.max_scope)]
+            b = max(b, t.idx + len(t.text))
+        if r.direction in ("backward", "both") and r.max_scope:
+            a = min(a, starts[max(0, first - r.max_scope)])
+        return replace(h, scope=(a, b), terminated_by=tuple(r.terminated_by))
 
 
 def filter_hits(hits: list[Hit]) -> list[Hit]:
@@ -68,7 +95,7 @@ def filter_hits(hits: list[Hit]) -> list[Hit]:
     kept: list[Hit] = []
     taken: dict[tuple[str, str | None], tuple[list[int], list[int]]] = {}  # sorted starts, their ends
     for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start, h.rule)):
-        starts, ends = taken.setdefault((h.kind, h.label if h.kind == "topic" else None), ([], []))
+        starts, ends = taken.setdefault((h.kind, h.label if h.kind == "topic" else h.rule if h.kind in ("modifier", "statement_type", "not_item", "not_action") else None), ([], []))
         i = bisect.bisect_left(starts, h.start)
         # kept spans do not overlap each other, so only the neighbours can overlap this one
         if (i > 0 and ends[i - 1] > h.start) or (i < len(starts) and starts[i] < h.end):

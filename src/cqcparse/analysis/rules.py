@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from cqcparse.errors import RuleError
 
-RuleKind = Literal["finding", "positive", "action", "not_action", "not_item", "topic",
-                   "heading", "context", "fact", "breach", "abbreviation"]
+RuleKind = Literal["finding", "positive", "action", "not_action", "not_item", "statement_type", "modifier",
+                   "topic", "heading", "context", "fact", "breach", "abbreviation"]
 
 QUALITY_STATEMENTS: dict[str, str] = {
     # well-led
@@ -55,7 +55,12 @@ def key_question_id(word: str) -> str | None:
     w = "-".join(word.lower().split())
     w = "well-led" if w in ("wellled", "well-led") else w
     return w if w in KEY_QUESTIONS else None
-CONTEXTS = ("improvement", "positive", "must", "should", "expectation")
+CONTEXTS = ("improvement", "positive", "must", "should", "expectation", "background")
+# What a sentence is, before what it says; only evidence (and reported evidence) is a finding or positive.
+STATEMENT_TYPES = ("evidence", "reported", "method", "background", "definition", "law", "cqc_process",
+                   "past_inspection", "rating", "quotation", "description")
+# ConText modifiers: what they do to the cues in their scope; `terminate` only ends other scopes.
+MODIFIER_CATEGORIES = ("negation", "pseudo", "contrast", "concession", "conditional", "historical", "terminate")
 # Token attributes a blank English pipeline sets; LEMMA, POS, TAG, DEP, MORPH would need more components.
 TOKEN_ATTRS = {"ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER",
                "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_SENT_START", "LIKE_NUM",
@@ -87,6 +92,11 @@ class Rule(BaseModel):
     quality_statement: str | None = None
     context: str | None = None
     value: str | None = Field(None, description="fact rules: the value to record when the regex has no 'value' group")
+    # modifier rules (ConText): which way the scope runs from the trigger, how many tokens at most, and
+    # the modifier categories whose triggers end it
+    direction: Literal["forward", "backward", "both"] = "forward"
+    max_scope: int = Field(8, ge=0)
+    terminated_by: list[str] = Field(default_factory=list)
     enabled: bool = True
     examples: Examples | None = None
     # where the rule came from, filled by the loader
@@ -241,6 +251,12 @@ def _label_problems(r: Rule) -> list[str]:
     out = []
     if r.kind == "action" and r.label not in MODALITIES:
         out.append(f"action rules need label one of {', '.join(MODALITIES)} (got {r.label!r})")
+    if (r.kind == "statement_type" or r.kind == "not_item" and r.label) and r.label not in STATEMENT_TYPES:
+        out.append(f"statement_type rules need label one of {', '.join(STATEMENT_TYPES)} (got {r.label!r})")
+    if r.kind == "modifier" and r.label not in MODIFIER_CATEGORIES:
+        out.append(f"modifier rules need label one of {', '.join(MODIFIER_CATEGORIES)} (got {r.label!r})")
+    out += [f"unknown modifier category {c!r} in terminated_by" for c in r.terminated_by
+            if c not in MODIFIER_CATEGORIES]
     if r.kind == "topic" and r.label not in QUALITY_STATEMENTS:
         out.append(f"unknown quality statement {r.label!r}")
     if r.quality_statement is not None and r.quality_statement not in QUALITY_STATEMENTS:

@@ -259,6 +259,9 @@ def print_sentence(out: Console, s: SentenceExplanation) -> None:
         out.print(table)
     else:
         out.print("  no rule fired")
+    out.print(f"  statement type: {s.statement_type}", markup=False)
+    for m in s.modifiers:
+        out.print(f"  modifier {m.category} {m.rule}: {m.trigger!r} governs {m.scope!r}", markup=False)
     out.print("  decision:")
     for step in s.path:
         out.print(f"    - {step}", markup=False)

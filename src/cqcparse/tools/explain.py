@@ -2,7 +2,7 @@
 Returns data; the cli package prints it."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from cqcparse.analysis import segment
 from cqcparse.analysis.match import Hit
@@ -13,7 +13,19 @@ from cqcparse.readers.source import SourceText
 @dataclass(frozen=True, slots=True)
 class HitView(Hit):
     """A cue hit with the text it matched."""
-    text: str
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ModifierView:
+    """A modifier trigger (negation, contrast, ...) and the text of the scope it governs."""
+    rule: str
+    category: str
+    trigger: str
+    scope: str
+    start: int
+    scope_start: int
+    scope_end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +45,8 @@ class SentenceExplanation:
     modality: str | None
     quality_statement: str | None
     rules: dict[str, list[str]]  # kind -> rule ids that decided it
+    statement_type: str = "evidence"  # only evidence (and reported evidence) can be a finding or positive
+    modifiers: list[ModifierView] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +97,14 @@ def explain(pipeline: Pipeline, src: SourceText, needle: str) -> Explanation:
             text=a.text, start=a.sentence.start, end=a.sentence.end, page=page_of(src, a.sentence.start),
             section=c.section, key_question=c.key_question, section_quality_statement=c.quality_statement,
             context=c.kind, context_rule=c.kind_rule,
-            hits=[HitView(h.rule, h.kind, h.label, h.weight, h.start, h.end, text[h.start:h.end]) for h in a.hits],
+            hits=[HitView(**{f.name: getattr(h, f.name) for f in fields(Hit)}, text=text[h.start:h.end])
+                  for h in a.hits],
             path=list(d.path), kinds=list(d.kinds), modality=d.modality, quality_statement=d.quality_statement,
-            rules=dict(d.rules)))
+            rules=dict(d.rules), statement_type=d.statement_type,
+            modifiers=[ModifierView(m.rule, m.category, text[m.start:m.end], text[m.end:m.scope_end].strip(),
+                                    m.start, m.scope_start, m.scope_end) for m in d.modifiers]))
     lines = [LineExplanation(b.text(text), b.start, page_of(src, b.start), h.type if h else None, h.rule if h else None)
-             for b, h in zip(bl, headings)
+             for b, h in zip(bl, headings, strict=True)
              if want in b.text(text).lower() and (h is not None or not segment.is_prose(b, text))]
     return Explanation(src.path, needle, sentences, lines, facts)
 

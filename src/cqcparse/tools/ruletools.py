@@ -51,7 +51,7 @@ BREACH_LABELS = ("cite", "exclude", "list", "title", "registration_title")
 # Fields only one kind of rule reads: on any other kind they do nothing, which is almost always a slip.
 ONLY_FOR = {"level": ("heading",), "context": ("heading",), "key_question": ("heading",),
             "quality_statement": ("heading",), "value": ("fact", "breach")}
-UNLABELLED = ("finding", "positive", "not_action", "not_item")
+UNLABELLED = ("finding", "positive", "not_action")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +94,11 @@ def reference_problems(r: Rule) -> list[str]:
     readers do not know, heading labels that disagree with their section fields, fields its kind ignores."""
     out = [f"'{name}' is only read on {' or '.join(kinds)} rules"
            for name, kinds in ONLY_FOR.items() if getattr(r, name) is not None and r.kind not in kinds]
-    if r.kind in UNLABELLED and r.label is not None:
-        out.append(f"'label' is not read on {r.kind} rules")
+    out += [f"'{name}' is only read on modifier rules" for name in ("direction", "max_scope", "terminated_by")
+            if r.kind != "modifier" and name in r.model_fields_set]
+    if r.kind in UNLABELLED and r.label is not None and not (r.kind == "positive" and r.label == "default"):
+        out.append(f"'label' is not read on {r.kind} rules" + (" (but 'default' on positive rules)"
+                                                              if r.kind == "positive" else ""))
     if r.kind == "abbreviation" and r.label not in (None, "before_number"):
         out.append(f"abbreviation rules take label 'before_number' or none (got {r.label!r})")
     if r.kind == "abbreviation" and not r.phrases:

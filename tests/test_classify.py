@@ -1,0 +1,184 @@
+"""The classifier's stages on sentences written for these tests: statement type, modifiers (ConText),
+polarity by composition, default polarity and the modal traps. Each row: sentence -> (statement type,
+kinds, modality)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cqcparse.analysis.classify import Decision
+from cqcparse.readers.source import SourceText
+from cqcparse.tools.explain import explain
+
+
+def decide_one(pipe, sentence: str) -> Decision:
+    analysed = pipe.structure(SourceText(path="t.txt", format="text", text=sentence + "\n")).analysed
+    assert len(analysed) == 1, [a.text for a in analysed]
+    return analysed[0].decision
+
+
+STATEMENT_TYPES = [
+    # evidence: plain practice is a strength by default; a shortfall is a finding
+    ("Staff knocked on people's doors before entering their rooms.", "evidence", {"positive"}, None),
+    ("Relevant checks were carried out before new staff started work.", "evidence", {"positive"}, None),
+    ("Care records were inconsistent and some were missing.", "evidence", {"finding"}, None),
+    # reported speech without quotation marks is evidence in the inspectors' sentence
+    ("Staff said staffing levels in the evenings were insufficient.", "reported", {"finding"}, None),
+    ("Relatives told us the manager was approachable and kind.", "reported", {"positive"}, None),
+    # not evidence: neither finding nor positive, and their modal verbs are no action
+    ("We spoke with 9 members of staff and 4 relatives.", "method", set(), None),
+    ("The home is a care home for up to 30 older people.", "background", set(), None),
+    ("At the time of our inspection there were 24 people using the service.", "background", set(), None),
+    ("By safe, we mean that people are protected from abuse and avoidable harm.", "definition", set(), None),
+    ("By effective, we mean that staff must follow the best available evidence.", "definition", set(), None),
+    ("The regulation says that providers must display their rating.", "law", set(), None),
+    ("National guidance recommends that every patient should be assessed within 15 minutes.", "law", set(), None),
+    ("The care plan said staff should check the person's skin every two hours.", "law", set(), None),
+    ("We will decide whether regulatory action should be taken.", "cqc_process", set(), None),
+    (
+        "At our last inspection we told the provider it must improve the storage of medicines.",
+        "past_inspection",
+        set(),
+        None,
+    ),
+    ("At our last inspection the provider had failed to deploy enough staff.", "past_inspection", set(), None),
+    ("This key question has been rated good.", "rating", set(), None),
+    ("One person said, \u201cThe staff should get a medal.\u201d", "quotation", set(), None),
+]
+
+MODIFIERS = [
+    # negation: a negated shortfall is a strength, a negated strength a shortfall
+    ("No patient waited longer than 18 weeks for treatment.", "evidence", {"positive"}, None),
+    ("None of the people we spoke with raised concerns about hygiene.", "evidence", {"positive"}, None),
+    ("People did not have to wait too long for help.", "evidence", {"positive"}, None),
+    ("There were no delays in discharging people from the ward.", "evidence", {"positive"}, None),
+    ("Staff were not kind to the people they supported.", "evidence", {"finding"}, None),
+    ("Staff did not have a plan for managing the risk.", "evidence", {"finding"}, None),
+    ("Staff repositioned people regularly to prevent pressure ulcers.", "evidence", {"positive"}, None),
+    # pseudo triggers negate nothing
+    ("Staff were not only kind but also skilled.", "evidence", {"positive"}, None),
+    ("Staff offered picture menus to people who could not read.", "evidence", {"positive"}, None),
+    ("Staff knew how to raise concerns and who to raise them with.", "evidence", {"positive"}, None),
+    # contrast and concession make a mixed sentence a finding
+    ("The board had a clear vision, but its strategy was still being developed.", "evidence", {"finding"}, None),
+    ("Although staff were kind and caring, care records were inconsistent.", "evidence", {"finding"}, None),
+    # conditional: an inverted or 'if' should is a condition, not advice
+    ("Staff arranged transport, should people wish to visit the town.", "evidence", {"positive"}, None),
+    ("Staff gave pain relief promptly should a person be in pain.", "evidence", {"positive"}, None),
+    ("Staff knew who to call if a person should fall at night.", "evidence", {"positive"}, None),
+    # historical: cues after 'at our last inspection' belong to it
+    (
+        "Staff now record fluid intake, which at our last inspection was not always recorded.",
+        "evidence",
+        {"positive"},
+        None,
+    ),
+]
+
+ACTIONS_AND_TRAPS = [
+    ("The provider must ensure medicines are stored safely.", "evidence", {"action"}, "must"),
+    ("The trust should review how staff are deployed at night.", "evidence", {"action"}, "should"),
+    (
+        "Succession planning had been previously lacking and needed to be prioritised.",
+        "evidence",
+        {"finding", "action"},
+        "needs",
+    ),
+    # what follows the modal is what the action is to fix, not a shortfall
+    ("The trust needs to reduce the number of delayed discharges.", "evidence", {"action"}, "needs"),
+    # traps
+    ("Providers must have regard to the code of practice.", "law", set(), None),
+    ("We will consider whether any further regulatory action should be taken.", "cqc_process", set(), None),
+    ("Protocols were not in place when they should have been.", "evidence", {"finding"}, None),
+    (
+        "The care plan stated staff should turn the person every 2 hours, but records showed this was not done.",
+        "evidence",
+        {"finding"},
+        None,
+    ),
+    ("Regulation 12 (2) (a)", "evidence", set(), None),
+]
+
+
+@pytest.mark.parametrize(("sentence", "stype", "kinds", "modality"), STATEMENT_TYPES + MODIFIERS + ACTIONS_AND_TRAPS)
+def test_sentence_type_kind_and_modality(pipe, sentence, stype, kinds, modality):
+    d = decide_one(pipe, sentence)
+    assert (d.statement_type, set(d.kinds), d.modality) == (stype, kinds, modality), d.path
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rule", "category"),
+    [
+        ("No patient waited longer than 18 weeks for treatment.", "negation.subject", "negation"),
+        ("People did not have to wait too long for help.", "negation.verb", "negation"),
+        ("There were no delays in discharging people from the ward.", "negation.determiner", "negation"),
+        ("The board had a clear vision, but its strategy was still being developed.", "contrast.but", "contrast"),
+        ("Although staff were kind and caring, care records were inconsistent.", "concession.whilst", "concession"),
+        ("Staff gave pain relief promptly should a person be in pain.", "conditional.should-inverted", "conditional"),
+        (
+            "Staff now record fluid intake, which at our last inspection was not always recorded.",
+            "historical.last-inspection",
+            "historical",
+        ),
+    ],
+)
+def test_each_modifier_is_found_with_its_scope(pipe, sentence, rule, category):
+    d = decide_one(pipe, sentence)
+    found = [m for m in d.modifiers if m.rule == rule]
+    assert found and found[0].category == category
+    m = found[0]
+    assert m.start <= m.scope_start <= m.end <= m.scope_end <= len(sentence)
+
+
+def test_negation_scope_ends_at_a_terminator(pipe):
+    d = decide_one(pipe, "Staff did not record the checks, which meant the delays went unnoticed.")
+    neg = next(m for m in d.modifiers if m.category == "negation")
+    assert neg.scope_end <= "Staff did not record the checks, which".index("which")
+    assert d.kinds == ["finding"]  # 'delays' lies outside the negation: still a shortfall
+
+
+def test_explain_names_the_modifier_that_flipped_a_sentence(pipe):
+    text = "No patient waited longer than 18 weeks for treatment.\n"
+    result = explain(pipe, SourceText(path="t.txt", format="text", text=text), "18 weeks")
+    [s] = result.sentences
+    assert s.statement_type == "evidence" and s.kinds == ["positive"]
+    subject = next(m for m in s.modifiers if m.rule == "negation.subject")
+    assert (subject.category, subject.trigger) == ("negation", "No")
+    assert subject.scope.startswith("patient waited longer than 18 weeks")
+    flips = [step for step in s.path if "negates shortfall" in step]
+    assert flips and flips[0].startswith("negation.subject 'No'") and "negates shortfall finding." in flips[0]
+    assert "negation.subject" in s.rules["positive"]
+
+
+NEGATED_SUBJECTS = [
+    "No patient",
+    "No one",
+    "Nobody",
+    "None of the people we spoke with",
+    "No relative",
+    "None of the residents",
+]
+SHORTFALL_PREDICATES = [
+    "waited longer than 4 hours",
+    "raised concerns about the food",
+    "reported delays",
+    "described any fear of speaking up",
+    "had been left without help",
+    "was turned away",
+    "experienced missed visits",
+    "felt unsafe",
+    "told us care was inconsistent",
+    "had to wait too long",
+]
+TAILS = ["", " during our visit", " in the last year", " at the weekend"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(NEGATED_SUBJECTS), st.sampled_from(SHORTFALL_PREDICATES), st.sampled_from(TAILS))
+def test_a_negated_shortfall_is_never_a_finding_only(pipe, subject, predicate, tail):
+    sentence = f"{subject} {predicate}{tail}."
+    assert set(decide_one(pipe, f"People {predicate}{tail}.").kinds) >= {"finding"}  # the shortfall itself
+    kinds = set(decide_one(pipe, sentence).kinds)
+    assert kinds != {"finding"}, sentence

@@ -1,0 +1,94 @@
+"""Runs -> printed lines -> segments: group runs by vertical overlap, split lines at wide gaps."""
+from __future__ import annotations
+
+import re
+
+from cqcparse.readers.pdf.engines import BULLET_MARKS, Run
+from cqcparse.readers.pdf.geometry import Line, Seg
+
+_WS = re.compile(r"\s+")
+# ligatures spelled out; control characters (other than whitespace, which is collapsed) dropped
+_CLEAN = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st",
+          **{c: None for c in range(32) if chr(c) not in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"}, 0x7F: None}
+
+
+def group_lines(runs: list[Run]) -> list[Line]:
+    """Group runs into printed lines by vertical overlap, then split each line at wide gaps."""
+    # vertical text (a margin note) would smear lines together: leave it out, unless it is most of the page
+    upright = [r for r in runs if r.bottom - r.top <= 2.5 * max(r.size, 1.0) or len(r.text.strip()) <= 1]
+    if len(upright) >= 0.8 * len(runs):
+        runs = upright
+    runs = sorted(runs, key=lambda r: (r.top + r.bottom) / 2)
+    groups: list[list[Run]] = []
+    spans: list[list[float]] = []
+    for r in runs:
+        h = max(r.bottom - r.top, 0.1)
+        placed = False
+        for g in range(len(groups) - 1, max(-1, len(groups) - 4), -1):
+            top, bottom = spans[g]
+            ov = min(bottom, r.bottom) - max(top, r.top)
+            if ov >= 0.5 * min(h, bottom - top):
+                groups[g].append(r)
+                spans[g][0], spans[g][1] = min(top, r.top), max(bottom, r.bottom)
+                placed = True
+                break
+        if not placed:
+            groups.append([r])
+            spans.append([r.top, r.bottom])
+    lines: list[Line] = []
+    for g in groups:
+        g.sort(key=lambda r: r.x0)
+        segs: list[Seg] = []
+        for r in g:
+            if segs:
+                s = segs[-1]
+                gap = r.x0 - s.x1
+                if gap < 1.5 * max(r.size, s.runs[-1].size, 1.0):
+                    s.runs.append(r)
+                    s.x1 = max(s.x1, r.x1)
+                    s.top, s.bottom = min(s.top, r.top), max(s.bottom, r.bottom)
+                    continue
+            segs.append(Seg([r], r.x0, r.top, r.x1, r.bottom))
+        for s in segs:
+            finish_seg(s)
+        # a bullet mark printed apart from its text belongs to it, not a table cell
+        merged: list[Seg] = []
+        for s in segs:
+            if merged and len(merged[-1].text) == 1 and merged[-1].text in BULLET_MARKS:
+                m = merged[-1]
+                m.runs += s.runs
+                m.x1, m.top, m.bottom = s.x1, min(m.top, s.top), max(m.bottom, s.bottom)
+                finish_seg(m)
+                m.w1 = s.x0 - m.x0 + s.w1
+                continue
+            merged.append(s)
+        lines.append(Line(merged, min(s.top for s in merged), max(s.bottom for s in merged)))
+    lines.sort(key=lambda ln: (ln.top, ln.x0))
+    return lines
+
+
+def finish_seg(s: Seg) -> None:
+    parts: list[str] = []
+    prev: Run | None = None
+    for r in s.runs:
+        t = r.text
+        if prev is not None and parts:
+            gap = r.x0 - prev.x1
+            if gap > 0.12 * max(r.size, 1) and not parts[-1].endswith(" ") and not t.startswith(" "):
+                parts.append(" ")
+        parts.append(t)
+        prev = r
+    s.text = _WS.sub(" ", "".join(parts).translate(_CLEAN)).strip().replace("\u00ad ", "\u00ad")
+    # the main font: of the longest run
+    main = max(s.runs, key=lambda r: len(r.text.strip()))
+    s.size = main.size
+    s.base = main.base
+    s.bold = all(r.bold for r in s.runs if r.text.strip() and not (len(r.text.strip()) == 1 and r.text.strip() in BULLET_MARKS))
+    s.w1 = s.runs[0].w1
+    s.hang = None
+    if s.text[:1] in BULLET_MARKS:
+        first = s.runs[0].text.strip()
+        if len(first) == 1 and len(s.runs) > 1:
+            s.hang = s.runs[1].x0
+        else:
+            s.hang = s.x0 + s.runs[0].w1 + 0.28 * s.size

@@ -9,6 +9,15 @@ def find_regions(lines: list[Line], width: float) -> list[tuple[int, int, float,
     found = []
     n = len(lines)
     used = [False] * n
+    for zone in sorted({ln.zone for ln in lines} - {0}):
+        members = [j for j, ln in enumerate(lines) if ln.zone == zone]
+        lo, hi = members[0], members[-1]
+        x_right = lines[lo].gutter
+        for j in range(lo, hi + 1):
+            used[j] = True
+        left_edge = max((s.x1 for ln in lines[lo:hi + 1] for s in ln.segs if s.x0 < x_right - 2), default=x_right)
+        right_edge = max((s.x1 for ln in lines[lo:hi + 1] for s in ln.segs if s.x0 >= x_right - 2), default=width)
+        found.append((lo, hi, left_edge, x_right, right_edge))
     cand = [k for k, ln in enumerate(lines) if len(ln.segs) == 2]
     for k in cand:
         if used[k]:

@@ -27,6 +27,8 @@ class Line:
     segs: list[Seg]
     top: float
     bottom: float
+    zone: int = 0  # >0: in that zone of two columns whose lines are not level (gutters.py) ...
+    gutter: float = 0.0  # ... whose right column starts here
 
     @property
     def x0(self) -> float:

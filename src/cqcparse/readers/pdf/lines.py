@@ -5,26 +5,38 @@ import re
 
 from cqcparse.readers.pdf.engines import BULLET_MARKS, Run
 from cqcparse.readers.pdf.geometry import Line, Seg
+from cqcparse.readers.pdf.gutters import find_zones, side_of
 
 _WS = re.compile(r"\s+")
 # ligatures spelled out; control characters (other than whitespace, which is collapsed) dropped
 _CLEAN = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st",
-          **{c: None for c in range(32) if chr(c) not in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"}, 0x7F: None}
+          **{c: None for c in range(32) if chr(c) not in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"}, 0x7F: None,
+          # private-use glyphs of symbol fonts (rating dots, ticks), except the ones used as bullet marks
+          **{c: None for c in range(0xE000, 0xF900) if chr(c) not in BULLET_MARKS}}
+# rating dots printed as a row of dashes after a rating word ("Good –––"): never prose
+_DOTS = re.compile(r"\s*[\u2012-\u2015]{2,}")
 
 
-def group_lines(runs: list[Run]) -> list[Line]:
-    """Group runs into printed lines by vertical overlap, then split each line at wide gaps."""
+def group_lines(runs: list[Run], width: float = 0.0) -> list[Line]:
+    """Group runs into printed lines by vertical overlap, then split each line at wide gaps. In a zone of two
+    columns whose lines are not level (gutters.py), runs join only runs of their own column."""
     # vertical text (a margin note) would smear lines together: leave it out, unless it is most of the page
     upright = [r for r in runs if r.bottom - r.top <= 2.5 * max(r.size, 1.0) or len(r.text.strip()) <= 1]
     if len(upright) >= 0.8 * len(runs):
         runs = upright
-    runs = sorted(runs, key=lambda r: (r.top + r.bottom) / 2)
+    # runs of nothing but glyph junk (rating dots, private-use symbols) would widen the line they sit on
+    runs = sorted((r for r in runs if _DOTS.sub("", r.text.translate(_CLEAN)).strip()), key=lambda r: (r.top + r.bottom) / 2)
+    zones = find_zones(runs, width) if width else []
     groups: list[list[Run]] = []
     spans: list[list[float]] = []
+    keys: list[tuple[int, int]] = []
     for r in runs:
         h = max(r.bottom - r.top, 0.1)
         placed = False
+        key = side_of(r, zones) if zones else (0, 0)
         for g in range(len(groups) - 1, max(-1, len(groups) - 4), -1):
+            if keys[g] != key:
+                continue
             top, bottom = spans[g]
             ov = min(bottom, r.bottom) - max(top, r.top)
             if ov >= 0.5 * min(h, bottom - top):
@@ -35,8 +47,9 @@ def group_lines(runs: list[Run]) -> list[Line]:
         if not placed:
             groups.append([r])
             spans.append([r.top, r.bottom])
+            keys.append(key)
     lines: list[Line] = []
-    for g in groups:
+    for g, key in zip(groups, keys, strict=True):
         g.sort(key=lambda r: r.x0)
         segs: list[Seg] = []
         for r in g:
@@ -51,6 +64,9 @@ def group_lines(runs: list[Run]) -> list[Line]:
             segs.append(Seg([r], r.x0, r.top, r.x1, r.bottom))
         for s in segs:
             finish_seg(s)
+        segs = [s for s in segs if s.text]
+        if not segs:
+            continue
         # a bullet mark printed apart from its text belongs to it, not a table cell
         merged: list[Seg] = []
         for s in segs:
@@ -62,7 +78,8 @@ def group_lines(runs: list[Run]) -> list[Line]:
                 m.w1 = s.x0 - m.x0 + s.w1
                 continue
             merged.append(s)
-        lines.append(Line(merged, min(s.top for s in merged), max(s.bottom for s in merged)))
+        lines.append(Line(merged, min(s.top for s in merged), max(s.bottom for s in merged), zone=key[0],
+                          gutter=zones[key[0] - 1].gutter if key[0] else 0.0))
     lines.sort(key=lambda ln: (ln.top, ln.x0))
     return lines
 
@@ -78,7 +95,7 @@ def finish_seg(s: Seg) -> None:
                 parts.append(" ")
         parts.append(t)
         prev = r
-    s.text = _WS.sub(" ", "".join(parts).translate(_CLEAN)).strip().replace("\u00ad ", "\u00ad")
+    s.text = _WS.sub(" ", _DOTS.sub("", "".join(parts).translate(_CLEAN))).strip().replace("\u00ad ", "\u00ad")
     # the main font: of the longest run
     main = max(s.runs, key=lambda r: len(r.text.strip()))
     s.size = main.size

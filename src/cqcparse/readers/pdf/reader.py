@@ -142,7 +142,7 @@ def read_pdf(path: str | Path, *, pages: str | None = None, engine: str = DEFAUL
                 raise fail(p, f"cannot read page text ({type(exc).__name__}: {exc})", page=number) from None
             if number in wanted:
                 total_chars += n_chars
-            per_page[number] = (group_lines(runs), width, height)
+            per_page[number] = (group_lines(runs, width), width, height)
         if total_chars == 0:
             raise fail(p, "has no text layer (a scanned report?); OCR is not done")
         junk = find_furniture([(k, v[0], v[2]) for k, v in sorted(per_page.items())])

@@ -134,6 +134,7 @@ class PdfiumPages:
                 rects = [tp.get_rect(i) for i in range(n_rects)]
                 firsts = [raw.FPDFText_GetCharIndexAtPos(tp, x0 + min(0.5, (x1 - x0) / 2), (y0 + y1) / 2, 1.0, 1.0)
                           for x0, y0, x1, y1 in rects]
+                self._repair(tp, rects, firsts, n_chars)
                 starts = _char_starts(firsts, n_chars if len(full) == n_chars else 0)
                 buf, flags = self._buf, self._flags
                 cl, cr, cb, ct = self._l, self._r, self._b, self._t
@@ -189,6 +190,24 @@ class PdfiumPages:
                 tp.close()
         finally:
             page.close()
+
+
+    def _repair(self, tp, rects: list, firsts: list[int], n_chars: int) -> None:
+        """Where the character found at a rect's left edge is not after the previous rect's (a glyph that
+        reaches into the next rect), take the first later character whose box centre is inside the rect."""
+        raw, cl, cr, cb, ct = self.raw, self._l, self._r, self._b, self._t
+        last = -1
+        for i, k in enumerate(firsts):
+            if last < k:
+                last = k
+                continue
+            x0, y0, x1, y1 = rects[i]
+            for j in range(last + 1, min(n_chars, last + 40)):
+                if raw.FPDFText_GetCharBox(tp, j, ctypes.byref(cl), ctypes.byref(cr), ctypes.byref(cb),
+                                           ctypes.byref(ct)) and cr.value > cl.value:
+                    if x0 <= (cl.value + cr.value) / 2 <= x1 and y0 <= (cb.value + ct.value) / 2 <= y1:
+                        firsts[i] = last = j
+                        break
 
 
 def _char_starts(firsts: list[int], n_chars: int) -> list[tuple[int, int] | None]:

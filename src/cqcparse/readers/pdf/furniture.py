@@ -15,7 +15,11 @@ def _mask(text: str) -> str:
 
 
 def find_furniture(pages: list[tuple[int, list[Line], float]]) -> set[tuple[int, int]]:
-    """(page number, line index) of running headers/footers and bare page numbers."""
+    """(page number, line index) of running headers/footers and bare page numbers.
+
+    A section band -- a heading printed at the top of each page of a section, at the place where the other
+    sections print theirs ("Is the service safe?" on pages 6-7, "Is the service effective?" on 8-9) -- names
+    the section: it is kept on the first page of each run of pages that prints it, dropped on the others."""
     out: set[tuple[int, int]] = set()
     seen: dict[tuple[str, str], list[tuple[int, int, float]]] = defaultdict(list)
     for number, lines, height in pages:
@@ -39,4 +43,16 @@ def find_furniture(pages: list[tuple[int, list[Line], float]]) -> set[tuple[int,
             near = [h for h in hits if abs(h[2] - med) <= 6]
             if len({h[0] for h in near}) >= need:
                 out.update((h[0], h[1]) for h in near)
+        for hits in _section_bands(seen):
+            first = {h[0] for h in hits if h[0] - 1 not in {g[0] for g in hits}}
+            out.difference_update((h[0], h[1]) for h in hits)
+            out.update((h[0], h[1]) for h in hits if h[0] not in first)
     return out
+
+
+def _section_bands(seen: dict[tuple[str, str], list[tuple[int, int, float]]]) -> list[list[tuple[int, int, float]]]:
+    """Top-band texts repeated on two or more pages at a place where another such text is printed too."""
+    repeated = [hits for (band, _), hits in seen.items() if band == "top" and len({h[0] for h in hits}) >= 2]
+    tops = [sorted(h[2] for h in hits)[len(hits) // 2] for hits in repeated]
+    return [hits for k, hits in enumerate(repeated)
+            if any(j != k and abs(tops[j] - tops[k]) <= 3 for j in range(len(repeated)))]

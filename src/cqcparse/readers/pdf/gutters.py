@@ -60,10 +60,24 @@ def _zone(seq: list[Run], gutter: float) -> Zone | None:
     level = sum(1 for m in lines_r if any(abs(m - k) <= 0.2 * size for k in lines_l))
     if level >= 0.5 * len(lines_r):
         return None
-    # from where both columns have begun (a label above one of them is not part of it) to the end of both
-    top = max(min(r.top for r in left), min(r.top for r in right)) - 0.5
+    # from where the first column's text begins (a label printed well above a column is not part of it)
+    top = min(_flow_top(left), _flow_top(right)) - 0.5
     bottom = max(r.bottom for r in seq) + 0.5
     return Zone(top, bottom, min(r.x0 for r in right))
+
+
+def _flow_top(runs: list[Run]) -> float:
+    """Top of the side's first printed line that its next line follows within 2.5 em."""
+    lines: list[list[float]] = []  # [top, bottom, size] of each printed line, top to bottom
+    for r in sorted(runs, key=_mid):
+        if lines and _mid(r) - (lines[-1][0] + lines[-1][1]) / 2 <= 0.3 * max(r.size, 1.0):
+            lines[-1][0], lines[-1][1] = min(lines[-1][0], r.top), max(lines[-1][1], r.bottom)
+        else:
+            lines.append([r.top, r.bottom, r.size])
+    for a, b in zip(lines, lines[1:], strict=False):
+        if b[0] - a[1] <= 2.5 * max(a[2], 1.0):
+            return a[0]
+    return lines[-1][0]
 
 
 def _levels(runs: list[Run]) -> list[float]:

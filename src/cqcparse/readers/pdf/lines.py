@@ -25,7 +25,8 @@ def group_lines(runs: list[Run], width: float = 0.0) -> list[Line]:
     if len(upright) >= 0.8 * len(runs):
         runs = upright
     # runs of nothing but glyph junk (rating dots, private-use symbols) would widen the line they sit on
-    runs = sorted((r for r in runs if _DOTS.sub("", r.text.translate(_CLEAN)).strip()), key=lambda r: (r.top + r.bottom) / 2)
+    runs = sorted((r for r in dedupe(runs) if _DOTS.sub("", r.text.translate(_CLEAN)).strip()),
+                  key=lambda r: (r.top + r.bottom) / 2)
     zones = find_zones(runs, width) if width else []
     groups: list[list[Run]] = []
     spans: list[list[float]] = []
@@ -82,6 +83,21 @@ def group_lines(runs: list[Run], width: float = 0.0) -> list[Line]:
                           gutter=zones[key[0] - 1].gutter if key[0] else 0.0))
     lines.sort(key=lambda ln: (ln.top, ln.x0))
     return lines
+
+
+def dedupe(runs: list[Run]) -> list[Run]:
+    """Runs without overprinted copies: the same text printed again within a quarter em of where it was
+    printed (a heading made to look bold by printing it twice), as pdfplumber's dedupe_chars does for glyphs."""
+    seen: dict[str, list[Run]] = {}
+    out: list[Run] = []
+    for r in runs:
+        key = r.text.strip()
+        tol = 0.25 * max(r.size, 1.0)
+        if any(abs(o.x0 - r.x0) <= tol and abs(o.top - r.top) <= tol for o in seen.get(key, ())):
+            continue
+        seen.setdefault(key, []).append(r)
+        out.append(r)
+    return out
 
 
 def finish_seg(s: Seg) -> None:

@@ -131,3 +131,15 @@ def test_chromium_printed_page(tmp_path):
         assert src.text.split("\n") == want, engine
     report = extract(pdf)
     assert {(it.text, it.key_question) for it in report.positives} == {(BODY[1], "caring")}
+
+
+def test_input_over_a_million_characters_extracts(tmp_path):
+    """spaCy refuses texts over nlp.max_length (E088) by default; only its tokenizer runs here, so a
+    report of a few million characters (a 500-page PDF) must work."""
+    para = "\n".join(["Is the service safe?", BODY[0], "Is the service caring?", BODY[1], ""])
+    path = tmp_path / "long.txt"
+    path.write_text(para * (1_000_000 // len(para) + 1), encoding="utf-8")
+    report = extract(path)
+    n = 1_000_000 // len(para) + 1
+    assert len(report.findings) == n and len(report.positives) == n
+    assert report.findings[-1].key_question == "safe" and report.positives[-1].key_question == "caring"

@@ -107,6 +107,9 @@ def test_two_columns_on_unlevel_baselines_are_read_by_column(tmp_path):
         assert src.text.split("\n") == [left_text, right_text], engine
 
 
+ACTION = "The provider must ensure staff follow the medicines policy."
+
+
 def chromium() -> str | None:
     return next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),
                 None)
@@ -117,7 +120,7 @@ def test_chromium_printed_page(tmp_path):
     paras = [BODY[0], "We found the service was not always safe. " * 4, BODY[1]]
     html = ("<html><body style='font-family: sans-serif'><h1>Is the service safe?</h1>"
             + "".join(f"<p>{p.strip()}</p>" for p in paras[:2]) + "<h2>Is the service caring?</h2>"
-            + f"<p>{paras[2]}</p></body></html>")
+            + f"<p>{paras[2]}</p><ul><li>{ACTION}</li></ul></body></html>")
     (tmp_path / "page.html").write_text(html, encoding="utf-8")
     pdf = tmp_path / "page.pdf"
     done = subprocess.run([chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -127,7 +130,8 @@ def test_chromium_printed_page(tmp_path):
     assert done.returncode == 0 and pdf.exists(), done.stderr[-2000:]
     for engine in ENGINES:
         src = read_pdf(pdf, engine=engine)
-        want = ["Is the service safe?", paras[0], paras[1].strip(), "Is the service caring?", paras[2]]
+        # the list's disc is a drawn shape, not a glyph: it still marks a bullet
+        want = ["Is the service safe?", paras[0], paras[1].strip(), "Is the service caring?", paras[2], f"- {ACTION}"]
         assert src.text.split("\n") == want, engine
     report = extract(pdf)
     assert {(it.text, it.key_question) for it in report.positives} == {(BODY[1], "caring")}

@@ -7,31 +7,19 @@ from __future__ import annotations
 
 import ctypes
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from cqcparse.errors import InputError
+from cqcparse.readers.pdf.geometry import BULLET_MARKS, Run
+from cqcparse.readers.pdf.marks import bullets, pdfium_shapes, plumber_shapes
 
-BULLET_MARKS = "●•▪◦■□►➢✓\uf0b7\uf0a7\uf076\uf0d8\uf0fc"
+__all__ = ["BULLET_MARKS", "PdfiumPages", "PlumberPages", "Run", "check_file", "fail", "open_pdfium"]
+
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demibold|extrabold", re.I)
 
 
 # --------------------------------------------------------------------------------------------------------
 # Engine output: runs
-
-
-@dataclass(slots=True)
-class Run:
-    """A horizontal run of text in one font on one printed line. `top` is measured from the page top."""
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    text: str
-    size: float
-    bold: bool
-    w1: float  # width of the first word, for the "would it have fitted on the line above" test
-    base: float  # the baseline (or any height fixed relative to it), measured from the page top
 
 
 def fail(path: Path, message: str, page: int | None = None) -> InputError:
@@ -185,7 +173,7 @@ class PdfiumPages:
                                 w1 = cr.value - lft
                     out.append(Run(lft - left, top_y - t, r - left, top_y - b, text, float(size), bold, w1,
                                     top_y - base))
-                return out, n_chars, width, height
+                return out + bullets(pdfium_shapes(raw, page, top_y, left), out), n_chars, width, height
             finally:
                 tp.close()
         finally:
@@ -286,5 +274,6 @@ class PlumberPages:
         flush()
         n = len(chars)
         w, h = float(page.width), float(page.height)
+        out += bullets(plumber_shapes(page), out)
         page.close()
         return out, n, w, h

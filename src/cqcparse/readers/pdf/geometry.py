@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cqcparse.readers.pdf.engines import BULLET_MARKS, Run
+BULLET_MARKS = "●•▪◦■□►➢✓\uf0b7\uf0a7\uf076\uf0d8\uf0fc"
+
+
+@dataclass(slots=True)
+class Run:
+    """A horizontal run of text in one font on one printed line. `top` is measured from the page top."""
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+    size: float
+    bold: bool
+    w1: float  # width of the first word, for the "would it have fitted on the line above" test
+    base: float  # the baseline (or any height fixed relative to it), measured from the page top
 
 
 @dataclass(slots=True)

@@ -14,6 +14,7 @@ _CLEAN = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl"
           # private-use glyphs of symbol fonts (rating dots, ticks), except the ones used as bullet marks
           **{c: None for c in range(0xE000, 0xF900) if chr(c) not in BULLET_MARKS}}
 # rating dots printed as a row of dashes after a rating word ("Good –––"): never prose
+_LIGATURES = {"fi", "fl", "ff", "ffi", "ffl", "\ufb00", "\ufb01", "\ufb02", "\ufb03", "\ufb04"}
 _DOTS = re.compile(r"\s*[\u2012-\u2015]{2,}")
 
 
@@ -100,14 +101,29 @@ def dedupe(runs: list[Run]) -> list[Run]:
     return out
 
 
+def _letter_gap(runs: list[Run]) -> float:
+    """Twice the usual gap between glyphs printed one per run (letter-spaced text), else 0."""
+    gaps = sorted(b.x0 - a.x1 for a, b in zip(runs, runs[1:], strict=False)
+                  if len(a.text) == 1 and len(b.text.rstrip()) == 1)
+    return 2 * gaps[len(gaps) // 2] if len(gaps) >= 3 else 0.0
+
+
 def finish_seg(s: Seg) -> None:
+    """The segment's text, its main font and bullet geometry. A space goes where the engine gave none and
+    the gap between two runs is wider than 0.12 em (pdfminer's word_margin idea) -- and wider than twice the
+    usual gap of letter-spaced text, and than 0.3 em beside a ligature's glyph, whose box is narrower than
+    its advance ("de|fi|brillator")."""
     parts: list[str] = []
     prev: Run | None = None
+    spaced = _letter_gap(s.runs)
     for r in s.runs:
         t = r.text
         if prev is not None and parts:
             gap = r.x0 - prev.x1
-            if gap > 0.12 * max(r.size, 1) and not parts[-1].endswith(" ") and not t.startswith(" "):
+            em = max(r.size, 1)
+            lig = prev.text in _LIGATURES or t.rstrip() in _LIGATURES
+            if gap > max(0.3 * em if lig else 0.12 * em, spaced) and not parts[-1].endswith(" ") \
+                    and not t.startswith(" "):
                 parts.append(" ")
         parts.append(t)
         prev = r

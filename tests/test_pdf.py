@@ -45,16 +45,12 @@ READER_ISSUE = "issue 13 (real PDFs: reading order, spaces, bands and tables)"
 KNOWN_FAILURES: dict[str, dict[str, str]] = {
     "lines_match_txt": {
         "plumber/ashby-community-trust-quality-report-2015": "a few wrapped table and heading lines differ",
-        "stonebridge-gp-practice-assessment-2024": "a narrow two-column region is read across the columns",
     },
-    "no_spurious_lines": {
-        "stonebridge-gp-practice-assessment-2024": "a narrow two-column region is read across the columns",
-    },
+    "no_spurious_lines": {},
     "boxes_point_at_their_text": {
         "the-limes-residential-home-care-home-2015": "overprinted glyphs and content-stream order",
     },
     "engines_agree": {
-        "stonebridge-gp-practice-assessment-2024": "the engines split the two-column region differently",
         "the-limes-residential-home-care-home-2015": "overprinted glyphs and content-stream order",
     },
     "headings": {

@@ -95,8 +95,11 @@ def test_rating_dots_are_dropped(tmp_path, engine):
 
 
 def test_two_columns_on_unlevel_baselines_are_read_by_column(tmp_path):
-    left_text = " ".join(BODY * 3)
-    right_text = " ".join(["The registered manager had not notified us of two incidents as the law requires."] * 4)
+    left_text = " ".join(BODY + ["Care plans were reviewed every month and relatives were invited to take part.",
+                                 "The home was clean and staff followed good practice in infection control."])
+    right_text = ("The registered manager had not notified us of two incidents as the law requires. Audits had "
+                  "not found the gaps in the records of people's fluid intake that we found. Staff meetings were "
+                  "held rarely and their minutes did not show who would act on what was agreed.")
     items: list[tuple] = []
     for k, line in enumerate(wrap(left_text, 220)):
         items.append((50, 100 + 14 * k, 10, line))

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from cqcparse.readers.pdf.geometry import Block, Piece, starts_bullet
 
 _FINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
+_DANGLING = re.compile(r"\b(?:the|a|an|and|or|of|to|in|on|at|by|for|with|from)$", re.I)
 _MAX_PITCH = 1.75  # lines of one paragraph are never further apart than this many times the font size
 
 
@@ -80,8 +81,10 @@ def continues(block: Block, p: Piece, refs: dict, doc_refs: dict) -> str | None:
         if not (p.text[:1].islower() or wrapped(last, p, narrow=False)):
             return None
         return sep
-    if not wrapped(last, p):
-        return None
+    if not wrapped(last, p) and not _DANGLING.search(last.text) and not (
+            p.text[:1].islower() and not _FINAL.search(last.text)):
+        return None  # (a line ending "and" or "for", or one that the next goes on in lower case, was wrapped,
+        # even in a table cell whose right edge is unknown)
     pitch = p.base - last.base
     # the block's own pitch, from two lines that follow its first (a first line with a bullet mark or a
     # different font mixed in can sit a little off its true baseline)

@@ -30,7 +30,8 @@ def _mid(r: Run) -> float:
 
 def find_zones(runs: list[Run], width: float) -> list[Zone]:
     """The zones of a page, top to bottom."""
-    starts = Counter(round(r.x0) for r in runs if 0.3 * width < r.x0 < 0.75 * width)
+    xs = Counter(round(r.x0) for r in runs if 0.3 * width < r.x0 < 0.75 * width)
+    starts = Counter({x: sum(n for y, n in xs.items() if abs(y - x) <= 2) for x in xs})  # x0 within 2 pt
     zones: list[Zone] = []
     by_mid = sorted(runs, key=_mid)
     for x, n in starts.most_common(3):
@@ -38,10 +39,10 @@ def find_zones(runs: list[Run], width: float) -> list[Zone]:
             break
         seq: list[Run] = []
         for r in by_mid + [None]:
-            if r is not None and not (r.x0 < x - 4 and r.x1 > x + 2):
+            if r is not None and not (r.x0 < x - 5 and r.x1 > x + 3):
                 seq.append(r)
                 continue
-            zone = _zone(seq, x - 2)
+            zone = _zone(seq, x - 3)
             if zone is not None and not any(z.top <= zone.bottom and zone.top <= z.bottom for z in zones):
                 zones.append(zone)
             seq = []
@@ -58,12 +59,22 @@ def _zone(seq: list[Run], gutter: float) -> Zone | None:
         return None
     size = max(1.0, sorted(r.size for r in right)[len(right) // 2])
     level = sum(1 for m in lines_r if any(abs(m - k) <= 0.2 * size for k in lines_l))
-    if level >= 0.5 * len(lines_r):
+    if level >= 0.5 * len(lines_r) or _repeats(left):
         return None
     # from where the first column's text begins (a label printed well above a column is not part of it)
     top = min(_flow_top(left), _flow_top(right)) - 0.5
     bottom = max(r.bottom for r in seq) + 0.5
     return Zone(top, bottom, min(r.x0 for r in right))
+
+
+def _repeats(runs: list[Run]) -> bool:
+    """True if some printed line of two or more words recurs three times: a table's label column (the
+    regulated activity of each row of a requirement table), not a column of prose."""
+    lines: dict[int, list[Run]] = {}
+    for r in runs:
+        lines.setdefault(round(_mid(r)), []).append(r)
+    texts = Counter(" ".join("".join(r.text for r in sorted(ln, key=lambda r: r.x0)).split()) for ln in lines.values())
+    return any(n >= 3 and len(t.split()) >= 2 for t, n in texts.items())
 
 
 def _flow_top(runs: list[Run]) -> float:

@@ -150,3 +150,24 @@ def test_input_over_a_million_characters_extracts(tmp_path):
     n = 1_000_000 // len(para) + 1
     assert len(report.findings) == n and len(report.positives) == n
     assert report.findings[-1].key_question == "safe" and report.positives[-1].key_question == "caring"
+
+
+SHARED_SRC = Path(__file__).resolve().parents[1].parent / "shared" / "reports" / "src"
+
+
+@pytest.mark.skipif(not (SHARED_SRC / "oakfield-care-home-2019.md").exists(), reason="shared corpus not present")
+def test_reportlab_typeset_report_reads_as_its_text(tmp_path):
+    """A second generator (ReportLab, its own line breaking and text layer): the fictional report's items
+    from the PDF are the items from its text."""
+    pytest.importorskip("reportlab")
+    from reportlab_pdf import render
+
+    pdf = render(SHARED_SRC / "oakfield-care-home-2019.md", tmp_path / "oakfield.pdf")
+    txt = SHARED_SRC.parent / "oakfield-care-home-2019.txt"
+
+    def items(path: Path) -> set[tuple[str, str, str | None]]:
+        r = extract(path)
+        return {(it.kind, it.text, it.key_question) for it in r.findings + r.actions + r.positives}
+
+    from_pdf, from_txt = items(pdf), items(txt)
+    assert len(from_pdf & from_txt) >= 0.95 * len(from_txt) and len(from_pdf - from_txt) <= 0.05 * len(from_txt)

@@ -9,6 +9,7 @@ Columns whose lines are level are left to the line-based region finder in column
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
@@ -31,7 +32,7 @@ def _mid(r: Run) -> float:
 def find_zones(runs: list[Run], width: float) -> list[Zone]:
     """The zones of a page, top to bottom."""
     xs = Counter(round(r.x0) for r in runs if 0.3 * width < r.x0 < 0.75 * width)
-    starts = Counter({x: sum(n for y, n in xs.items() if abs(y - x) <= 2) for x in xs})  # x0 within 2 pt
+    starts = Counter({x: sum(xs.get(x + d, 0) for d in range(-2, 3)) for x in xs})  # x0 within 2 pt
     zones: list[Zone] = []
     by_mid = sorted(runs, key=_mid)
     for x, n in starts.most_common(3):
@@ -58,13 +59,18 @@ def _zone(seq: list[Run], gutter: float) -> Zone | None:
     if min(len(lines_l), len(lines_r)) < _MIN_RUNS or min(len(lines_l), len(lines_r)) < 0.5 * max(len(lines_l), len(lines_r)):
         return None
     size = max(1.0, sorted(r.size for r in right)[len(right) // 2])
-    level = sum(1 for m in lines_r if any(abs(m - k) <= 0.2 * size for k in lines_l))
+    level = sum(1 for m in lines_r if _near(lines_l, m, 0.2 * size))
     if level >= 0.5 * len(lines_r) or _repeats(left):
         return None
     # from where the first column's text begins (a label printed well above a column is not part of it)
     top = min(_flow_top(left), _flow_top(right)) - 0.5
     bottom = max(r.bottom for r in seq) + 0.5
     return Zone(top, bottom, min(r.x0 for r in right))
+
+
+def _near(sorted_values: list[float], m: float, tol: float) -> bool:
+    k = bisect_left(sorted_values, m - tol)
+    return k < len(sorted_values) and sorted_values[k] <= m + tol
 
 
 def _repeats(runs: list[Run]) -> bool:

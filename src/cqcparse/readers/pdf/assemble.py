@@ -41,6 +41,8 @@ def assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
     geo = Counter((round(pc.col_left), round(pc.col_right)) for ps in all_pieces for pc in ps
                   if pc.region and not pc.jump and pc.col_right < 0.6 * body_right)
     lefts = Counter(round(pc.x0) for ps in all_pieces for pc in ps if not pc.region)
+    gl: float
+    gr: float | None
     gl, gr = (geo.most_common(1)[0][0] if geo else (0.0, None))
     if gr is None and lefts:
         # no two-column line seen: a paragraph of three or more lines set in the left half of the page, each
@@ -70,7 +72,7 @@ def assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
                 pc.jump = True
             cur = blocks[-1] if blocks else None
             sep = continues(cur, pc, refs, doc_refs) if cur is not None else None
-            if sep is None:
+            if sep is None or cur is None:
                 b = Block([pc], [], bullet=starts_bullet(pc.text), row=pc.row)
                 if b.bullet:
                     # x0 of the text after the mark (a hanging indent), if the mark stands apart
@@ -96,13 +98,13 @@ def assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
         start = pos
         chunks: list[str] = []
         spans: list[tuple[int, int, Piece]] = []
-        for k, pc in enumerate(b.pieces):
+        for ki, pc in enumerate(b.pieces):
             t = pc.text
-            if k == 0 and b.bullet:
+            if ki == 0 and b.bullet:
                 rest = t[1:].strip()
                 t = "- " + rest if rest else "-"
-            if k > 0:
-                sep = b.joins[k - 1]
+            if ki > 0:
+                sep = b.joins[ki - 1]
                 prev = chunks[-1]
                 if prev.endswith("\u00ad"):
                     chunks[-1] = prev[:-1]
@@ -117,7 +119,7 @@ def assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
                         spans[-1] = (spans[-1][0], spans[-1][1] - 1, spans[-1][2])
                 chunks.append(sep)
                 pos += len(sep)
-            t = t.replace("\u00ad", "") if k == len(b.pieces) - 1 else t[:-1].replace("\u00ad", "") + t[-1:]
+            t = t.replace("\u00ad", "") if ki == len(b.pieces) - 1 else t[:-1].replace("\u00ad", "") + t[-1:]
             spans.append((pos, pos + len(t), pc))
             chunks.append(t)
             pos += len(t)

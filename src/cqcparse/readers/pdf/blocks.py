@@ -123,10 +123,10 @@ def narrow_edge(all_pieces: list[list[Piece]], widths: list[float], left: float)
     for ps, width in zip(all_pieces, widths, strict=False):
         limit = width / 2
         run: list[Piece] = []
-        for pc in ps + [None]:
+        for pc in [*ps, None]:
             fits = (pc is not None and not pc.region and not pc.row and pc.x1 <= limit
                     and abs(pc.x0 - left) <= 3 and not starts_bullet(pc.text))
-            if fits and run:
+            if fits and run and pc is not None:
                 a = run[-1]
                 pitch = pc.base - a.base
                 same = (pc.page == a.page and same_style(a, pc) and pitch > 0
@@ -134,7 +134,7 @@ def narrow_edge(all_pieces: list[list[Piece]], widths: list[float], left: float)
                 if not same:
                     edge = _run_edge(run, edge)
                     run = []
-            if fits:
+            if fits and pc is not None:
                 run.append(pc)
             else:
                 edge = _run_edge(run, edge)

@@ -127,10 +127,8 @@ class PdfiumPages:
                 buf, flags = self._buf, self._flags
                 cl, cr, cb, ct = self._l, self._r, self._b, self._t
                 for i, (lft, b, r, t) in enumerate(rects):
-                    if starts[i] is None:
-                        text = tp.get_text_bounded(lft, b, r, t)
-                    else:
-                        text = full[starts[i][0]:starts[i][1]]
+                    span = starts[i]
+                    text = tp.get_text_bounded(lft, b, r, t) if span is None else full[span[0]:span[1]]
                     if not text or not text.strip():
                         continue
                     # pdfium marks a hyphen at the end of a line as \x02 (\ufffe in range text)
@@ -153,10 +151,11 @@ class PdfiumPages:
                         size = raw.FPDFText_GetFontSize(tp, idx)
                         n = raw.FPDFText_GetFontInfo(tp, idx, buf, 256, ctypes.byref(flags))
                         name = buf.raw[: max(0, n - 1)] if 0 < n <= 256 else b""
-                        bold = self._fonts.get(name)
-                        if bold is None:
-                            bold = bool(_BOLD_RE.search(name.decode("latin-1"))) or bool(flags.value & (1 << 18))
-                            self._fonts[name] = bold
+                        known = self._fonts.get(name)
+                        if known is None:
+                            known = bool(_BOLD_RE.search(name.decode("latin-1"))) or bool(flags.value & (1 << 18))
+                            self._fonts[name] = known
+                        bold = known
                         if not bold and raw.FPDFText_GetFontWeight(tp, idx) >= 600:
                             bold = True
                     # width of the first word: box of its last character

@@ -36,14 +36,14 @@ def group_lines(runs: list[Run], width: float = 0.0) -> list[Line]:
         h = max(r.bottom - r.top, 0.1)
         placed = False
         key = side_of(r, zones) if zones else (0, 0)
-        for g in range(len(groups) - 1, max(-1, len(groups) - 4), -1):
-            if keys[g] != key:
+        for gi in range(len(groups) - 1, max(-1, len(groups) - 4), -1):
+            if keys[gi] != key:
                 continue
-            top, bottom = spans[g]
+            top, bottom = spans[gi]
             ov = min(bottom, r.bottom) - max(top, r.top)
             if ov >= 0.5 * min(h, bottom - top):
-                groups[g].append(r)
-                spans[g][0], spans[g][1] = min(top, r.top), max(bottom, r.bottom)
+                groups[gi].append(r)
+                spans[gi][0], spans[gi][1] = min(top, r.top), max(bottom, r.bottom)
                 placed = True
                 break
         if not placed:

@@ -116,7 +116,7 @@ def read_pdf(path: str | Path, *, pages: str | None = None, engine: str = DEFAUL
                 plumber = PlumberPages(p, password)
             except Exception as exc:
                 raise fail(p, f"pdfplumber cannot read it ({type(exc).__name__}: {exc})") from None
-            src = plumber
+            src: PlumberPages | PdfiumPages = plumber
         else:
             src = PdfiumPages(doc)
         # pages looked at only to spot running headers/footers when few pages are selected

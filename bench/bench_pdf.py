@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Benchmark the PDF text stage: cqcparse's two engines against `pdftotext`, plus end-to-end `extract`.
 
-Usage:  python bench/bench_pdf.py [--corpus DIR] [--pages 300] [--repeat 3]
+Usage:  python bench/bench_pdf.py [--corpus DIR] [--pages 300] [--repeat 3] [--big-only] [--modes pdfium,extract]
+        [--src DIR]   (another checkout's src/, to measure it with the same script: before/after)
 
 * Corpus: every PDF in ../shared/reports (next to the repo), or --corpus DIR.
 * Big file: the corpus PDFs concatenated (pypdfium2 import_pages) to about --pages pages, written to
   bench/out/big-<N>.pdf (bench/out/ is gitignored; it is never committed).
+* Each stage's CPU pages/s is also given as a ratio to pdftotext's on the same file in the same run
+  ("x pdftotext": 0.5 means half as fast as pdftotext).
 * Each measurement runs in a fresh child process so that its peak RSS (resource.getrusage ru_maxrss,
   which includes pdfium's C allocations) belongs to that run alone. Time is the best of --repeat runs
   of the stage itself, after the imports.
@@ -25,11 +28,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "reports"
-sys.path.insert(0, str(REPO / "src"))
 
 
-def _child(mode: str, path: str, repeat: int) -> None:
+def _child(mode: str, path: str, repeat: int, src: str) -> None:
     """Run one measurement in this process and print a JSON line."""
+    sys.path.insert(0, src)
     import pypdfium2 as pdfium
 
     with pdfium.PdfDocument(path) as doc:
@@ -96,9 +99,9 @@ def make_big(corpus: list[Path], target: int) -> Path:
     return dest
 
 
-def measure(mode: str, path: Path, repeat: int) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--child", mode, str(path), "--repeat", str(repeat)],
-                          capture_output=True, text=True)
+def measure(mode: str, path: Path, repeat: int, src: Path) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", mode, str(path), "--repeat", str(repeat),
+                           "--src", str(src)], capture_output=True, text=True)
     if proc.returncode != 0:
         return {"mode": mode, "error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -109,34 +112,43 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--pages", type=int, default=300, help="size of the concatenated PDF")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--big-only", action="store_true", help="measure the concatenated file only")
+    ap.add_argument("--modes", default="pdfium,plumber,pdftotext,extract", help="stages, comma-separated")
+    ap.add_argument("--src", type=Path, default=REPO / "src", help="the cqcparse source tree to measure")
     ap.add_argument("--child", nargs=2, metavar=("MODE", "PDF"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        _child(args.child[0], args.child[1], args.repeat)
+        _child(args.child[0], args.child[1], args.repeat, str(args.src))
         return
     corpus = sorted(args.corpus.glob("*.pdf"))
     if not corpus:
         raise SystemExit(f"no PDFs in {args.corpus}")
-    modes = ["pdfium", "plumber", "extract"]
-    if shutil.which("pdftotext"):
-        modes.insert(2, "pdftotext")
+    modes = [m for m in args.modes.split(",") if m != "pdftotext" or shutil.which("pdftotext")]
+    if "pdftotext" in modes:  # measured first: the ratios are to it
+        modes = ["pdftotext"] + [m for m in modes if m != "pdftotext"]
     big = make_big(corpus, args.pages)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; corpus {args.corpus} ({len(corpus)} PDFs)")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; corpus {args.corpus} ({len(corpus)} PDFs); "
+          f"cqcparse from {args.src}")
     print("seconds: best wall time of the stage; pages/s from it; CPU pages/s from the CPU time it used (steadier "
           "on a busy machine); peak MB: the child process's max RSS")
-    print(f"{'file':46} {'stage':10} {'pages':>5} {'seconds':>8} {'pages/s':>8} {'CPU p/s':>8} {'peak MB':>8}")
+    print(f"{'file':46} {'stage':10} {'pages':>5} {'seconds':>8} {'pages/s':>8} {'CPU p/s':>8} {'peak MB':>8} "
+          f"{'x pdftotext':>11}")
     totals: dict[str, list[float]] = {}
-    for path in corpus + [big]:
+    for path in ([] if args.big_only else corpus) + [big]:
+        ref = None
         for mode in modes:
-            r = measure(mode, path, 1 if path == big and mode == "plumber" else args.repeat)
+            r = measure(mode, path, 1 if path == big and mode == "plumber" else args.repeat, args.src)
             name = path.name if path != big else f"{path.name} (concatenated)"
             if "seconds" not in r:
                 print(f"{name[:46]:46} {mode:10} {'-':>5} {r.get('skipped') or r.get('error')}")
                 continue
             pps = r["pages"] / r["seconds"] if r["seconds"] else float("inf")
             cps = r["pages"] / r["cpu"] if r["cpu"] else float("inf")
+            if mode == "pdftotext":
+                ref = cps
+            ratio = f"{cps / ref:11.2f}" if ref else f"{'-':>11}"
             print(f"{name[:46]:46} {mode:10} {r['pages']:5d} {r['seconds']:8.3f} {pps:8.1f} {cps:8.1f} "
-                  f"{r['peak_mb']:8.1f}")
+                  f"{r['peak_mb']:8.1f} {ratio}")
             if path != big:
                 t = totals.setdefault(mode, [0, 0.0, 0.0, 0.0])
                 t[0] += r["pages"]

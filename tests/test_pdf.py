@@ -44,17 +44,13 @@ needs_corpus = pytest.mark.skipif(not corpus_pdfs(), reason="shared/reports corp
 READER_ISSUE = "issue 13 (real PDFs: reading order, spaces, bands and tables)"
 KNOWN_FAILURES: dict[str, dict[str, str]] = {
     "lines_match_txt": {
-        "ashby-community-trust-quality-report-2015": "a few wrapped table and heading lines differ",
-        "stonebridge-gp-practice-assessment-2024": "a narrow two-column region is read across the columns",
+        "plumber/ashby-community-trust-quality-report-2015": "a few wrapped table and heading lines differ",
     },
-    "no_spurious_lines": {
-        "stonebridge-gp-practice-assessment-2024": "a narrow two-column region is read across the columns",
-    },
+    "no_spurious_lines": {},
     "boxes_point_at_their_text": {
         "the-limes-residential-home-care-home-2015": "overprinted glyphs and content-stream order",
     },
     "engines_agree": {
-        "stonebridge-gp-practice-assessment-2024": "the engines split the two-column region differently",
         "the-limes-residential-home-care-home-2015": "overprinted glyphs and content-stream order",
     },
     "headings": {
@@ -68,11 +64,18 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
 }
 
 
-def corpus_params(test: str, pdfs: list[Path]) -> list:
-    """The PDFs as parameters, each known failure of `test` marked as a strict xfail."""
+def corpus_params(test: str, pdfs: list[Path], engines: tuple[str, ...] = ()) -> list:
+    """The PDFs (or with `engines`, each engine and PDF) as parameters, each known failure of `test` marked
+    as a strict xfail. A known failure is named by the PDF's stem, or "engine/stem" for one engine only."""
     known = KNOWN_FAILURES[test]
-    return [pytest.param(p, id=p.stem, marks=pytest.mark.xfail(strict=True, reason=f"{READER_ISSUE}: {known[p.stem]}"))
-            if p.stem in known else pytest.param(p, id=p.stem) for p in pdfs]
+
+    def param(p: Path, engine: str | None):
+        values, name = ((engine, p), f"{engine}-{p.stem}") if engine else ((p,), p.stem)
+        why = known.get(f"{engine}/{p.stem}") or known.get(p.stem)
+        marks = [pytest.mark.xfail(strict=True, reason=f"{READER_ISSUE}: {why}")] if why else []
+        return pytest.param(*values, id=name, marks=marks)
+
+    return [param(p, e) for e in engines or (None,) for p in pdfs]
 
 _CACHE: dict[tuple[str, str], object] = {}
 
@@ -667,8 +670,7 @@ def test_typeset_two_columns_read_back(tmp_path_factory, section):
 
 
 @needs_corpus
-@pytest.mark.parametrize("pdf", corpus_params("lines_match_txt", with_txt()))
-@pytest.mark.parametrize("engine", ["pdfium", "plumber"])
+@pytest.mark.parametrize(("engine", "pdf"), corpus_params("lines_match_txt", with_txt(), ("pdfium", "plumber")))
 def test_corpus_lines_match_txt(pdf, engine):
     want = [norm(ln) for ln in pdf.with_suffix(".txt").read_text(encoding="utf-8").splitlines() if ln.strip()]
     got = {norm(ln) for ln in cached(pdf, engine).text.split("\n")}
@@ -727,8 +729,7 @@ def test_corpus_running_footer_removed(pdf):
 
 
 @needs_corpus
-@pytest.mark.parametrize("pdf", corpus_params("boxes_point_at_their_text", corpus_pdfs()))
-@pytest.mark.parametrize("engine", ["pdfium", "plumber"])
+@pytest.mark.parametrize(("engine", "pdf"), corpus_params("boxes_point_at_their_text", corpus_pdfs(), ("pdfium", "plumber")))
 def test_corpus_boxes_point_at_their_text(pdf, engine):
     """The characters pdfplumber finds inside each LineBox start with the text the box points at."""
     src = cached(pdf, engine)

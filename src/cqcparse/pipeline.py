@@ -44,6 +44,9 @@ class Pipeline:
                  default_rules: bool = True):
         self.rules = rules or load_rules(rule_paths, defaults=default_rules)
         self.nlp = spacy.blank("en")
+        # only the tokenizer runs (no parser or NER, whose memory spaCy's 1,000,000-character limit guards):
+        # a 500-page report is a few million characters and must work
+        self.nlp.max_length = 2**62
         self.matcher = CueMatcher(self.nlp, self.rules)
         self.abbreviations = abbreviations(self.rules.of("abbreviation"))
 

@@ -7,31 +7,19 @@ from __future__ import annotations
 
 import ctypes
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from cqcparse.errors import InputError
+from cqcparse.readers.pdf.geometry import BULLET_MARKS, Run
+from cqcparse.readers.pdf.marks import bullets, pdfium_shapes, plumber_shapes
 
-BULLET_MARKS = "●•▪◦■□►➢✓\uf0b7\uf0a7\uf076\uf0d8\uf0fc"
+__all__ = ["BULLET_MARKS", "PdfiumPages", "PlumberPages", "Run", "check_file", "fail", "open_pdfium"]
+
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demibold|extrabold", re.I)
 
 
 # --------------------------------------------------------------------------------------------------------
 # Engine output: runs
-
-
-@dataclass(slots=True)
-class Run:
-    """A horizontal run of text in one font on one printed line. `top` is measured from the page top."""
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    text: str
-    size: float
-    bold: bool
-    w1: float  # width of the first word, for the "would it have fitted on the line above" test
-    base: float  # the baseline (or any height fixed relative to it), measured from the page top
 
 
 def fail(path: Path, message: str, page: int | None = None) -> InputError:
@@ -127,19 +115,28 @@ class PdfiumPages:
                 if n_chars <= 0:
                     return out, 0, width, height
                 n_rects = tp.count_rects()
+                # the page's text, fetched once: a rect's text runs from its first character to the next
+                # rect's (rects come in character order). Asking pdfium for the text inside each rect instead
+                # is slower and repeats a glyph that reaches into the next rect (overprinted, kerned letters).
+                full = tp.get_text_range(0, n_chars)
+                rects = [tp.get_rect(i) for i in range(n_rects)]
+                firsts = [raw.FPDFText_GetCharIndexAtPos(tp, x0 + min(0.5, (x1 - x0) / 2), (y0 + y1) / 2, 1.0, 1.0)
+                          for x0, y0, x1, y1 in rects]
+                self._repair(tp, rects, firsts, n_chars)
+                starts = _char_starts(firsts, n_chars if len(full) == n_chars else 0)
                 buf, flags = self._buf, self._flags
                 cl, cr, cb, ct = self._l, self._r, self._b, self._t
-                for i in range(n_rects):
-                    l, b, r, t = tp.get_rect(i)
-                    text = tp.get_text_bounded(l, b, r, t)
+                for i, (lft, b, r, t) in enumerate(rects):
+                    span = starts[i]
+                    text = tp.get_text_bounded(lft, b, r, t) if span is None else full[span[0]:span[1]]
                     if not text or not text.strip():
                         continue
                     # pdfium marks a hyphen at the end of a line as \x02 (\ufffe in range text)
                     text = text.replace("\r", " ").replace("\n", " ").replace("\x02", "-").replace("\ufffe", "-")
-                    idx = raw.FPDFText_GetCharIndexAtPos(tp, l + min(0.5, (r - l) / 2), (b + t) / 2, 1.0, 1.0)
+                    idx = firsts[i]
                     first_ok = idx >= 0
                     if idx < 0:  # the run starts with a box-less character: ask for one in its middle
-                        idx = raw.FPDFText_GetCharIndexAtPos(tp, (l + r) / 2, (b + t) / 2, 3.0, max(1.0, (t - b) / 2))
+                        idx = raw.FPDFText_GetCharIndexAtPos(tp, (lft + r) / 2, (b + t) / 2, 3.0, max(1.0, (t - b) / 2))
                     # a generated space carries no real font size: use the first printed character
                     for _ in range(3):
                         if idx < 0 or idx + 1 >= n_chars or raw.FPDFText_GetUnicode(tp, idx) not in (32, 9, 13, 10):
@@ -154,31 +151,64 @@ class PdfiumPages:
                         size = raw.FPDFText_GetFontSize(tp, idx)
                         n = raw.FPDFText_GetFontInfo(tp, idx, buf, 256, ctypes.byref(flags))
                         name = buf.raw[: max(0, n - 1)] if 0 < n <= 256 else b""
-                        bold = self._fonts.get(name)
-                        if bold is None:
-                            bold = bool(_BOLD_RE.search(name.decode("latin-1"))) or bool(flags.value & (1 << 18))
-                            self._fonts[name] = bold
+                        known = self._fonts.get(name)
+                        if known is None:
+                            known = bool(_BOLD_RE.search(name.decode("latin-1"))) or bool(flags.value & (1 << 18))
+                            self._fonts[name] = known
+                        bold = known
                         if not bold and raw.FPDFText_GetFontWeight(tp, idx) >= 600:
                             bold = True
                     # width of the first word: box of its last character
                     stripped = text.lstrip()
-                    w1 = r - l
+                    w1 = r - lft
                     k = stripped.find(" ")
                     if k > 0 and not first_ok:
-                        w1 = (r - l) * (k / max(len(stripped), 1))
+                        w1 = (r - lft) * (k / max(len(stripped), 1))
                     elif first_ok:
                         if k > 0:
                             j = idx + k - 1  # idx is the first printed character
                             if raw.FPDFText_GetCharBox(tp, j, ctypes.byref(cl), ctypes.byref(cr), ctypes.byref(cb),
-                                                       ctypes.byref(ct)) and cr.value >= l:
-                                w1 = cr.value - l
-                    out.append(Run(l - left, top_y - t, r - left, top_y - b, text, float(size), bold, w1,
+                                                       ctypes.byref(ct)) and cr.value >= lft:
+                                w1 = cr.value - lft
+                    out.append(Run(lft - left, top_y - t, r - left, top_y - b, text, float(size), bold, w1,
                                     top_y - base))
-                return out, n_chars, width, height
+                return out + bullets(pdfium_shapes(raw, page, top_y, left), out), n_chars, width, height
             finally:
                 tp.close()
         finally:
             page.close()
+
+
+    def _repair(self, tp, rects: list, firsts: list[int], n_chars: int) -> None:
+        """Where the character found at a rect's left edge is not after the previous rect's (a glyph that
+        reaches into the next rect), take the first later character whose box centre is inside the rect."""
+        raw, cl, cr, cb, ct = self.raw, self._l, self._r, self._b, self._t
+        last = -1
+        for i, k in enumerate(firsts):
+            if last < k:
+                last = k
+                continue
+            x0, y0, x1, y1 = rects[i]
+            for j in range(last + 1, min(n_chars, last + 40)):
+                if raw.FPDFText_GetCharBox(tp, j, ctypes.byref(cl), ctypes.byref(cr), ctypes.byref(cb),
+                                           ctypes.byref(ct)) and cr.value > cl.value:
+                    if x0 <= (cl.value + cr.value) / 2 <= x1 and y0 <= (cb.value + ct.value) / 2 <= y1:
+                        firsts[i] = last = j
+                        break
+
+
+def _char_starts(firsts: list[int], n_chars: int) -> list[tuple[int, int] | None]:
+    """Character range of each rect: from its first character up to the next rect's first.
+
+    None where that is unknown (a first index missing or out of order, here or in the next rect): then the
+    rect's text is asked for by its box."""
+    ok = [-1] * len(firsts)
+    last = -1
+    for i, k in enumerate(firsts):
+        if n_chars and last < k < n_chars:
+            ok[i] = last = k
+    ends = ok[1:] + [n_chars]
+    return [(k, e) if k >= 0 and e > k else None for k, e in zip(ok, ends, strict=True)]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -243,5 +273,6 @@ class PlumberPages:
         flush()
         n = len(chars)
         w, h = float(page.width), float(page.height)
+        out += bullets(plumber_shapes(page), out)
         page.close()
         return out, n, w, h

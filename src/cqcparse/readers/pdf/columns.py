@@ -1,0 +1,118 @@
+"""Two-column regions and reading order: a page's lines become pieces, read column by column."""
+from __future__ import annotations
+
+from cqcparse.readers.pdf.geometry import Line, Piece, Seg
+
+
+def find_regions(lines: list[Line], width: float) -> list[tuple[int, int, float, float, float]]:
+    """Two-column regions: (first line, last line, left column right edge, right column x0, right edge)."""
+    found = []
+    n = len(lines)
+    used = [False] * n
+    for zone in sorted({ln.zone for ln in lines} - {0}):
+        members = [j for j, ln in enumerate(lines) if ln.zone == zone]
+        lo, hi = members[0], members[-1]
+        x_right = lines[lo].gutter
+        for j in range(lo, hi + 1):
+            used[j] = True
+        left_edge = max((s.x1 for ln in lines[lo:hi + 1] for s in ln.segs if s.x0 < x_right - 2), default=x_right)
+        right_edge = max((s.x1 for ln in lines[lo:hi + 1] for s in ln.segs if s.x0 >= x_right - 2), default=width)
+        found.append((lo, hi, left_edge, x_right, right_edge))
+    cand = [k for k, ln in enumerate(lines) if len(ln.segs) == 2]
+    for k in cand:
+        if used[k]:
+            continue
+        x_right = lines[k].segs[1].x0
+        if not (0.3 * width < x_right < 0.75 * width):
+            continue
+        core = [j for j in cand if not used[j] and abs(lines[j].segs[1].x0 - x_right) <= 2.0]
+        # keep the core contiguous around k: grow outward over lines that fit the gutter
+        lo = hi = k
+
+        def fits(ln: Line, x_right: float = x_right) -> bool:
+            if len(ln.segs) == 2:
+                return abs(ln.segs[1].x0 - x_right) <= 2.0 and ln.segs[0].x1 < x_right - 6
+            if len(ln.segs) == 1:
+                s = ln.segs[0]
+                return s.x1 < x_right - 6 or s.x0 >= x_right - 2.0
+            return False
+
+        def close(a: Line, b: Line) -> bool:
+            return b.top - a.bottom < 1.6 * max(a.segs[0].size, b.segs[0].size, 1.0)
+
+        while lo - 1 >= 0 and not used[lo - 1] and fits(lines[lo - 1]) and close(lines[lo - 1], lines[lo]):
+            lo -= 1
+        while hi + 1 < n and not used[hi + 1] and fits(lines[hi + 1]) and close(lines[hi], lines[hi + 1]):
+            hi += 1
+        members = [j for j in core if lo <= j <= hi]
+        rights = [lines[j].segs[1] for j in members]
+        if len(members) < 2:
+            continue
+        if max(s.x1 for s in rights) - min(s.x1 for s in rights) < 3.0:
+            # right-aligned cells: a table, not a column -- unless the left-hand lines are wrapped text that
+            # fills its column up to the gutter
+            lefts = sorted(lines[j].segs[0].x1 for j in members)
+            x_min = min(lines[j].segs[0].x0 for j in members)
+            if lefts[len(lefts) // 2] < x_right - 0.2 * (x_right - x_min):
+                continue
+        for j in range(lo, hi + 1):
+            used[j] = True
+        left_edge = max((ln.segs[0].x1 for ln in lines[lo:hi + 1] if ln.segs[0].x0 < x_right - 2), default=x_right)
+        right_edge = max((ln.segs[-1].x1 for ln in lines[lo:hi + 1] if ln.segs[-1].x0 >= x_right - 2), default=width)
+        found.append((lo, hi, left_edge, x_right, right_edge))
+    found.sort()
+    return found
+
+
+def page_pieces(number: int, lines: list[Line], width: float, body_right: float, body_left: float) -> list[Piece]:
+    regions = find_regions(lines, width)
+    out: list[Piece] = []
+    # the text column's left edge: the document's usual one (a page may hold nothing but indented lines)
+    left = min([body_left] + [ln.x0 for ln in lines if ln.x0 >= body_left - 3]) if lines else body_left
+    region_of = {}
+    for rid, (lo, hi, *_rest) in enumerate(regions, 1):
+        for j in range(lo, hi + 1):
+            region_of[j] = rid
+    right_single = max([body_right] + [ln.x1 for j, ln in enumerate(lines) if j not in region_of and len(ln.segs) == 1])
+
+    def piece(segs: list[Seg], col_left: float, col_right: float, region: int) -> Piece:
+        text = " ".join(s.text for s in segs)
+        size = max(s.size for s in segs) if len(segs) > 1 else segs[0].size
+        return Piece(number, text, segs[0].x0, min(s.top for s in segs), segs[-1].x1, max(s.bottom for s in segs),
+                      size, all(s.bold for s in segs), segs[0].w1, len(segs) > 1, col_left, col_right, region,
+                      hang=segs[0].hang, base=segs[0].base)
+
+    j = 0
+    n = len(lines)
+    ri = 0
+    while j < n:
+        if ri < len(regions) and regions[ri][0] == j:
+            lo, hi, left_edge, x_right, right_edge = regions[ri]
+            rid = ri + 1
+            col_l: list[Seg] = []
+            col_r: list[Seg] = []
+            for ln in lines[lo:hi + 1]:
+                for s in ln.segs:
+                    (col_r if s.x0 >= x_right - 2 else col_l).append(s)
+            first = True
+            size = max((s.size for s in col_l), default=10.0)
+            if len(col_l) < 5:  # too few lines to know the column's right edge: assume a narrow gutter
+                left_edge = max(left_edge, x_right - 2 * size)
+            col_left = min((s.x0 for s in col_l), default=left)
+            # columns are as wide as each other: the right one ends a left column's width after its start
+            right_edge = max(right_edge, x_right + (left_edge - col_left))
+            for s in col_l:
+                out.append(piece([s], col_left, left_edge, rid))
+            for s in col_r:
+                p = piece([s], x_right, right_edge, rid)
+                if first:
+                    p.jump = True
+                    first = False
+                out.append(p)
+            j = hi + 1
+            ri += 1
+            continue
+        ln = lines[j]
+        out.append(piece(ln.segs, left, right_single, 0))
+        j += 1
+    return out

@@ -1,0 +1,115 @@
+"""Two text columns whose lines are not level with each other (each column set on its own baseline grid).
+
+Grouping runs into printed lines by vertical overlap would join a left-column line to whichever right-column
+line happens to overlap it, and interleave the columns. A *zone* is a stretch of the page split by a vertical
+gutter that no run crosses, with a flow of text on both sides (neither side less than half as many runs as
+the other, so a table's short label column does not count) whose runs are mostly not level with the other
+side's. Runs in a zone are grouped into lines only with runs on their own side, and read column by column.
+Columns whose lines are level are left to the line-based region finder in columns.py.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass
+
+from cqcparse.readers.pdf.engines import Run
+
+_MIN_RUNS = 5  # on each side of the gutter
+
+
+@dataclass(slots=True, frozen=True)
+class Zone:
+    top: float     # run centres from here ...
+    bottom: float  # ... to here (inclusive) belong to the zone
+    gutter: float  # x0 of the right column
+
+
+def _mid(r: Run) -> float:
+    return (r.top + r.bottom) / 2
+
+
+def find_zones(runs: list[Run], width: float) -> list[Zone]:
+    """The zones of a page, top to bottom."""
+    xs = Counter(round(r.x0) for r in runs if 0.3 * width < r.x0 < 0.75 * width)
+    starts = Counter({x: sum(xs.get(x + d, 0) for d in range(-2, 3)) for x in xs})  # x0 within 2 pt
+    zones: list[Zone] = []
+    by_mid = sorted(runs, key=_mid)
+    for x, n in starts.most_common(3):
+        if n < _MIN_RUNS:
+            break
+        seq: list[Run] = []
+        for r in by_mid + [None]:
+            if r is not None and not (r.x0 < x - 5 and r.x1 > x + 3):
+                seq.append(r)
+                continue
+            zone = _zone(seq, x - 3)
+            if zone is not None and not any(z.top <= zone.bottom and zone.top <= z.bottom for z in zones):
+                zones.append(zone)
+            seq = []
+    return sorted(zones, key=lambda z: z.top)
+
+
+def _zone(seq: list[Run], gutter: float) -> Zone | None:
+    left = [r for r in seq if r.x0 < gutter and r.text.strip()]
+    right = [r for r in seq if r.x0 >= gutter and r.text.strip()]
+    if len(left) < _MIN_RUNS or len(right) < _MIN_RUNS:
+        return None
+    lines_l, lines_r = _levels(left), _levels(right)
+    if min(len(lines_l), len(lines_r)) < _MIN_RUNS or min(len(lines_l), len(lines_r)) < 0.5 * max(len(lines_l), len(lines_r)):
+        return None
+    size = max(1.0, sorted(r.size for r in right)[len(right) // 2])
+    level = sum(1 for m in lines_r if _near(lines_l, m, 0.2 * size))
+    if level >= 0.5 * len(lines_r) or _repeats(left):
+        return None
+    # from where the first column's text begins (a label printed well above a column is not part of it)
+    top = min(_flow_top(left), _flow_top(right)) - 0.5
+    bottom = max(r.bottom for r in seq) + 0.5
+    return Zone(top, bottom, min(r.x0 for r in right))
+
+
+def _near(sorted_values: list[float], m: float, tol: float) -> bool:
+    k = bisect_left(sorted_values, m - tol)
+    return k < len(sorted_values) and sorted_values[k] <= m + tol
+
+
+def _repeats(runs: list[Run]) -> bool:
+    """True if some printed line of two or more words recurs three times: a table's label column (the
+    regulated activity of each row of a requirement table), not a column of prose."""
+    lines: dict[int, list[Run]] = {}
+    for r in runs:
+        lines.setdefault(round(_mid(r)), []).append(r)
+    texts = Counter(" ".join("".join(r.text for r in sorted(ln, key=lambda r: r.x0)).split()) for ln in lines.values())
+    return any(n >= 3 and len(t.split()) >= 2 for t, n in texts.items())
+
+
+def _flow_top(runs: list[Run]) -> float:
+    """Top of the side's first printed line that its next line follows within 2.5 em."""
+    lines: list[list[float]] = []  # [top, bottom, size] of each printed line, top to bottom
+    for r in sorted(runs, key=_mid):
+        if lines and _mid(r) - (lines[-1][0] + lines[-1][1]) / 2 <= 0.3 * max(r.size, 1.0):
+            lines[-1][0], lines[-1][1] = min(lines[-1][0], r.top), max(lines[-1][1], r.bottom)
+        else:
+            lines.append([r.top, r.bottom, r.size])
+    for a, b in zip(lines, lines[1:], strict=False):
+        if b[0] - a[1] <= 2.5 * max(a[2], 1.0):
+            return a[0]
+    return lines[-1][0]
+
+
+def _levels(runs: list[Run]) -> list[float]:
+    """The distinct line centres of one side (runs of one printed line share one)."""
+    out: list[float] = []
+    for m in sorted(_mid(r) for r in runs):
+        if not out or m - out[-1] > 0.3 * max(r.size for r in runs[:1]):
+            out.append(m)
+    return out
+
+
+def side_of(r: Run, zones: list[Zone]) -> tuple[int, int]:
+    """(zone number from 1, 0 left / 1 right) of a run; (0, 0) outside every zone."""
+    m = _mid(r)
+    for k, z in enumerate(zones, 1):
+        if z.top <= m <= z.bottom:
+            return k, int(r.x0 >= z.gutter - 2)
+    return 0, 0

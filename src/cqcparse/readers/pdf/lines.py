@@ -1,0 +1,143 @@
+"""Runs -> printed lines -> segments: group runs by vertical overlap, split lines at wide gaps."""
+from __future__ import annotations
+
+import re
+
+from cqcparse.readers.pdf.engines import BULLET_MARKS, Run
+from cqcparse.readers.pdf.geometry import Line, Seg
+from cqcparse.readers.pdf.gutters import find_zones, side_of
+
+_WS = re.compile(r"\s+")
+# ligatures spelled out; control characters (other than whitespace, which is collapsed) dropped
+_CLEAN = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st",
+          **{c: None for c in range(32) if chr(c) not in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"}, 0x7F: None,
+          # private-use glyphs of symbol fonts (rating dots, ticks), except the ones used as bullet marks
+          **{c: None for c in range(0xE000, 0xF900) if chr(c) not in BULLET_MARKS}}
+# rating dots printed as a row of dashes after a rating word ("Good –––"): never prose
+_LIGATURES = {"fi", "fl", "ff", "ffi", "ffl", "\ufb00", "\ufb01", "\ufb02", "\ufb03", "\ufb04"}
+_DOTS = re.compile(r"\s*[\u2012-\u2015]{2,}")
+
+
+def group_lines(runs: list[Run], width: float = 0.0) -> list[Line]:
+    """Group runs into printed lines by vertical overlap, then split each line at wide gaps. In a zone of two
+    columns whose lines are not level (gutters.py), runs join only runs of their own column."""
+    # vertical text (a margin note) would smear lines together: leave it out, unless it is most of the page
+    upright = [r for r in runs if r.bottom - r.top <= 2.5 * max(r.size, 1.0) or len(r.text.strip()) <= 1]
+    if len(upright) >= 0.8 * len(runs):
+        runs = upright
+    # runs of nothing but glyph junk (rating dots, private-use symbols) would widen the line they sit on
+    runs = sorted((r for r in dedupe(runs) if _DOTS.sub("", r.text.translate(_CLEAN)).strip()),
+                  key=lambda r: (r.top + r.bottom) / 2)
+    zones = find_zones(runs, width) if width else []
+    groups: list[list[Run]] = []
+    spans: list[list[float]] = []
+    keys: list[tuple[int, int]] = []
+    for r in runs:
+        h = max(r.bottom - r.top, 0.1)
+        placed = False
+        key = side_of(r, zones) if zones else (0, 0)
+        for gi in range(len(groups) - 1, max(-1, len(groups) - 4), -1):
+            if keys[gi] != key:
+                continue
+            top, bottom = spans[gi]
+            ov = min(bottom, r.bottom) - max(top, r.top)
+            if ov >= 0.5 * min(h, bottom - top):
+                groups[gi].append(r)
+                spans[gi][0], spans[gi][1] = min(top, r.top), max(bottom, r.bottom)
+                placed = True
+                break
+        if not placed:
+            groups.append([r])
+            spans.append([r.top, r.bottom])
+            keys.append(key)
+    lines: list[Line] = []
+    for g, key in zip(groups, keys, strict=True):
+        g.sort(key=lambda r: r.x0)
+        segs: list[Seg] = []
+        for r in g:
+            if segs:
+                s = segs[-1]
+                gap = r.x0 - s.x1
+                if gap < 1.5 * max(r.size, s.runs[-1].size, 1.0):
+                    s.runs.append(r)
+                    s.x1 = max(s.x1, r.x1)
+                    s.top, s.bottom = min(s.top, r.top), max(s.bottom, r.bottom)
+                    continue
+            segs.append(Seg([r], r.x0, r.top, r.x1, r.bottom))
+        for s in segs:
+            finish_seg(s)
+        segs = [s for s in segs if s.text]
+        if not segs:
+            continue
+        # a bullet mark printed apart from its text belongs to it, not a table cell
+        merged: list[Seg] = []
+        for s in segs:
+            if merged and len(merged[-1].text) == 1 and merged[-1].text in BULLET_MARKS:
+                m = merged[-1]
+                m.runs += s.runs
+                m.x1, m.top, m.bottom = s.x1, min(m.top, s.top), max(m.bottom, s.bottom)
+                finish_seg(m)
+                m.w1 = s.x0 - m.x0 + s.w1
+                continue
+            merged.append(s)
+        lines.append(Line(merged, min(s.top for s in merged), max(s.bottom for s in merged), zone=key[0],
+                          gutter=zones[key[0] - 1].gutter if key[0] else 0.0))
+    lines.sort(key=lambda ln: (ln.top, ln.x0))
+    return lines
+
+
+def dedupe(runs: list[Run]) -> list[Run]:
+    """Runs without overprinted copies: the same text printed again within a quarter em of where it was
+    printed (a heading made to look bold by printing it twice), as pdfplumber's dedupe_chars does for glyphs."""
+    seen: dict[str, list[Run]] = {}
+    out: list[Run] = []
+    for r in runs:
+        key = r.text.strip()
+        tol = 0.25 * max(r.size, 1.0)
+        if any(abs(o.x0 - r.x0) <= tol and abs(o.top - r.top) <= tol for o in seen.get(key, ())):
+            continue
+        seen.setdefault(key, []).append(r)
+        out.append(r)
+    return out
+
+
+def _letter_gap(runs: list[Run]) -> float:
+    """Twice the usual gap between glyphs printed one per run (letter-spaced text), else 0."""
+    gaps = sorted(b.x0 - a.x1 for a, b in zip(runs, runs[1:], strict=False)
+                  if len(a.text) == 1 and len(b.text.rstrip()) == 1)
+    return 2 * gaps[len(gaps) // 2] if len(gaps) >= 3 else 0.0
+
+
+def finish_seg(s: Seg) -> None:
+    """The segment's text, its main font and bullet geometry. A space goes where the engine gave none and
+    the gap between two runs is wider than 0.12 em (pdfminer's word_margin idea) -- and wider than twice the
+    usual gap of letter-spaced text, and than 0.3 em beside a ligature's glyph, whose box is narrower than
+    its advance ("de|fi|brillator")."""
+    parts: list[str] = []
+    prev: Run | None = None
+    spaced = _letter_gap(s.runs)
+    for r in s.runs:
+        t = r.text
+        if prev is not None and parts:
+            gap = r.x0 - prev.x1
+            em = max(r.size, 1)
+            lig = prev.text in _LIGATURES or t.rstrip() in _LIGATURES
+            if gap > max(0.3 * em if lig else 0.12 * em, spaced) and not parts[-1].endswith(" ") \
+                    and not t.startswith(" "):
+                parts.append(" ")
+        parts.append(t)
+        prev = r
+    s.text = _WS.sub(" ", _DOTS.sub("", "".join(parts).translate(_CLEAN))).strip().replace("\u00ad ", "\u00ad")
+    # the main font: of the longest run
+    main = max(s.runs, key=lambda r: len(r.text.strip()))
+    s.size = main.size
+    s.base = main.base
+    s.bold = all(r.bold for r in s.runs if r.text.strip() and not (len(r.text.strip()) == 1 and r.text.strip() in BULLET_MARKS))
+    s.w1 = s.runs[0].w1
+    s.hang = None
+    if s.text[:1] in BULLET_MARKS:
+        first = s.runs[0].text.strip()
+        if len(first) == 1 and len(s.runs) > 1:
+            s.hang = s.runs[1].x0
+        else:
+            s.hang = s.x0 + s.runs[0].w1 + 0.28 * s.size

@@ -51,7 +51,7 @@ class Pipeline:
     def structure(self, src: SourceText) -> Structure:
         """The stages up to the analysed sentences. Running headers and footers are masked with spaces,
         so offsets stay those of the input."""
-        masked = replace(src, text=segment.mask_furniture(src.text))
+        masked = replace(src, text=segment.mask_furniture(src.text)) if src.format == "text" else src
         bl = segment.blocks(masked)
         headings = segment.find_headings(masked.text, bl, self.rules)
         if not uses_quality_statements(headings, masked.text):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from cqcparse.analysis.rules import Rule, RuleSet, key_question_id
 from cqcparse.readers.source import SourceText
@@ -80,26 +81,34 @@ def blocks(src: SourceText) -> list[Block]:
 
 
 def mask_furniture(text: str) -> str:
-    """Blank out running headers and footers (lines with a number that recur with only the number
-    changing), keeping every other offset where it was."""
-    furniture = _furniture(text)
-    if not furniture:
+    """Blank out the running headers and footers of plain text, keeping every other offset where it was.
+    A line is furniture when it repeats like a page header: at least three times with only a number
+    changing, the numbers rising (a page number), and other lines between each repeat (the page's body).
+    A list item never is: bullets, lines that end a sentence and lines next to each other are body text.
+    (PDF readers find furniture by its position on the page instead.)"""
+    lines = text.split("\n")
+    masked = set(_furniture(lines))
+    if not masked:
         return text
-    return "\n".join(" " * len(ln) if ln.strip() and _mask(ln.strip()) in furniture else ln
-                     for ln in text.split("\n"))
+    return "\n".join(" " * len(ln) if i in masked else ln for i, ln in enumerate(lines))
 
 
-def _mask(line: str) -> str:
-    return re.sub(r"\d+", "#", line)
+_NUMBER = re.compile(r"\d+")
 
 
-def _furniture(text: str) -> set[str]:
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip() and len(ln) < 160 and re.search(r"\d", ln)]
-    masked = Counter(_mask(ln) for ln in lines)
-    variants: dict[str, set[str]] = {}
-    for ln in lines:
-        variants.setdefault(_mask(ln), set()).add(ln)
-    return {m for m, n in masked.items() if n >= 3 and len(variants[m]) >= 3}
+def _furniture(lines: list[str]) -> Iterator[int]:
+    """Indexes of the lines that are running headers or footers (see `mask_furniture`)."""
+    groups: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines):
+        s = ln.strip()
+        if s and len(s) < 160 and _NUMBER.search(s) and not BULLET.match(s) and s[-1] not in SENTENCE_END_CHARS:
+            groups.setdefault(_NUMBER.sub("#", s), []).append(i)
+    for where in groups.values():
+        numbers = [tuple(int(n) for n in _NUMBER.findall(lines[i])) for i in where]
+        if (len(where) >= 3 and len(set(numbers)) >= 3
+                and all(a < b for a, b in pairwise(numbers))
+                and all(any(lines[k].strip() for k in range(a + 1, b)) for a, b in pairwise(where))):
+            yield from where
 
 
 def _continues(text: str, prev: Block, start: int) -> bool:

@@ -42,6 +42,7 @@ class Pipeline:
                  default_rules: bool = True):
         self.rules = rules or load_rules(rule_paths, defaults=default_rules)
         self.nlp = spacy.blank("en")
+        self.nlp.max_length = 2**31  # only the tokenizer runs: none of the parser's memory per character
         self.matcher = CueMatcher(self.nlp, self.rules)
         self.abbreviations = abbreviations(self.rules.of("abbreviation"))
 

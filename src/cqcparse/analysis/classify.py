@@ -54,7 +54,7 @@ def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: 
     blocked = by_kind["not_item"]
     traps = by_kind["not_action"]
     actions = by_kind["action"]
-    if ctx.kind == "expectation" or text[:sent_end].rstrip().endswith((":", "?")):
+    if ctx.kind == "expectation" or text[sent_start:sent_end].rstrip().endswith((":", "?")):
         # what CQC expects of every provider; list introductions ("the trust must:") are not items
         d.path.append("not an item: expectation or list introduction or question")
         return d

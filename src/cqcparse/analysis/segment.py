@@ -255,8 +255,7 @@ def _boundary(doc: str, s: int, i: int, j: int, end: int, abbreviations: set[str
         return False
     nxt = doc[k]
     if doc[i] == "." :
-        word = re.search(r"(\S+)$", doc[s:i])
-        w = word.group(1).lower() if word else ""
+        w = _word_before(doc, s, i).lower()
         if w.rstrip(".") + "." in abbreviations or w + "." in abbreviations:
             return False
         if (w + ".#" in abbreviations or w.rstrip(".") + ".#" in abbreviations) and nxt.isdigit():
@@ -269,6 +268,17 @@ def _boundary(doc: str, s: int, i: int, j: int, end: int, abbreviations: set[str
     if not spaced:
         return False
     return nxt.isupper() or nxt.isdigit() or nxt in "\u201c\"'\u2018(" or nxt == "-"
+
+
+MAX_WORD = 40  # longer than any abbreviation: the look back from a full stop stops here (linear time)
+
+
+def _word_before(doc: str, s: int, i: int) -> str:
+    """The characters before doc[i] back to a space or `s`, at most MAX_WORD of them."""
+    k = i
+    while k > max(s, i - MAX_WORD) and not doc[k - 1].isspace():
+        k -= 1
+    return doc[k:i]
 
 
 def _rstrip(doc: str, a: int, b: int) -> int:

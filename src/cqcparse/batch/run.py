@@ -17,6 +17,7 @@ from pathlib import Path
 
 from cqcparse.analysis.rules import RuleSet, load_rules
 from cqcparse.batch.dask import run_dask
+from cqcparse.batch.lock import folder_lock
 from cqcparse.batch.plan import (
     MANIFEST,
     REPORTS_DIR,
@@ -29,8 +30,8 @@ from cqcparse.batch.plan import (
     report_id,
 )
 from cqcparse.batch.worker import DEFAULT_TIMEOUT, Done, Failed, Outcome, WorkerConfig, extract_one, run_local
-from cqcparse.errors import CqcparseError, InputError
-from cqcparse.output.store import ErrorRow, ReportEntry, TableWriter
+from cqcparse.errors import CqcparseError, InputError, OutputError
+from cqcparse.output.store import ErrorRow, ReportEntry, TableWriter, check_targets
 from cqcparse.output.writers import write_atomic
 from cqcparse.records import Report
 from cqcparse.version import __version__
@@ -52,10 +53,10 @@ class Progress:
 @dataclass(frozen=True, slots=True)
 class BatchSummary:
     out_dir: Path
-    inputs: int  # distinct inputs planned, including missing paths
+    inputs: int  # distinct inputs planned
     extracted: int  # reports written by this run
     skipped: int  # up to date from an earlier run
-    failed: int  # rows of errors.jsonl
+    failed: int  # inputs of this run that could not be extracted (rows of errors.jsonl)
     pages: int  # pages read by this run (text and HTML count as one)
     seconds: float
     workers: int
@@ -66,53 +67,61 @@ class BatchSummary:
 def run_batch(inputs: Sequence[str], out_dir: str | Path, *, rules: RuleSet | None = None,
               rule_paths: list[Path] | None = None, default_rules: bool = True, jobs: int | None = None,
               timeout: float | None = DEFAULT_TIMEOUT, max_memory: int | None = None, force: bool = False,
-              sqlite: str | Path | None = None, dask=None,
+              sqlite: str | Path | None = None, dask=None, follow_links: bool = False, raw_csv: bool = False,
               progress: Callable[[Progress], None] | None = None,
               handler: Callable[..., Outcome] = extract_one) -> BatchSummary:
     """Extract every report named by `inputs` (files, folders, globs) into `out_dir`: reports/ID.json for each,
     items.jsonl, items.csv, reports.csv, breaches.csv and errors.jsonl for all (and `sqlite`, if given).
-    Inputs whose JSON is up to date (same content, rules and cqcparse version) are skipped unless `force`.
-    Ctrl-C stops the workers; reports already written are kept for the next run."""
+    The tables describe every report of the output folder, from this run and earlier ones. Inputs whose JSON
+    is up to date (same content, rules and cqcparse version) are skipped unless `force`. Each finished
+    report is recorded at once, so Ctrl-C or a kill loses none of them. One batch at a time holds the
+    output folder."""
     started = time.monotonic()
     out = Path(out_dir).resolve()
     reports_dir = out / REPORTS_DIR
     if out.exists() and not out.is_dir():
         raise CqcparseError(f"{out} is a file: give a folder for the output")
-    reports_dir.mkdir(parents=True, exist_ok=True)
     if max_memory is not None and sys.platform == "win32":
         raise CqcparseError("--max-memory is not supported on Windows")
     if max_memory is not None and dask is not None:
         raise CqcparseError("--max-memory limits local workers; on Dask give the workers a memory limit "
                             "(dask worker --memory-limit)")
+    sqlite_path = Path(sqlite).resolve() if sqlite else None
+    check_targets(out, sqlite_path)
     rules = rules or load_rules(rule_paths, defaults=default_rules)
-    fingerprint = rules.fingerprint
-    files, missing = plan_inputs(inputs, exclude=out)
-    if not files and not missing:
+    files = plan_inputs(inputs, exclude=out, follow_links=follow_links)
+    if not files:
         raise InputError(", ".join(inputs) or "(no inputs)", "no .pdf, .txt or .html reports found")
-
-    manifest = Manifest(out / MANIFEST)
-    plan = [Task(str(p), report_id(p), file_sha256(p) or "") for p in files]
-    tasks = [t for t in plan if force or not t.sha256 or not manifest.up_to_date(t, fingerprint, reports_dir)]
-    record = _Recorder(plan, manifest, reports_dir, fingerprint, progress)
-    record.start(Progress(total=len(tasks), done=0, failed=0, pages=0, skipped=len(plan) - len(tasks)))
-    config = WorkerConfig(rules, timeout, max_memory, handler)
-    workers = 0
     try:
-        if tasks and dask is not None:
-            workers = run_dask(tasks, config, dask, record)
-        elif tasks:
-            workers = min(jobs or os.cpu_count() or 1, len(tasks))
-            run_local(tasks, config, workers, record)
-    finally:
-        manifest.save()  # also after Ctrl-C: finished reports are not redone
+        reports_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError.of(reports_dir, e) from None
+    with folder_lock(out):
+        manifest = Manifest(out / MANIFEST)
+        plan = [Task(str(p), report_id(p), file_sha256(p) or "") for p in files]
+        tasks = [t for t in plan
+                 if force or not t.sha256 or not manifest.up_to_date(t, rules.fingerprint, reports_dir)]
+        record = _Recorder(plan, manifest, reports_dir, rules.fingerprint, progress)
+        record.start(Progress(total=len(tasks), done=0, failed=0, pages=0, skipped=len(plan) - len(tasks)))
+        config = WorkerConfig(rules, timeout, max_memory, handler)
+        workers = 0
+        try:
+            if tasks and dask is not None:
+                workers = run_dask(tasks, config, dask, record)
+            elif tasks:
+                workers = min(jobs or os.cpu_count() or 1, len(tasks))
+                run_local(tasks, config, workers, record)
+        finally:
+            manifest.save()  # also after Ctrl-C; the journal already holds every finished report
+        write_tables(out, manifest, sqlite=sqlite_path, raw_csv=raw_csv)
     state = record.state
-    failed = write_tables(out, plan, manifest, missing, sqlite=Path(sqlite) if sqlite else None)
-    return BatchSummary(out, len(plan) + len(missing), state.done - state.failed, state.skipped, failed,
+    failed = len([t for t in plan if getattr(manifest.entries.get(t.source), "error", None) is not None])
+    return BatchSummary(out, len(plan), state.done - state.failed, state.skipped, failed,
                         state.pages, time.monotonic() - started, workers)
 
 
 class _Recorder:
-    """Takes each outcome as it arrives: writes the report JSON, notes it in the manifest, reports progress."""
+    """Takes each outcome as it arrives: writes the report JSON, records it in the manifest, reports progress."""
 
     def __init__(self, plan: Sequence[Task], manifest: Manifest, reports_dir: Path, fingerprint: str,
                  progress: Callable[[Progress], None] | None):
@@ -134,31 +143,28 @@ class _Recorder:
         else:  # a report that no longer reads leaves no JSON from an earlier version behind
             path.unlink(missing_ok=True)
             entry.error, entry.message = o.error, o.message
-        self.manifest.entries[o.source] = entry
+        self.manifest.record(o.source, entry)
         s = self.state
         self.start(Progress(s.total, s.done + 1, s.failed + isinstance(o, Failed),
                             s.pages + (o.pages if isinstance(o, Done) else 0), s.skipped))
 
 
-def write_tables(out: Path, plan: Sequence[Task], manifest: Manifest, missing: Sequence[ErrorRow], *,
-                 sqlite: Path | None = None) -> int:
-    """Rebuild the combined tables from the report JSONs of `plan`, in source order. Returns the error count."""
-    errors = list(missing)
-    with TableWriter(out, sqlite=sqlite) as tables:
-        for t in plan:  # plan is sorted by source
-            e = manifest.entries.get(t.source)
-            if e is None:
-                continue  # interrupted before it was read
+def write_tables(out: Path, manifest: Manifest, *, sqlite: Path | None = None, raw_csv: bool = False) -> int:
+    """Rebuild the combined tables from every report JSON the manifest records (this run's and earlier
+    runs'), in source order. Returns the number of error rows."""
+    errors = []
+    with TableWriter(out, sqlite=sqlite, raw_csv=raw_csv) as tables:
+        for source, e in sorted(manifest.entries.items()):
             if e.error is not None:
-                errors.append(ErrorRow(t.source, e.error, e.message or ""))
+                errors.append(ErrorRow(source, e.error, e.message or ""))
                 continue
             try:
-                report = Report.model_validate_json((out / REPORTS_DIR / f"{t.report_id}.json").read_bytes())
+                report = Report.model_validate_json((out / REPORTS_DIR / f"{e.report_id}.json").read_bytes())
             except (OSError, ValueError) as exc:
-                errors.append(ErrorRow(t.source, "OutputError", f"{REPORTS_DIR}/{t.report_id}.json cannot be "
+                errors.append(ErrorRow(source, "OutputError", f"{REPORTS_DIR}/{e.report_id}.json cannot be "
                                        f"read back ({type(exc).__name__}); rerun with --force"))
                 continue
-            tables.add_report(ReportEntry(t.report_id, t.source, t.sha256, e.pages), report)
-        for err in sorted(errors, key=lambda r: r.source):
+            tables.add_report(ReportEntry(e.report_id, source, e.sha256, e.pages), report)
+        for err in errors:
             tables.add_error(err)
     return len(errors)

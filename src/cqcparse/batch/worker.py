@@ -128,7 +128,7 @@ def _process_context():
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["cqcparse.pipeline", "cqcparse.read_pdf", "cqcparse.read_html"])
+    ctx.set_forkserver_preload(["cqcparse.pipeline", "cqcparse.readers.pdf.reader", "cqcparse.readers.html"])
     return ctx
 
 

@@ -8,8 +8,20 @@ from typing import Annotated, Optional
 
 import typer
 
-from cqcparse.cli.options import (ENGINES, EngineOpt, NoDefaultsOpt, PagesOpt, PasswordOpt, RulesOpt, guard,
-                                  page_progress)
+from cqcparse.cli.options import (
+    ENGINES,
+    EngineOpt,
+    NoDefaultsOpt,
+    PagesOpt,
+    PasswordOpt,
+    RawCsvOpt,
+    RulesOpt,
+    fail,
+    guard,
+    is_same_file,
+    page_progress,
+)
+from cqcparse.errors import OutputError
 
 
 def register(app: typer.Typer) -> None:
@@ -31,16 +43,19 @@ def extract(
                                                      "many seconds.")] = None,
     max_memory: Annotated[Optional[int], typer.Option("--max-memory", help="Stop with an error past this "
                                                       "many MB of memory.")] = None,
+    raw_csv: RawCsvOpt = False,
     rules: RulesOpt = None,
     no_default_rules: NoDefaultsOpt = False,
 ) -> None:
     """Extract findings, actions, positives, breaches and report fields from one report."""
-    from cqcparse.pipeline import Pipeline
     from cqcparse.output.writers import FORMATS, render, write_atomic
+    from cqcparse.pipeline import Pipeline
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
     if engine is not None and engine not in ENGINES:
         raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
+    if output is not None and is_same_file(path, output):
+        fail(OutputError(str(output), "is the input report; give another file"))
     with guard(path, f" (limit {max_memory} MB; raise --max-memory)" if max_memory else ""):
         pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
         if max_memory:
@@ -49,7 +64,7 @@ def extract(
         with page_progress() as progress:
             report = pipe.extract(path, include_text=include_text, pages=pages, engine=engine,
                                   password=password, timeout=timeout, progress=progress)
-        content = render(report, fmt)
+        content = render(report, fmt, raw_csv=raw_csv)
         if output:
             write_atomic(output, content)
         else:

@@ -2,7 +2,9 @@
 the common options. Subcommand modules import this; nothing here imports them."""
 from __future__ import annotations
 
+import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,9 +13,21 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from cqcparse.errors import CqcparseError, InputError
+from cqcparse.errors import CqcparseError, InputError, InputWarning
 
 state = {"debug": False}
+
+
+def show_warnings() -> None:
+    """Print an InputWarning as one 'Warning: ' line on stderr (other warnings as Python does)."""
+    default = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, InputWarning):
+            typer.echo(f"Warning: {message}", err=True)
+        else:
+            default(message, category, filename, lineno, file, line)
+    warnings.showwarning = show
 
 
 def fail(error: Exception) -> None:
@@ -49,6 +63,8 @@ def guard(path: str, memory_hint: str = "") -> Iterator[None]:
         fail(e)
     except MemoryError:
         fail(InputError(path, f"ran out of memory{memory_hint}"))
+    except BrokenPipeError:
+        raise  # the reader of stdout stopped (`| head`): cli.main ends quietly
     except Exception as e:  # a bug: still one line without --debug
         fail(RuntimeError(f"{path}: unexpected {type(e).__name__}: {e} (rerun with --debug for details)"))
 
@@ -62,3 +78,13 @@ RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", help="A folde
 NoDefaultsOpt = Annotated[bool, typer.Option("--no-default-rules", help="Use only the --rules given.")]
 
 
+RawCsvOpt = Annotated[bool, typer.Option("--raw-csv", help="Keep CSV cells that start with = + - @ as they "
+                     "are (by default they get a leading ' so that spreadsheets do not run them).")]
+
+
+def is_same_file(path: str, output: Path) -> bool:
+    """Would writing `output` overwrite the input `path`?"""
+    try:
+        return path != "-" and os.path.samefile(path, output)
+    except OSError:
+        return False

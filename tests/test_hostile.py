@@ -210,7 +210,7 @@ def test_batch_into_an_earlier_output_folder_keeps_its_reports(tmp_path: Path) -
     out = tmp_path / "out"
     assert cqc("batch", str(tmp_path / "old"), "-o", str(out), "-j", "1", "--sqlite", str(out / "c.db")).returncode == 0
     assert cqc("batch", str(tmp_path / "new"), "-o", str(out), "-j", "1", "--sqlite", str(out / "c.db")).returncode == 0
-    assert table_sources(out) == ["r00.txt", "r01.txt", "r00.txt"]  # sorted by source: new/ before old/
+    assert table_sources(out) == ["r00.txt", "r00.txt", "r01.txt"]  # sorted by source: new/ before old/
     assert len((out / "items.jsonl").read_text().splitlines()) == 3 * 3
     import sqlite3
     with sqlite3.connect(out / "c.db") as db:

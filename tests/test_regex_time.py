@@ -9,7 +9,7 @@ import pytest
 
 from cqcparse.analysis.rules import load_rules
 
-SMALL, LARGE = 30, 120  # units of each text below; LARGE / SMALL = 4
+SMALL, LARGE = 60, 240  # units of each text below; LARGE / SMALL = 4
 ADVERSARIAL = {
     "spaces": lambda n: " " * (20 * n) + "x",
     "newlines": lambda n: "\n" * (20 * n) + "x",
@@ -23,7 +23,7 @@ ADVERSARIAL = {
     "parentheses": lambda n: "(a)" * (6 * n),
 }
 FLOOR = 0.005  # seconds: below this at the large size a rule is fast whatever its growth
-SLOWEST_GROWTH = 8.0  # linear growth is 4x; quadratic 16x
+SLOWEST_GROWTH = 10.0  # linear growth is 4x, quadratic 16x (bounded backtracking, as .{3,80}, adds some)
 BACKTRACKING = {  # known: strict xfails, each with the issue that fixes it
     "fact.registered-provider.above-title": "issue 12 rewrites this rule (blank lines of spaces: cubic)",
 }
@@ -66,4 +66,5 @@ def test_shipped_regex_runs_in_linear_time(rule) -> None:
                 break
         else:
             slow.append(f"{name}: {times[0]:.4f} s -> {times[1]:.4f} s for 4x the text")
+            break  # one is enough: more of them on a slow rule would only cost time
     assert not slow, slow

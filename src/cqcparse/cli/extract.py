@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -20,6 +19,7 @@ from cqcparse.cli.options import (
     guard,
     is_same_file,
     page_progress,
+    write_stdout,
 )
 from cqcparse.errors import OutputError
 
@@ -68,7 +68,7 @@ def extract(
         if output:
             write_atomic(output, content)
         else:
-            sys.stdout.write(content)
+            write_stdout(content)
 
 
 def schema() -> None:

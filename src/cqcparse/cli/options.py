@@ -2,6 +2,7 @@
 the common options. Subcommand modules import this; nothing here imports them."""
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import warnings
@@ -13,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from cqcparse.errors import CqcparseError, InputError, InputWarning
+from cqcparse.errors import CqcparseError, InputError, InputWarning, OutputError
 
 state = {"debug": False}
 
@@ -53,6 +54,9 @@ def page_progress() -> Iterator[Callable[[int, int], None] | None]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
+_FULL = {errno.ENOSPC, errno.EIO, errno.EDQUOT}
+
+
 @contextmanager
 def guard(path: str, memory_hint: str = "") -> Iterator[None]:
     """Turn any error while handling `path` into one `Error:` line and exit 1 (a traceback only with
@@ -65,6 +69,10 @@ def guard(path: str, memory_hint: str = "") -> Iterator[None]:
         fail(InputError(path, f"ran out of memory{memory_hint}"))
     except BrokenPipeError:
         raise  # the reader of stdout stopped (`| head`): cli.main ends quietly
+    except OSError as e:
+        if e.filename is None and e.errno in _FULL:  # printing to stdout (a table) failed
+            fail(OutputError.of("the output", e))
+        fail(RuntimeError(f"{path}: unexpected {type(e).__name__}: {e} (rerun with --debug for details)"))
     except Exception as e:  # a bug: still one line without --debug
         fail(RuntimeError(f"{path}: unexpected {type(e).__name__}: {e} (rerun with --debug for details)"))
 
@@ -80,6 +88,17 @@ NoDefaultsOpt = Annotated[bool, typer.Option("--no-default-rules", help="Use onl
 
 RawCsvOpt = Annotated[bool, typer.Option("--raw-csv", help="Keep CSV cells that start with = + - @ as they "
                      "are (by default they get a leading ' so that spreadsheets do not run them).")]
+
+
+def write_stdout(content: str) -> None:
+    """Write and flush stdout: a full disk or /dev/full is an OutputError, not a bug."""
+    try:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise OutputError.of("the output", e) from None
 
 
 def is_same_file(path: str, output: Path) -> bool:

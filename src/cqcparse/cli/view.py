@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cqcparse.cli.options import EngineOpt, NoDefaultsOpt, PagesOpt, PasswordOpt, RulesOpt, guard
+from cqcparse.cli.options import EngineOpt, NoDefaultsOpt, PagesOpt, PasswordOpt, RulesOpt, guard, write_stdout
 from cqcparse.errors import InputError
 
 SUMMARY_FORMATS = ("table", "csv", "json")
@@ -81,7 +81,7 @@ def show(
             if sys.stderr.isatty():
                 typer.echo(f"Wrote {output} ({len(report.items())} items)", err=True)
         else:
-            sys.stdout.write(page)
+            write_stdout(page)
 
 
 # -- summary ----------------------------------------------------------------------------------------------
@@ -120,9 +120,9 @@ def summary(
                                     pages=pages, engine=engine, password=password)
             result = sm.summarise_report(report)
         if fmt == "json":
-            sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+            write_stdout(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
         elif fmt == "csv":
-            sys.stdout.write(summary_csv(result))
+            write_stdout(summary_csv(result))
         else:
             print_summary(result, batch=batch)
         if plot is not None:

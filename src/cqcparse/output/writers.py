@@ -83,6 +83,8 @@ def write_atomic(path: Path, content: str) -> None:
             with open(path, "w", encoding="utf-8", newline="") as out:
                 out.write(content)
             return
+        if any(p.exists() and not p.is_dir() for p in target.parents):
+            raise NotADirectoryError(errno.ENOTDIR, "not a directory")
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = temp_beside(target)
         try:

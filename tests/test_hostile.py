@@ -314,3 +314,70 @@ def test_combined_files_follow_the_umask(tmp_path: Path) -> None:
         os.umask(old)
     modes = {p.name: p.stat().st_mode & 0o777 for p in out.iterdir() if p.is_file()}
     assert modes and set(modes.values()) == {0o644}, modes
+
+
+# --- user rules --------------------------------------------------------------------------------------------
+
+def write_rules(folder: Path, body: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "mine.yaml").write_text("kind: finding\nrules:\n" + body, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("body, problem", [
+    ('  - id: finding.nested\n    regex: "(a+)+$"\n', "rule finding.nested: the regex '(a+)+$' repeats a repeated "
+     "group, as (a+)+: it can take exponential time; repeat the group's content once"),
+    ('  - id: finding.token\n    pattern: [{"LOWER": {"REGEX": "^(x+)+y$"}}]\n', "rule finding.token: the regex "
+     "'^(x+)+y$' repeats a repeated group, as (a+)+: it can take exponential time; repeat the group's content once"),
+    ('  - id: finding.empty\n    regex: "(?:staff)?"\n', "rule finding.empty: the regex '(?:staff)?' matches the "
+     "empty string (it would fire everywhere)"),
+    ('  - id: finding.nan\n    phrases: [short staffed]\n    weight: .nan\n', "rule finding.nan: weight must be a "
+     "finite number (got nan)"),
+])
+def test_rules_check_rejects_rules_that_hang_or_fire_everywhere(tmp_path: Path, body: str, problem: str) -> None:
+    folder = write_rules(tmp_path / "rules", body)
+    result = cqc("rules", "check", str(folder))
+    assert result.returncode == 1
+    assert result.stdout.decode().splitlines() == [f"{folder / 'mine.yaml'}:3: {problem}"]
+    assert b"Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["rules", "check"], ["rules", "list", "--rules"], ["rules", "test", "--rules"],
+                                     ["explain", "{report}", "-s", "staff", "--rules"]])
+@pytest.mark.parametrize("case", ["not-utf8", "folder"])
+def test_unreadable_rule_files_are_one_error_line(report: Path, tmp_path: Path, command: list[str], case: str) -> None:
+    bad = tmp_path / "bad.yaml"
+    if case == "folder":
+        bad.mkdir()
+        (bad / "x.yaml").mkdir()  # a folder named like a rule file inside it is left out
+    else:
+        bad.write_bytes(b"kind: finding\nrules: [\xff]\n")
+    result = cqc(*(a.format(report=report) for a in command), str(bad))
+    assert b"Traceback" not in result.stderr
+    if case == "not-utf8":
+        assert result.returncode == 1
+        assert f"{bad}:0: is not UTF-8 text (byte 22)" in (result.stdout + result.stderr).decode()
+    else:
+        assert result.returncode in (0, 1)  # an empty folder of rules is allowed
+
+
+def test_a_huge_rule_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    with (folder / "big.yaml").open("w") as f:
+        f.write("kind: finding\nrules:\n")
+        f.truncate(6 * 2**20)  # a sparse file: nothing over 100 kB is written
+    result = cqc("rules", "check", str(folder))
+    assert result.returncode == 1
+    assert result.stdout.decode().splitlines() == [f"{folder / 'big.yaml'}:0: is over 5 MB, too big for a rule file"]
+
+
+def test_aliases_repeating_a_phrase_list_are_refused(tmp_path: Path) -> None:
+    phrases = ", ".join(f"phrase {i}" for i in range(5000))
+    rules = "".join(f"  - id: finding.a{i}\n    phrases: *p\n" for i in range(1, 60))
+    folder = write_rules(tmp_path / "rules", f"  - id: finding.a0\n    phrases: &p [{phrases}]\n{rules}")
+    result = cqc("rules", "check", str(folder))
+    assert result.returncode == 1
+    (line,) = result.stdout.decode().splitlines()
+    assert line.startswith(f"{folder / 'mine.yaml'}:0: 300")  # 60 x 5000, and the shipped rules' phrases
+    assert line.endswith(" phrases in all (more than 200000): are YAML aliases repeating one list in many rules?")

@@ -381,3 +381,24 @@ def test_aliases_repeating_a_phrase_list_are_refused(tmp_path: Path) -> None:
     (line,) = result.stdout.decode().splitlines()
     assert line.startswith(f"{folder / 'mine.yaml'}:0: 300")  # 60 x 5000, and the shipped rules' phrases
     assert line.endswith(" phrases in all (more than 200000): are YAML aliases repeating one list in many rules?")
+
+
+# --- evaluate ----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case, message", [
+    ("no-gold", "{gold}: holds no gold files (NAME.json): nothing to score"),
+    ("no-quote", "{gold}/report.json: item 1 is not an object with a 'quote' (see docs/gold-format.md)"),
+    ("not-object", "{gold}/report.json: item 2 is not an object with a 'quote' (see docs/gold-format.md)"),
+    ("deep", "{gold}/report.json: is not a gold file: its JSON is nested too deeply"),
+])
+def test_evaluate_on_bad_gold_is_one_error_line(report: Path, tmp_path: Path, case: str, message: str) -> None:
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    target = gold / "report.json"
+    if case == "no-quote":
+        target.write_text(json.dumps({"items": [{"kind": "finding"}]}))
+    elif case == "not-object":
+        target.write_text(json.dumps({"items": [{"kind": "finding", "quote": "Staff"}, "Staff"]}))
+    elif case == "deep":
+        target.write_text("[" * 100_000 + "]" * 100_000)
+    assert_error(cqc("evaluate", str(gold), "--inputs", str(report.parent)), message.format(gold=gold))

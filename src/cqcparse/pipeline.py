@@ -38,6 +38,10 @@ class Structure(NamedTuple):
 
 
 class Pipeline:
+    """Rules and spaCy loaded once, to extract many reports: `Pipeline().extract("report.pdf")`.
+    `rule_paths` adds rule folders or files (a rule with a shipped rule's id replaces it);
+    `default_rules=False` uses only those."""
+
     def __init__(self, rules: RuleSet | None = None, *, rule_paths: list[Path] | None = None,
                  default_rules: bool = True):
         self.rules = rules or load_rules(rule_paths, defaults=default_rules)
@@ -47,6 +51,8 @@ class Pipeline:
         self.abbreviations = abbreviations(self.rules.of("abbreviation"))
 
     def extract(self, path: str | Path, *, include_text: bool = False, **read_options) -> Report:
+        """Read and extract one report (.pdf, .html, .txt or '-' for stdin). `read_options` go to the reader:
+        pages="1-12", engine="plumber", password=..., timeout=seconds. Raises InputError for a bad input."""
         return self.run(read_source(path, **read_options), include_text=include_text)
 
     def structure(self, src: SourceText) -> Structure:
@@ -62,6 +68,7 @@ class Pipeline:
         return Structure(masked, bl, headings, self.analyse(masked, bl, headings))
 
     def run(self, src: SourceText, *, include_text: bool = False) -> Report:
+        """Extract a report from text already read (a SourceText from any reader)."""
         original = src.text
         src, bl, headings, analysed = self.structure(src)
         doc_text = src.text

@@ -402,3 +402,16 @@ def test_evaluate_on_bad_gold_is_one_error_line(report: Path, tmp_path: Path, ca
     elif case == "deep":
         target.write_text("[" * 100_000 + "]" * 100_000)
     assert_error(cqc("evaluate", str(gold), "--inputs", str(report.parent)), message.format(gold=gold))
+
+
+def test_timeout_stops_a_backtracking_user_regex(tmp_path: Path) -> None:
+    """Not recognisable as nested quantifiers, (a|aa)+$ still takes exponential time: --timeout stops it."""
+    rules = write_rules(tmp_path / "rules", '  - id: finding.slow\n    regex: "(a|aa)+$"\n')
+    path = tmp_path / "slow.txt"
+    path.write_text("Our view of the service\nPeople said the staff were kind and " + "a" * 60
+                    + "x in every way they could be.\n", encoding="utf-8")
+    t0 = time.monotonic()
+    result = cqc("extract", str(path), "--rules", str(rules), "--timeout", "3", "-o", str(tmp_path / "out.json"))
+    assert time.monotonic() - t0 < 60
+    assert_error(result, f"{path}: not finished after 3 s (raise --timeout; 0 waits for ever)")
+    assert not (tmp_path / "out.json").exists()

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cqcparse.cli.options import (
+    DEFAULT_TIMEOUT,
     ENGINES,
     EngineOpt,
     NoDefaultsOpt,
@@ -15,6 +16,7 @@ from cqcparse.cli.options import (
     PasswordOpt,
     RawCsvOpt,
     RulesOpt,
+    TimeoutOpt,
     fail,
     guard,
     is_same_file,
@@ -39,8 +41,7 @@ def extract(
     pages: PagesOpt = None,
     engine: EngineOpt = None,
     password: PasswordOpt = None,
-    timeout: Annotated[Optional[float], typer.Option("--timeout", help="Stop reading a PDF after this "
-                                                     "many seconds.")] = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
     max_memory: Annotated[Optional[int], typer.Option("--max-memory", help="Stop with an error past this "
                                                       "many MB of memory.")] = None,
     raw_csv: RawCsvOpt = False,
@@ -56,14 +57,14 @@ def extract(
         raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
     if output is not None and is_same_file(path, output):
         fail(OutputError(str(output), "is the input report; give another file"))
-    with guard(path, f" (limit {max_memory} MB; raise --max-memory)" if max_memory else ""):
+    with guard(path, f" (limit {max_memory} MB; raise --max-memory)" if max_memory else "", timeout=timeout):
         pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
         if max_memory:
             from cqcparse.limits import limit_memory
             limit_memory(max_memory)
         with page_progress() as progress:
             report = pipe.extract(path, include_text=include_text, pages=pages, engine=engine,
-                                  password=password, timeout=timeout, progress=progress)
+                                  password=password, timeout=timeout or None, progress=progress)
         content = render(report, fmt, raw_csv=raw_csv)
         if output:
             write_atomic(output, content)

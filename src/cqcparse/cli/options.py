@@ -57,12 +57,43 @@ def page_progress() -> Iterator[Callable[[int, int], None] | None]:
 _FULL = {errno.ENOSPC, errno.EIO, errno.EDQUOT}
 
 
+DEFAULT_TIMEOUT = 300.0  # seconds for one report, every stage (reading, rules, writing): --timeout changes it
+
+
+class _Overran(BaseException):
+    """Raised by the timer in the main thread: a BaseException, so that no `except Exception` swallows it."""
+
+
 @contextmanager
-def guard(path: str, memory_hint: str = "") -> Iterator[None]:
-    """Turn any error while handling `path` into one `Error:` line and exit 1 (a traceback only with
-    --debug)."""
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Stop the block after `seconds` (None or 0: never) wherever it is: Python code, regexes (the re module
+    checks for signals) or a PDF engine loop. POSIX main thread only; elsewhere the block is not timed."""
+    import signal
+    import threading
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def overran(signum, frame):
+        raise _Overran()
+    previous = signal.signal(signal.SIGALRM, overran)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def guard(path: str, memory_hint: str = "", *, timeout: float | None = None) -> Iterator[None]:
+    """Turn any error while handling `path` into one `Error:` line and exit 1 (a traceback only with
+    --debug). With `timeout`, the block stops after that many seconds with an error naming `path`."""
+    try:
+        with deadline(timeout):
+            yield
+    except _Overran:
+        fail(InputError(path, f"not finished after {timeout:g} s (raise --timeout; 0 waits for ever)"))
     except CqcparseError as e:
         fail(e)
     except MemoryError:
@@ -77,6 +108,8 @@ def guard(path: str, memory_hint: str = "") -> Iterator[None]:
         fail(RuntimeError(f"{path}: unexpected {type(e).__name__}: {e} (rerun with --debug for details)"))
 
 
+TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0, help="Stop with an error after this many "
+                      "seconds, whatever the stage (0: never).")]
 PagesOpt = Annotated[Optional[str], typer.Option("--pages", help="PDF pages: 3, 1-12, 2,5-7.")]
 EngineOpt = Annotated[Optional[str], typer.Option("--engine", help="PDF engine: pdfium (fast, default) "
                       "or plumber.")]

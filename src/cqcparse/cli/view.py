@@ -12,7 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from cqcparse.cli.options import EngineOpt, NoDefaultsOpt, PagesOpt, PasswordOpt, RulesOpt, guard, write_stdout
+from cqcparse.cli.options import (DEFAULT_TIMEOUT, EngineOpt, NoDefaultsOpt, PagesOpt, PasswordOpt, RulesOpt, TimeoutOpt,
+                                  guard, write_stdout)
 from cqcparse.errors import InputError
 
 SUMMARY_FORMATS = ("table", "csv", "json")
@@ -66,11 +67,12 @@ def show(
     pages: PagesOpt = None,
     engine: EngineOpt = None,
     password: PasswordOpt = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
     rules: RulesOpt = None,
     no_default_rules: NoDefaultsOpt = False,
 ) -> None:
     """Write a self-contained HTML review page: the report's text with every item highlighted."""
-    with guard(path):
+    with guard(path, timeout=timeout):
         from cqcparse.tools.review import build_review
         from cqcparse.output.writers import write_atomic
         report, src_pages = load_report(path, rules=rules, no_default_rules=no_default_rules,
@@ -97,6 +99,7 @@ def summary(
     pages: PagesOpt = None,
     engine: EngineOpt = None,
     password: PasswordOpt = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
     rules: RulesOpt = None,
     no_default_rules: NoDefaultsOpt = False,
 ) -> None:
@@ -106,7 +109,7 @@ def summary(
     if fmt not in SUMMARY_FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(SUMMARY_FORMATS)}", param_hint="--format")
 
-    with guard(path):
+    with guard(path, timeout=timeout):
         from cqcparse.tools import summary as sm
         from cqcparse.tools.items import load_batch_reports, load_items
         if plot is not None:

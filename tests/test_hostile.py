@@ -415,3 +415,18 @@ def test_timeout_stops_a_backtracking_user_regex(tmp_path: Path) -> None:
     assert time.monotonic() - t0 < 60
     assert_error(result, f"{path}: not finished after 3 s (raise --timeout; 0 waits for ever)")
     assert not (tmp_path / "out.json").exists()
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_written_printably(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.fsdecode(b"r\xff.txt")
+    (folder / name).write_text(REPORT, encoding="utf-8")
+    out = tmp_path / "out"
+    result = cqc("batch", str(folder), "-o", str(out), "-j", "1")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in (out / "items.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {r["source"] for r in rows} == {f"{folder}/r\ufffd.txt"} and len(rows) == 3
+    result = cqc("extract", os.fsencode(folder / name).decode("utf-8", "surrogateescape"), "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[0])["source"] == f"{folder}/r\ufffd.txt"

@@ -95,7 +95,7 @@ def report_id(path: Path) -> str:
     """The name of a report's JSON: its file name made safe (no separators, no leading dot, so it stays in
     the output folder) and a short hash of its resolved path (so a.txt in two folders does not collide)."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", path.name).strip("._-")[:80] or "report"
-    return f"{safe}-{hashlib.sha256(str(path).encode()).hexdigest()[:10]}"
+    return f"{safe}-{hashlib.sha256(os.fsencode(path)).hexdigest()[:10]}"
 
 
 def file_sha256(path: Path) -> str | None:

@@ -17,7 +17,7 @@ from typing import IO
 
 from cqcparse.errors import OutputError
 from cqcparse.output.writers import CSV_COLUMNS, csv_row, item_rows, temp_beside
-from cqcparse.records import Report
+from cqcparse.records import Report, printable
 
 KEY_QUESTIONS = ["safe", "effective", "caring", "responsive", "well-led"]
 
@@ -49,7 +49,7 @@ class ErrorRow:
 
 def report_row(entry: ReportEntry, report: Report) -> dict:
     f = report.report
-    return {"report_id": entry.report_id, "source": entry.source, "format": report.format,
+    return {"report_id": entry.report_id, "source": printable(entry.source), "format": report.format,
             "pages": entry.pages, "sha256": entry.sha256, "provider": f.provider, "location": f.location,
             "report_type": f.report_type, "assessment": f.assessment, "report_date": f.report_date,
             "inspection_dates": f.inspection_dates, "overall_rating": f.overall_rating,
@@ -60,13 +60,13 @@ def report_row(entry: ReportEntry, report: Report) -> dict:
 
 def report_item_rows(entry: ReportEntry, report: Report) -> Iterator[dict]:
     for row in item_rows(report):
-        yield {"report_id": entry.report_id, **row, "source": entry.source}
+        yield {"report_id": entry.report_id, **row, "source": printable(entry.source)}
 
 
 def breach_rows(entry: ReportEntry, report: Report) -> Iterator[dict]:
     for n, b in enumerate(report.breaches, 1):
         pages = sorted({c.page for c in b.citations if c.page is not None})
-        yield {"report_id": entry.report_id, "source": entry.source, "n": n, "regulation": b.regulation,
+        yield {"report_id": entry.report_id, "source": printable(entry.source), "n": n, "regulation": b.regulation,
                "title": b.title, "instrument": b.instrument, "citations": len(b.citations), "pages": pages,
                "first_citation": b.citations[0].text if b.citations else None}
 
@@ -209,7 +209,7 @@ class TableWriter:
             insert_report(self._db, row, items, breaches)
 
     def add_error(self, error: ErrorRow) -> None:
-        row = {"source": error.source, "error": error.error, "message": error.message}
+        row = {"source": printable(error.source), "error": error.error, "message": printable(error.message)}
         self.errors_jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
         if self._db is not None:
             self._db.execute("INSERT OR REPLACE INTO errors VALUES (?, ?, ?)", list(row.values()))

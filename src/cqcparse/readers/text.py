@@ -15,6 +15,7 @@ from pathlib import Path
 from cqcparse.errors import InputError, InputWarning
 from cqcparse.limits import LIMIT_HINT, max_input_bytes
 from cqcparse.readers.source import SourceText
+from cqcparse.records import printable
 
 PDF_SUFFIXES = {".pdf"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -23,8 +24,14 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 def read_source(path: str | Path, *, pages: str | None = None, engine: str | None = None,
                 password: str | None = None, timeout: float | None = None,
                 progress: Callable[[int, int], None] | None = None) -> SourceText:
-    """Read a report. The format comes from the suffix; stdin ('-') is sniffed from its first bytes."""
-    name = str(path)
+    """Read a report. The format comes from the suffix; stdin ('-') is sniffed from its first bytes. The
+    SourceText's path is the name made printable (a file name that is not UTF-8 keeps U+FFFD for its bytes)."""
+    src = _read(str(path), pages, engine, password, timeout, progress)
+    return replace(src, path=printable(src.path))
+
+
+def _read(name: str, pages: str | None, engine: str | None, password: str | None, timeout: float | None,
+          progress: Callable[[int, int], None] | None) -> SourceText:
     data = _read_bytes(name)
     kind = _sniff(name, data)
     if kind == "pdf":

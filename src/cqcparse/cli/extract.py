@@ -32,11 +32,11 @@ def register(app: typer.Typer) -> None:
 
 
 def extract(
-    path: Annotated[str, typer.Argument(help="A report: .txt, .pdf or .html, or - for stdin.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json, jsonl or csv.")] = "json",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) "
+    path: Annotated[str, typer.Argument(metavar="REPORT", help="A report: .txt, .pdf or .html, or - for stdin.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="[json|jsonl|csv]", help="The output format.")] = "json",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically) "
                                                    "instead of stdout.")] = None,
-    include_text: Annotated[bool, typer.Option("--include-text", help="Add the document text the "
+    include_text: Annotated[bool, typer.Option("--include-text", metavar="", help="Add the document text the "
                                                "offsets refer to (json).")] = False,
     pages: PagesOpt = None,
     engine: EngineOpt = None,

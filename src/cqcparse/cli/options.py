@@ -108,18 +108,18 @@ def guard(path: str, memory_hint: str = "", *, timeout: float | None = None) -> 
         fail(RuntimeError(f"{path}: unexpected {type(e).__name__}: {e} (rerun with --debug for details)"))
 
 
-TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0, help="Stop with an error after this many "
+TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0, metavar="SECONDS", help="Stop with an error after this many "
                       "seconds, whatever the stage (0: never).")]
-PagesOpt = Annotated[Optional[str], typer.Option("--pages", help="PDF pages: 3, 1-12, 2,5-7.")]
-EngineOpt = Annotated[Optional[str], typer.Option("--engine", help="PDF engine: pdfium (fast, default) "
-                      "or plumber.")]
-PasswordOpt = Annotated[Optional[str], typer.Option("--password", help="Password of an encrypted PDF.")]
-RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", help="A folder or file of extra rules "
+PagesOpt = Annotated[Optional[str], typer.Option("--pages", metavar="PAGES", help="PDF pages: 3, 1-12, 2,5-7.")]
+EngineOpt = Annotated[Optional[str], typer.Option("--engine", metavar="[pdfium|plumber]", help="PDF "
+                      "engine: pdfium (fast, the default) or plumber.")]
+PasswordOpt = Annotated[Optional[str], typer.Option("--password", metavar="TEXT", help="Password of an encrypted PDF.")]
+RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", metavar="PATH", help="A folder or file of extra rules "
                      "(repeatable); a rule with a shipped rule's id replaces it.", envvar="CQCPARSE_RULES")]
-NoDefaultsOpt = Annotated[bool, typer.Option("--no-default-rules", help="Use only the --rules given.")]
+NoDefaultsOpt = Annotated[bool, typer.Option("--no-default-rules", metavar="", help="Use only the --rules given.")]
 
 
-RawCsvOpt = Annotated[bool, typer.Option("--raw-csv", help="Keep CSV cells that start with = + - @ as they "
+RawCsvOpt = Annotated[bool, typer.Option("--raw-csv", metavar="", help="Keep CSV cells that start with = + - @ as they "
                      "are (by default they get a leading ' so that spreadsheets do not run them).")]
 
 

@@ -237,3 +237,15 @@ def test_cli_show_needs_text(seed, tmp_path):
 
 def test_every_item_in_report_items_is_counted(seed):
     assert sum(r.total for r in count_rows(report_items(seed))[0]) == len(seed.items())
+
+
+def test_breach_pages_are_plural_when_more_than_one() -> None:
+    from types import SimpleNamespace
+
+    from cqcparse.cli.view import report_notes
+    result = SimpleNamespace(overall_rating="Good", ratings={}, breaches=[
+        {"regulation": "12", "title": "Safe care and treatment", "pages": [9, 11]},
+        {"regulation": "17", "title": None, "pages": [3]}])
+    assert report_notes(result) == ["Overall rating: Good", "Breaches:",
+                                    "  Regulation 12 (Safe care and treatment), pages 9, 11",
+                                    "  Regulation 17 (untitled), page 3"]

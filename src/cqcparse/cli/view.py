@@ -196,7 +196,8 @@ def report_notes(result) -> list:
         return [*out, "Breaches: none found"]
     out.append("Breaches:")
     for b in result.breaches:
-        where = f", page {', '.join(map(str, b['pages']))}" if b["pages"] else ""
+        pages = b["pages"] or []
+        where = f", page{'s' if len(pages) > 1 else ''} {', '.join(map(str, pages))}" if pages else ""
         out.append(f"  Regulation {b['regulation']} ({b['title'] or 'untitled'}){where}")
     return out
 

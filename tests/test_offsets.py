@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cqcparse import InputError
-from cqcparse.analysis.segment import mask_furniture
+from cqcparse.analysis.furniture import mask_furniture
 from cqcparse.readers.text import decode_text, read_source
 from cqcparse.readers.source import SourceText
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import spacy
 
-from cqcparse.analysis import segment
+from cqcparse.analysis import furniture, segment
 from cqcparse.analysis.classify import Context, Decision, decide
 from cqcparse.analysis.facts import read_breaches, read_facts
 from cqcparse.analysis.match import CueMatcher, Hit
@@ -58,7 +58,7 @@ class Pipeline:
     def structure(self, src: SourceText) -> Structure:
         """The stages up to the analysed sentences. Running headers and footers are masked with spaces,
         so offsets stay those of the input."""
-        masked = replace(src, text=segment.mask_furniture(src.text)) if src.format == "text" else src
+        masked = replace(src, text=furniture.mask_furniture(src.text)) if src.format == "text" else src
         bl = segment.blocks(masked)
         headings = segment.find_headings(masked.text, bl, self.rules)
         if not uses_quality_statements(headings, masked.text):

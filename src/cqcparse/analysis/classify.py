@@ -36,9 +36,14 @@ class Decision:
 
 
 def clause_start(text: str, sent_start: int, offset: int) -> int:
-    """Start of the clause holding `offset`: after the last comma, semicolon or colon before it."""
-    cut = max(text.rfind(c, sent_start, offset) for c in ",;:")
-    return cut + 1 if cut >= 0 else sent_start
+    """Start of the clause holding `offset`: after the last comma, semicolon or colon before it, at most
+    MAX_CLAUSE characters back (so that many cues in one huge sentence stay linear)."""
+    lo = max(sent_start, offset - MAX_CLAUSE)
+    cut = max(text.rfind(c, lo, offset) for c in ",;:")
+    return cut + 1 if cut >= 0 else lo
+
+
+MAX_CLAUSE = 400
 
 
 def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: int) -> Decision:

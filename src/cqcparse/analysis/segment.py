@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import pairwise
+from functools import lru_cache
 
 from cqcparse.analysis.rules import Rule, RuleSet, key_question_id
 from cqcparse.readers.source import SourceText
@@ -78,37 +77,6 @@ def blocks(src: SourceText) -> list[Block]:
             continue
         out.append(Block(start, end, bullet, level))
     return out
-
-
-def mask_furniture(text: str) -> str:
-    """Blank out the running headers and footers of plain text, keeping every other offset where it was.
-    A line is furniture when it repeats like a page header: at least three times with only a number
-    changing, the numbers rising (a page number), and other lines between each repeat (the page's body).
-    A list item never is: bullets, lines that end a sentence and lines next to each other are body text.
-    (PDF readers find furniture by its position on the page instead.)"""
-    lines = text.split("\n")
-    masked = set(_furniture(lines))
-    if not masked:
-        return text
-    return "\n".join(" " * len(ln) if i in masked else ln for i, ln in enumerate(lines))
-
-
-_NUMBER = re.compile(r"\d+")
-
-
-def _furniture(lines: list[str]) -> Iterator[int]:
-    """Indexes of the lines that are running headers or footers (see `mask_furniture`)."""
-    groups: dict[str, list[int]] = {}
-    for i, ln in enumerate(lines):
-        s = ln.strip()
-        if s and len(s) < 160 and _NUMBER.search(s) and not BULLET.match(s) and s[-1] not in SENTENCE_END_CHARS:
-            groups.setdefault(_NUMBER.sub("#", s), []).append(i)
-    for where in groups.values():
-        numbers = [tuple(int(n) for n in _NUMBER.findall(lines[i])) for i in where]
-        if (len(where) >= 3 and len(set(numbers)) >= 3
-                and all(a < b for a, b in pairwise(numbers))
-                and all(any(lines[k].strip() for k in range(a + 1, b)) for a, b in pairwise(where))):
-            yield from where
 
 
 def _continues(text: str, prev: Block, start: int) -> bool:
@@ -186,6 +154,7 @@ def sentences(doc: str, bl: list[Block], prose: list[bool], abbreviations: set[s
 
 
 _QUOTE_CHARS = "\u201c\u201d\""
+_QUOTE_MARK = re.compile(f"[{_QUOTE_CHARS}]")
 
 
 def quote_step(doc: str, i: int, depth: int) -> int:
@@ -202,12 +171,18 @@ def quote_step(doc: str, i: int, depth: int) -> int:
 
 
 def in_quotes(text: str, start: int, offset: int) -> bool:
-    """Is text[offset] inside a quotation that opened at or after `start`?"""
+    """Is text[offset] inside a quotation that opened at or after `start`? (Only the quotation marks
+    between the two are looked at, found once per text: linear for many hits in one long sentence.)"""
+    marks = _quote_marks(text)
     depth = 0
-    for i in range(start, offset):
-        if text[i] in _QUOTE_CHARS:
-            depth = quote_step(text, i, depth)
+    for i in marks[bisect.bisect_left(marks, start):bisect.bisect_left(marks, offset)]:
+        depth = quote_step(text, i, depth)
     return depth > 0
+
+
+@lru_cache(maxsize=4)
+def _quote_marks(text: str) -> list[int]:
+    return [m.start() for m in _QUOTE_MARK.finditer(text)]
 
 
 def split_sentences(doc: str, start: int, end: int, abbreviations: set[str]) -> list[tuple[int, int]]:

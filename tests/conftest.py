@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from cqcparse import Pipeline
-from cqcparse.analysis import segment
-from cqcparse.pipeline import Analysed
+from cqcparse.analysis import furniture, segment
 from cqcparse.analysis.segment import Block, Heading
+from cqcparse.pipeline import Analysed
 from cqcparse.readers.source import SourceText
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +61,7 @@ class Segmented:
 def segment_source(pipe: Pipeline, src: SourceText) -> Segmented:
     """The stages of `Pipeline.run` up to the analysed sentences: running headers and footers masked
     (offsets unchanged), blocks, headings, sentences."""
-    masked = replace(src, text=segment.mask_furniture(src.text))
+    masked = replace(src, text=furniture.mask_furniture(src.text))
     bl = segment.blocks(masked)
     hs = segment.find_headings(masked.text, bl, pipe.rules)
     return Segmented(src.text, bl, hs, pipe.analyse(masked, bl, hs))

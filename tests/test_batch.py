@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cqcparse.batch.run import (Failed, Manifest, extract_one, plan_inputs, read_path_list, report_id,
-                            run_batch)
+from cqcparse.batch.run import Failed, Manifest, extract_one, plan_inputs, read_path_list, report_id, run_batch
 from cqcparse.cli.app import app
+from cqcparse.errors import InputError
 from cqcparse.output.store import ITEM_COLUMNS, REPORT_COLUMNS
 
 COMBINED = ["items.jsonl", "items.csv", "reports.csv", "breaches.csv", "errors.jsonl"]
@@ -293,20 +293,26 @@ def test_memory_limit_costs_one_input(tmp_path: Path) -> None:
 # --- planning inputs ------------------------------------------------------------------------------------------------
 
 def test_plan_inputs_files_folders_globs(inputs: Path) -> None:
-    files, missing = plan_inputs([str(inputs / "a"), str(inputs / "b" / "**" / "*.txt"),
-                                  str(inputs / "a" / "home-1.txt"), str(inputs / "notes.md"),
-                                  str(inputs / "nope.txt"), str(inputs / "*.none")])
+    files = plan_inputs([str(inputs / "a"), str(inputs / "b" / "**" / "*.txt"), str(inputs / "a" / "home-1.txt"),
+                         str(inputs / "notes.md")])
     names = [str(p.relative_to(inputs)) for p in files]
     assert names == sorted(names)
     assert names == ["a/home-0.txt", "a/home-1.txt", "a/home-2.txt", "b/deep/more/home-9.txt",
                      "b/home-0.txt", "notes.md"]  # a file named directly is taken whatever its suffix
-    assert [(m.source.endswith(("nope.txt", "*.none")), m.error) for m in missing] == [(True, "InputError")] * 2
+
+
+@pytest.mark.parametrize("name, message", [("nope.txt", "nope.txt: no such file or folder"),
+                                           ("*.none", "*.none: the pattern matches no files")])
+def test_an_input_that_names_nothing_is_an_error_up_front(inputs: Path, name: str, message: str) -> None:
+    with pytest.raises(InputError) as e:
+        plan_inputs([str(inputs / "a"), str(inputs / name)])
+    assert str(e.value) == f"{inputs}/{message}"
 
 
 def test_plan_leaves_out_the_output_folder(tmp_path: Path) -> None:
     write_report(tmp_path / "a.txt", 1)
     write_report(tmp_path / "out" / "b.txt", 2)
-    files, _ = plan_inputs([str(tmp_path)], exclude=tmp_path / "out")
+    files = plan_inputs([str(tmp_path)], exclude=tmp_path / "out")
     assert [p.name for p in files] == ["a.txt"]
 
 
@@ -321,15 +327,21 @@ def test_read_path_list(tmp_path: Path) -> None:
 @pytest.mark.parametrize("via", ["from-list", "stdin"])
 def test_cli_batch(tmp_path: Path, via: str) -> None:
     paths = [write_report(tmp_path / "in" / f"r{n}.txt", n) for n in range(2)]
-    listing = "\n".join(str(p) for p in paths) + "\n" + str(tmp_path / "in" / "missing.txt") + "\n"
+    listing = "\n".join(str(p) for p in paths) + "\n"
     (tmp_path / "list.txt").write_text(listing)
     out = tmp_path / "out"
     args = ["batch", "-o", str(out), "--jobs", "1"]
     args += ["--from-list", str(tmp_path / "list.txt")] if via == "from-list" else ["-"]
     result = CliRunner().invoke(app, args, input=listing if via == "stdin" else None)
     assert result.exit_code == 0, result.output
-    assert "2 extracted, 0 up to date, 1 failed" in result.output
-    assert len(jsonl(out / "errors.jsonl")) == 1 and (out / "reports.csv").read_text().count("\n") == 3
+    assert "2 extracted, 0 up to date in " in result.output
+    assert jsonl(out / "errors.jsonl") == [] and (out / "reports.csv").read_text().count("\n") == 3
+    # a listed path that does not exist stops the batch before any work
+    (tmp_path / "list.txt").write_text(listing + str(tmp_path / "in" / "missing.txt") + "\n")
+    result = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "out-missing")],
+                                input=listing + str(tmp_path / "in" / "missing.txt") + "\n" if via == "stdin" else None)
+    assert (result.exit_code, result.output) == (1, f"Error: {tmp_path}/in/missing.txt: no such file or folder\n")
+    assert not (tmp_path / "out-missing").exists()
 
 
 def test_cli_quiet_and_errors(tmp_path: Path) -> None:
@@ -339,7 +351,7 @@ def test_cli_quiet_and_errors(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output == ""
     result = CliRunner().invoke(app, ["batch", str(tmp_path / "empty-folder-x"), "-o", str(tmp_path / "o")])
-    assert result.exit_code == 0, result.output  # a missing input is an error row, not a failed batch
+    assert (result.exit_code, result.output) == (1, f"Error: {tmp_path}/empty-folder-x: no such file or folder\n")
     (tmp_path / "nothing").mkdir()
     result = CliRunner().invoke(app, ["batch", str(tmp_path / "nothing"), "-o", str(tmp_path / "o2")])
     assert result.exit_code == 1 and result.output.startswith("Error: ") and "no .pdf" in result.output

@@ -11,8 +11,8 @@ import pytest
 import cqcparse
 from cqcparse import Item, Report, extract
 from cqcparse import pipeline as pipeline_module
-from cqcparse.readers.text import read_source
 from cqcparse.readers.source import SourceText
+from cqcparse.readers.text import read_source
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = FIXTURES / "harbourside-nhs-ft-well-led-2025.txt"  # fictional, typeset for this project

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-
 import cqcparse.readers.html as read_html_module
 from cqcparse.errors import InputError
 from cqcparse.readers.html import html_to_source, read_html

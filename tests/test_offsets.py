@@ -3,7 +3,6 @@ offsets meaningful (BOM removed, cp1252 accepted, CRLF kept)."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cqcparse import InputError
-from cqcparse.readers.text import decode_text, read_source
+from cqcparse.analysis.furniture import mask_furniture
 from cqcparse.readers.source import SourceText
+from cqcparse.readers.text import decode_text, read_source
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FIXTURE_TEXTS = sorted(FIXTURES.rglob("*.txt"))
@@ -24,14 +24,10 @@ def _mask(line: str) -> str:
 
 
 def running_lines(text: str) -> set[str]:
-    """Masks of running headers/footers as GUIDELINES.md describes them: a line with a number that recurs
-    (3 times or more) with only the number changing (3 variants or more)."""
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip() and re.search(r"\d", ln)]
-    counts = Counter(_mask(ln) for ln in lines)
-    variants: dict[str, set[str]] = {}
-    for ln in lines:
-        variants.setdefault(_mask(ln), set()).add(ln)
-    return {m for m, n in counts.items() if n >= 3 and len(variants[m]) >= 3}
+    """Masks of the lines the pipeline blanks as running headers/footers (tests/test_segment.py checks
+    which lines those are)."""
+    blanked = mask_furniture(text).split("\n")
+    return {_mask(ln) for ln, b in zip(text.split("\n"), blanked) if ln.strip() and not b.strip()}
 
 
 def visible(text: str, start: int, end: int, furniture: set[str]) -> str:

@@ -8,16 +8,14 @@ with pypdfium2 or by writing minimal PDF bytes (`make_pdf`, which also does RC4 
 from __future__ import annotations
 
 import bisect
-import os
 import functools
 import hashlib
+import os
 import re
 import time
 from pathlib import Path
 
 import pytest
-
-
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 

@@ -18,9 +18,9 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cqcparse.readers.source import Page, SourceText
 from cqcparse.records import Item, Report, ReportFacts, Section
 from cqcparse.tools.review import build_review, csp_hash, layout, nest
-from cqcparse.readers.source import Page, SourceText
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "fixtures" / "harbourside-nhs-ft-well-led-2025.txt"  # the shipped sample report (fictional)

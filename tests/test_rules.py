@@ -10,7 +10,8 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 
 from cqcparse import Pipeline, RuleError
-from cqcparse.analysis.rules import QUALITY_STATEMENTS, Rule, load_rules, shipped_rule_files
+from cqcparse.analysis.rules import Rule, load_rules, shipped_rule_files
+from cqcparse.analysis.vocabulary import QUALITY_STATEMENTS
 
 SHIPPED = load_rules()
 NLP = spacy.blank("en")

@@ -8,10 +8,10 @@ from typing import get_args
 import pytest
 from typer.testing import CliRunner
 
+from cqcparse.analysis.rules import CONTEXTS, RuleKind, load_rules
 from cqcparse.cli.app import app
 from cqcparse.pipeline import Pipeline
 from cqcparse.readers.text import read_source
-from cqcparse.analysis.rules import CONTEXTS, RuleKind, load_rules
 from cqcparse.tools.explain import explain
 from cqcparse.tools.ruletools import FACT_LABELS, RuleTester, check_paths, list_rules
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from cqcparse.analysis import segment
+from cqcparse.analysis import furniture, segment
 from cqcparse.readers.source import SourceText
 
 
@@ -207,3 +207,32 @@ def test_bulleted_key_question_names_are_not_headings(pipe):
 ])
 def test_no_is_an_abbreviation_only_before_a_number(segmented, text, expected):
     assert segmented(text).sentences == expected
+
+
+def test_a_list_whose_items_differ_by_a_number_is_kept(segmented):
+    """Bullets differing only by a number are a list, not a running header (issue 14)."""
+    items = [f"- The trust must ensure that {n} staff complete safeguarding training." for n in (12, 30, 7)]
+    seg = segmented("\n".join(["Actions the trust must take", *items]))
+    assert seg.sentences == [i[2:] for i in items]
+
+
+def test_adjacent_unpunctuated_lines_with_rising_numbers_are_kept(segmented):
+    """Lines next to each other are body text (a table or list), whatever their numbers."""
+    rows = [f"Ward {n} beds open" for n in (1, 2, 3, 4)]
+    text = "\n".join(["Staff were kind.", *rows, "Meals were good."])
+    assert furniture.mask_furniture(text) == text
+
+
+def test_a_repeat_whose_number_does_not_rise_is_not_a_page_header():
+    text = "\n".join(["Audit 12 of records", "Staff were kind.", "Audit 30 of records", "Meals were good.",
+                      "Audit 7 of records", "People felt safe."])
+    assert furniture.mask_furniture(text) == text
+
+
+def test_page_header_is_blanked_with_offsets_kept():
+    text = "\n".join(["Foo Care Limited Page 1 of 9", "Staff were kind.", "Foo Care Limited Page 2 of 9",
+                      "Meals were good.", "Foo Care Limited Page 3 of 9", "People felt safe."])
+    masked = furniture.mask_furniture(text)
+    assert len(masked) == len(text)
+    assert [ln.strip() for ln in masked.split("\n")] == ["", "Staff were kind.", "", "Meals were good.", "",
+                                                         "People felt safe."]

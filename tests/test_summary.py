@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from cqcparse.cli.app import app
 from cqcparse.errors import InputError
+from cqcparse.output.writers import to_jsonl
 from cqcparse.records import Item, Report
 from cqcparse.tools.items import SourcedItem, load_batch_reports, load_items, report_items
 from cqcparse.tools.summary import OTHER, count_rows, group_label, summarise_batch, summarise_report
 from cqcparse.tools.themes import must_action_themes
-from cqcparse.output.writers import to_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "fixtures" / "harbourside-nhs-ft-well-led-2025.txt"  # the shipped sample report (fictional)
@@ -239,3 +239,15 @@ def test_cli_show_needs_text(seed, tmp_path):
 
 def test_every_item_in_report_items_is_counted(seed):
     assert sum(r.total for r in count_rows(report_items(seed))[0]) == len(seed.items())
+
+
+def test_breach_pages_are_plural_when_more_than_one() -> None:
+    from types import SimpleNamespace
+
+    from cqcparse.cli.view import report_notes
+    result = SimpleNamespace(overall_rating="Good", ratings={}, breaches=[
+        {"regulation": "12", "title": "Safe care and treatment", "pages": [9, 11]},
+        {"regulation": "17", "title": None, "pages": [3]}])
+    assert report_notes(result) == ["Overall rating: Good", "Breaches:",
+                                    "  Regulation 12 (Safe care and treatment), pages 9, 11",
+                                    "  Regulation 17 (untitled), page 3"]

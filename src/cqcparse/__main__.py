@@ -1,3 +1,3 @@
-from cqcparse.cli.app import app
+from cqcparse.cli.app import main
 
-app(prog_name="cqcparse")
+main()

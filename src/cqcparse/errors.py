@@ -15,6 +15,20 @@ class InputError(CqcparseError):
         super().__init__(f"{where}: {message}")
 
 
+class OutputError(CqcparseError):
+    """An output cannot be written: read-only, no permission, a full disk, a folder in the way..."""
+
+    def __init__(self, path: str, reason: str):
+        self.path, self.reason = path, reason
+        super().__init__(f"cannot write {path}: {reason}")
+
+    @classmethod
+    def of(cls, path: str | object, error: OSError) -> OutputError:
+        """The error for `path` from the OSError that stopped writing it (its reason, not its temporary
+        file's name)."""
+        return cls(str(path), (error.strerror or str(error)).lower())
+
+
 class RuleError(CqcparseError):
     """A rule file is broken. `problems` holds every 'FILE:LINE: rule ID: message' line found."""
 
@@ -22,3 +36,8 @@ class RuleError(CqcparseError):
         self.problems = problems
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         super().__init__(problems[0] + more if problems else "invalid rules")
+
+
+class InputWarning(UserWarning):
+    """An input was read, but not exactly as written (bytes replaced, for example); the CLI prints it as one
+    'Warning: ' line on stderr."""

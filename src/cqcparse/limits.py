@@ -2,9 +2,18 @@
 from __future__ import annotations
 
 import os
-import resource
 
 from cqcparse.errors import CqcparseError
+
+MAX_INPUT_MB = 512  # the largest input read, unless CQCPARSE_MAX_INPUT_MB says otherwise
+LIMIT_HINT = "set CQCPARSE_MAX_INPUT_MB to raise it"
+
+
+def max_input_bytes() -> int:
+    try:
+        return int(float(os.environ.get("CQCPARSE_MAX_INPUT_MB", MAX_INPUT_MB)) * 2**20)
+    except ValueError:
+        return MAX_INPUT_MB * 2**20
 
 
 def address_space_mb() -> int:
@@ -23,5 +32,6 @@ def limit_memory(megabytes: int) -> None:
     if megabytes < used + 64:
         raise CqcparseError(f"--max-memory {megabytes} MB is too low: cqcparse already uses {used} MB "
                             f"before reading (give at least {used + 64})")
+    import resource  # POSIX only: imported here so that the rest of this module works everywhere
     limit = megabytes * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, replace
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 import spacy
 
-from cqcparse.analysis import segment
+from cqcparse.analysis import furniture, segment
 from cqcparse.analysis.breaches import read_breaches
 from cqcparse.analysis.classify import Context, Decision, decide
 from cqcparse.analysis.facts import read_facts
 from cqcparse.analysis.labels import carries_over
 from cqcparse.analysis.match import CueMatcher, Hit
+from cqcparse.analysis.rules import Rule, RuleSet, load_rules
+from cqcparse.analysis.segment import Block, Heading, Sentence
+from cqcparse.analysis.vocabulary import KEY_QUESTIONS, QUALITY_STATEMENTS, key_question_id
+from cqcparse.readers.source import LineBox, SourceText
 from cqcparse.readers.text import read_source
 from cqcparse.records import Item, Report, Section
-from cqcparse.analysis.rules import KEY_QUESTIONS, QUALITY_STATEMENTS, Rule, RuleSet, key_question_id, load_rules
-from cqcparse.analysis.segment import Block, Heading, Sentence
-from cqcparse.readers.source import LineBox, SourceText
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,10 @@ class Structure(NamedTuple):
 
 
 class Pipeline:
+    """Rules and spaCy loaded once, to extract many reports: `Pipeline().extract("report.pdf")`.
+    `rule_paths` adds rule folders or files (a rule with a shipped rule's id replaces it);
+    `default_rules=False` uses only those."""
+
     def __init__(self, rules: RuleSet | None = None, *, rule_paths: list[Path] | None = None,
                  default_rules: bool = True):
         self.rules = rules or load_rules(rule_paths, defaults=default_rules)
@@ -51,12 +56,14 @@ class Pipeline:
         self.abbreviations = abbreviations(self.rules.of("abbreviation"))
 
     def extract(self, path: str | Path, *, include_text: bool = False, **read_options) -> Report:
+        """Read and extract one report (.pdf, .html, .txt or '-' for stdin). `read_options` go to the reader:
+        pages="1-12", engine="plumber", password=..., timeout=seconds. Raises InputError for a bad input."""
         return self.run(read_source(path, **read_options), include_text=include_text)
 
     def structure(self, src: SourceText) -> Structure:
         """The stages up to the analysed sentences. Running headers and footers are masked with spaces,
         so offsets stay those of the input."""
-        masked = replace(src, text=segment.mask_furniture(src.text))
+        masked = replace(src, text=furniture.mask_furniture(src.text)) if src.format == "text" else src
         bl = segment.blocks(masked)
         headings = segment.find_headings(masked.text, bl, self.rules)
         if not uses_quality_statements(headings, masked.text, self.rules):
@@ -66,6 +73,7 @@ class Pipeline:
         return Structure(masked, bl, headings, self.analyse(masked, bl, headings))
 
     def run(self, src: SourceText, *, include_text: bool = False) -> Report:
+        """Extract a report from text already read (a SourceText from any reader)."""
         original = src.text
         src, bl, headings, analysed = self.structure(src)
         doc_text = src.text

@@ -115,3 +115,9 @@ class Report(Record):
 
 
 ITEM_COLUMNS: list[str] = list(Item.model_fields)
+
+
+def printable(name: str) -> str:
+    """A path as text that can be written anywhere: undecodable bytes of a file name (which Python holds as
+    surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -145,7 +145,7 @@ def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: 
                 d.path.append(f"cue {h.rule} {_quote(text, h.start, h.end)} ignored: pseudo trigger {p.rule}")
                 continue
         by_kind[h.kind].append(h)
-    if ctx.kind == "expectation" or text[:sent_end].rstrip().endswith((":", "?", " -", " \u2013")):
+    if ctx.kind == "expectation" or text[sent_start:sent_end].rstrip().endswith((":", "?", " -", " \u2013")):
         # what CQC expects of every provider; list introductions ("the trust must:") are not items
         d.path.append("not an item: expectation or list introduction or question")
         return d

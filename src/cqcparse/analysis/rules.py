@@ -6,55 +6,29 @@ Every problem is reported as 'FILE:LINE: rule ID: message'.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from cqcparse.analysis.rulefiles import (
+    FLAGS,
+    MAX_PHRASES,
+    pattern_regexes,
+    regex_problems,
+    shipped_rule_files,
+    user_rule_files,
+)
+from cqcparse.analysis.vocabulary import KEY_QUESTIONS, MODALITIES, QUALITY_STATEMENTS
 from cqcparse.errors import RuleError
 
 RuleKind = Literal["finding", "positive", "action", "not_action", "not_item", "statement_type", "modifier",
                    "topic", "heading", "context", "fact", "breach", "abbreviation"]
 
-QUALITY_STATEMENTS: dict[str, str] = {
-    # well-led
-    "shared_direction_and_culture": "well-led", "capable_compassionate_inclusive_leaders": "well-led",
-    "freedom_to_speak_up": "well-led", "workforce_equality_diversity_inclusion": "well-led",
-    "governance_management_sustainability": "well-led", "partnerships_and_communities": "well-led",
-    "learning_improvement_innovation": "well-led", "environmental_sustainability": "well-led",
-    # safe
-    "learning_culture": "safe", "safe_systems_pathways_and_transitions": "safe", "safeguarding": "safe",
-    "involving_people_to_manage_risks": "safe", "safe_environments": "safe",
-    "safe_and_effective_staffing": "safe", "infection_prevention_and_control": "safe",
-    "medicines_optimisation": "safe",
-    # effective
-    "assessing_needs": "effective", "delivering_evidence_based_care_and_treatment": "effective",
-    "how_staff_teams_and_services_work_together": "effective",
-    "supporting_people_to_live_healthier_lives": "effective", "monitoring_and_improving_outcomes": "effective",
-    "consent_to_care_and_treatment": "effective",
-    # caring
-    "kindness_compassion_and_dignity": "caring", "treating_people_as_individuals": "caring",
-    "independence_choice_and_control": "caring", "responding_to_peoples_immediate_needs": "caring",
-    "workforce_wellbeing_and_enablement": "caring",
-    # responsive
-    "person_centred_care": "responsive", "care_provision_integration_and_continuity": "responsive",
-    "providing_information": "responsive", "listening_to_and_involving_people": "responsive",
-    "equity_in_access": "responsive", "equity_in_experiences_and_outcomes": "responsive",
-    "planning_for_the_future": "responsive",
-}
-KEY_QUESTIONS = ("safe", "effective", "caring", "responsive", "well-led")
-MODALITIES = ("must", "should", "needs")
-
-
-def key_question_id(word: str) -> str | None:
-    """'Well-led', 'well led', 'Safe' -> the key question's id; None for anything else."""
-    w = "-".join(word.lower().split())
-    w = "well-led" if w in ("wellled", "well-led") else w
-    return w if w in KEY_QUESTIONS else None
 CONTEXTS = ("improvement", "positive", "must", "should", "expectation", "background")
 # What a sentence is, before what it says; only evidence (and reported evidence) is a finding or positive.
 STATEMENT_TYPES = ("evidence", "reported", "method", "background", "definition", "law", "cqc_process",
@@ -65,8 +39,6 @@ MODIFIER_CATEGORIES = ("negation", "pseudo", "contrast", "concession", "conditio
 TOKEN_ATTRS = {"ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER",
                "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_SENT_START", "LIKE_NUM",
                "LIKE_URL", "LIKE_EMAIL", "SHAPE", "PREFIX", "SUFFIX", "OP", "_", "REGEX", "IN", "NOT_IN"}
-# Regex rules are matched against a sentence (cues), a line (headings, contexts, facts) or the text.
-FLAGS = re.IGNORECASE | re.MULTILINE
 
 
 class Examples(BaseModel):
@@ -144,34 +116,32 @@ class RuleSet:
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def shipped_rule_files() -> list[tuple[str, str]]:
-    """(name, text) of each rule file shipped inside the package."""
-    folder = resources.files("cqcparse.rules")  # rules/ at the repository root, package data in the wheel
-    return sorted((f"rules/{f.name}", f.read_text(encoding="utf-8"))
-                  for f in folder.iterdir() if f.name.endswith((".yaml", ".yml")))
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def user_rule_files(paths: list[Path]) -> list[tuple[str, str]]:
-    out = []
-    for p in paths:
-        files = sorted([*p.glob("*.yaml"), *p.glob("*.yml")]) if p.is_dir() else [p]
-        if not p.exists():
-            raise RuleError([f"{p}:0: rules folder or file not found"])
-        for f in files:
-            out.append((str(f), f.read_text(encoding="utf-8")))
-    return out
+def _parse_yaml(text: str, loader_class: Any) -> tuple[yaml.Node | None, Any]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
 
 
 def parse_rule_file(name: str, text: str) -> tuple[list[Rule], list[str]]:
     """Rules of one file and the problems found in it. A file is a mapping with `rules:` (a list)
     and optional defaults (`kind:`) applied to each rule that does not set them."""
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
+        node, data = _parse_yaml(text, _Loader)  # once, with the C parser where it is installed
+    except yaml.YAMLError:
+        try:  # again with the Python parser, only for its clearer message
+            _parse_yaml(text, yaml.SafeLoader)
+            return [], [f"{name}:0: invalid YAML"]
+        except yaml.YAMLError as e:
+            error = e
+        mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 0
-        return [], [f"{name}:{line}: invalid YAML: {getattr(e, 'problem', None) or e}"]
+        return [], [f"{name}:{line}: invalid YAML: {getattr(error, 'problem', None) or error}"]
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         return [], [f"{name}:1: a rule file is a mapping with a 'rules:' list"]
     defaults = {k: v for k, v in data.items() if k != "rules"}
@@ -227,11 +197,10 @@ def check_rules(rules: list[Rule]) -> list[str]:
             # across folders a same id is an override; within one folder it is a mistake
             problems.append(f"{where}: duplicate id (first at {first.file}:{first.line})")
         seen[r.id] = r
-        if r.regex is not None:
-            try:
-                _compile(r.regex)
-            except re.error as e:
-                problems.append(f"{where}: invalid regex: {e}")
+        for source in ([r.regex] if r.regex is not None else []) + pattern_regexes(r.pattern or []):
+            problems += [f"{where}: {m}" for m in regex_problems(source)]
+        if not math.isfinite(r.weight):
+            problems.append(f"{where}: weight must be a finite number (got {r.weight})")
         if r.pattern is not None:
             for err in validate_token_pattern(r.pattern):
                 problems.append(f"{where}: bad token pattern: {err}")
@@ -240,6 +209,10 @@ def check_rules(rules: list[Rule]) -> list[str]:
                     problems.append(f"{where}: token attribute {attr} is not set by the pipeline "
                                     "(no tagger, parser or lemmatizer); use LOWER or REGEX")
         problems += [f"{where}: {m}" for m in _label_problems(r)]
+    phrases = sum(len(r.phrases or []) for r in rules)
+    if phrases > MAX_PHRASES:
+        problems.append(f"{rules[-1].file}:0: {phrases} phrases in all (more than {MAX_PHRASES}): are YAML "
+                        "aliases repeating one list in many rules?")
     return problems
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
-from cqcparse.analysis.rules import Rule, RuleSet, key_question_id
+from cqcparse.analysis.rules import Rule, RuleSet
+from cqcparse.analysis.vocabulary import key_question_id
 from cqcparse.readers.source import SourceText
 
 BULLET = re.compile(r"[ \t]*(?:[-\u2022\u25cf\u25aa\u2023\u25e6*\u00b7]|\d{1,2}[.)])[ \t]+")
@@ -77,29 +78,6 @@ def blocks(src: SourceText) -> list[Block]:
             continue
         out.append(Block(start, end, bullet, level))
     return out
-
-
-def mask_furniture(text: str) -> str:
-    """Blank out running headers and footers (lines with a number that recur with only the number
-    changing), keeping every other offset where it was."""
-    furniture = _furniture(text)
-    if not furniture:
-        return text
-    return "\n".join(" " * len(ln) if ln.strip() and _mask(ln.strip()) in furniture else ln
-                     for ln in text.split("\n"))
-
-
-def _mask(line: str) -> str:
-    return re.sub(r"\d+", "#", line)
-
-
-def _furniture(text: str) -> set[str]:
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip() and len(ln) < 160 and re.search(r"\d", ln)]
-    masked = Counter(_mask(ln) for ln in lines)
-    variants: dict[str, set[str]] = {}
-    for ln in lines:
-        variants.setdefault(_mask(ln), set()).add(ln)
-    return {m for m, n in masked.items() if n >= 3 and len(variants[m]) >= 3}
 
 
 def _continues(text: str, prev: Block, start: int) -> bool:
@@ -177,6 +155,7 @@ def sentences(doc: str, bl: list[Block], prose: list[bool], abbreviations: set[s
 
 
 _QUOTE_CHARS = "\u201c\u201d\""
+_QUOTE_MARK = re.compile(f"[{_QUOTE_CHARS}]")
 
 
 def quote_step(doc: str, i: int, depth: int) -> int:
@@ -193,12 +172,18 @@ def quote_step(doc: str, i: int, depth: int) -> int:
 
 
 def in_quotes(text: str, start: int, offset: int) -> bool:
-    """Is text[offset] inside a quotation that opened at or after `start`?"""
+    """Is text[offset] inside a quotation that opened at or after `start`? (Only the quotation marks
+    between the two are looked at, found once per text: linear for many hits in one long sentence.)"""
+    marks = _quote_marks(text)
     depth = 0
-    for i in range(start, offset):
-        if text[i] in _QUOTE_CHARS:
-            depth = quote_step(text, i, depth)
+    for i in marks[bisect.bisect_left(marks, start):bisect.bisect_left(marks, offset)]:
+        depth = quote_step(text, i, depth)
     return depth > 0
+
+
+@lru_cache(maxsize=4)
+def _quote_marks(text: str) -> list[int]:
+    return [m.start() for m in _QUOTE_MARK.finditer(text)]
 
 
 def split_sentences(doc: str, start: int, end: int, abbreviations: set[str]) -> list[tuple[int, int]]:
@@ -246,8 +231,7 @@ def _boundary(doc: str, s: int, i: int, j: int, end: int, abbreviations: set[str
         return False
     nxt = doc[k]
     if doc[i] == "." :
-        word = re.search(r"(\S+)$", doc[s:i])
-        w = word.group(1).lower() if word else ""
+        w = _word_before(doc, s, i).lower()
         if w.rstrip(".") + "." in abbreviations or w + "." in abbreviations:
             return False
         if (w + ".#" in abbreviations or w.rstrip(".") + ".#" in abbreviations) and nxt.isdigit():
@@ -260,6 +244,17 @@ def _boundary(doc: str, s: int, i: int, j: int, end: int, abbreviations: set[str
     if not spaced:
         return False
     return nxt.isupper() or nxt.isdigit() or nxt in "\u201c\"'\u2018(" or nxt == "-"
+
+
+MAX_WORD = 40  # longer than any abbreviation: the look back from a full stop stops here (linear time)
+
+
+def _word_before(doc: str, s: int, i: int) -> str:
+    """The characters before doc[i] back to a space or `s`, at most MAX_WORD of them."""
+    k = i
+    while k > max(s, i - MAX_WORD) and not doc[k - 1].isspace():
+        k -= 1
+    return doc[k:i]
 
 
 def _rstrip(doc: str, a: int, b: int) -> int:

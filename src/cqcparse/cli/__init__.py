@@ -1,4 +1,4 @@
 """The command line (`cqcparse`, `python -m cqcparse`)."""
-from cqcparse.cli.app import app
+from cqcparse.cli.app import app, main
 
-__all__ = ["app"]
+__all__ = ["app", "main"]

@@ -2,12 +2,14 @@
 The app imports the command modules; they import only the shared options."""
 from __future__ import annotations
 
+import os
+import sys
 from typing import Annotated, Optional
 
 import typer
 
 from cqcparse.cli import batch, compare, extract, rules, view
-from cqcparse.cli.options import state
+from cqcparse.cli.options import show_warnings, state
 from cqcparse.version import __version__
 
 app = typer.Typer(help="Turn CQC inspection and assessment reports into structured data.",
@@ -21,12 +23,44 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main(
+def options(
     version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
                                                     help="Show the version and exit.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     state["debug"] = debug
+    show_warnings()
+
 
 for _commands in (extract, rules, batch, view, compare):
     _commands.register(app)
+
+
+def main() -> None:
+    """The console entry point. Stdout is flushed here, so that output that cannot be written (a full disk,
+    /dev/full) is an `Error:` line and exit 1, and a reader that stops early (`| head`) ends it quietly."""
+    code: int | str | None = 0
+    try:
+        app(prog_name="cqcparse")
+    except SystemExit as done:
+        code = done.code
+    except OSError as e:  # a command could not write stdout (click handles only a broken pipe)
+        if state["debug"]:
+            raise
+        code = _stdout_failed(e)
+    try:
+        sys.stdout.flush()
+    except OSError as e:
+        code = _stdout_failed(e)
+    sys.exit(code)
+
+
+def _stdout_failed(e: OSError) -> int:
+    """Exit 1, with one `Error:` line unless the reader just stopped reading (a broken pipe). Stdout then
+    points at /dev/null, so that Python's own flush at exit does not fail again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if not isinstance(e, BrokenPipeError):
+        reason = (e.strerror or str(e)).lower()
+        sys.stderr.write(f"Error: {e.filename}: {reason}\n" if e.filename else
+                         f"Error: cannot write the output: {reason}\n")
+    return 1

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cqcparse.cli.options import NoDefaultsOpt, RulesOpt, fail
+from cqcparse.cli.options import NoDefaultsOpt, RawCsvOpt, RulesOpt, fail
 from cqcparse.errors import CqcparseError
 
 
@@ -35,11 +35,15 @@ def register(app: typer.Typer) -> None:
                                                     "distributed); its workers must see the inputs at the same "
                                                     "paths.")] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+        follow_links: Annotated[bool, typer.Option("--follow-links", help="Follow links in input folders to "
+                                                   "files outside them (by default they are left out).")] = False,
+        raw_csv: RawCsvOpt = False,
         rules: RulesOpt = None,
         no_default_rules: NoDefaultsOpt = False,
     ) -> None:
         """Extract many reports in parallel into one folder: a JSON per report, plus items.jsonl, items.csv,
-        reports.csv, breaches.csv and errors.jsonl. A second run skips reports that are up to date."""
+        reports.csv, breaches.csv and errors.jsonl, describing every report in the folder (from this run
+        and earlier ones). A second run skips reports that are up to date. Exits 1 if any input failed."""
         from cqcparse.batch.run import read_path_list, run_batch
         paths = list(inputs or [])
         try:
@@ -53,7 +57,8 @@ def register(app: typer.Typer) -> None:
             with _progress(quiet) as show:
                 summary = run_batch(paths, output, rule_paths=rules, default_rules=not no_default_rules,
                                     jobs=jobs, timeout=timeout or None, max_memory=max_memory, force=force,
-                                    sqlite=sqlite, dask=dask, progress=show)
+                                    sqlite=sqlite, dask=dask, follow_links=follow_links, raw_csv=raw_csv,
+                                    progress=show)
         except KeyboardInterrupt:
             typer.echo("Interrupted: the reports finished so far are kept; run the same command to resume.",
                        err=True)
@@ -66,6 +71,8 @@ def register(app: typer.Typer) -> None:
             fail(RuntimeError(f"unexpected {type(e).__name__}: {e} (rerun with --debug for details)"))
         if not quiet:
             typer.echo(summary_line(summary, output), err=True)
+        if summary.failed:
+            raise typer.Exit(1)
 
 
 def summary_line(s, out: Path) -> str:

@@ -2,22 +2,28 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from cqcparse.cli.options import (
+    DEFAULT_TIMEOUT,
     ENGINES,
     EngineOpt,
     NoDefaultsOpt,
     PagesOpt,
     PasswordOpt,
+    RawCsvOpt,
     RulesOpt,
+    TimeoutOpt,
+    fail,
     guard,
+    is_same_file,
     page_progress,
+    write_stdout,
 )
+from cqcparse.errors import OutputError
 
 
 def register(app: typer.Typer) -> None:
@@ -26,19 +32,19 @@ def register(app: typer.Typer) -> None:
 
 
 def extract(
-    path: Annotated[str, typer.Argument(help="A report: .txt, .pdf or .html, or - for stdin.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json, jsonl or csv.")] = "json",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (atomically) "
+    path: Annotated[str, typer.Argument(metavar="REPORT", help="A report: .txt, .pdf or .html, or - for stdin.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="[json|jsonl|csv]", help="The output format.")] = "json",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically) "
                                                    "instead of stdout.")] = None,
-    include_text: Annotated[bool, typer.Option("--include-text", help="Add the document text the "
+    include_text: Annotated[bool, typer.Option("--include-text", metavar="", help="Add the document text the "
                                                "offsets refer to (json).")] = False,
     pages: PagesOpt = None,
     engine: EngineOpt = None,
     password: PasswordOpt = None,
-    timeout: Annotated[Optional[float], typer.Option("--timeout", help="Stop reading a PDF after this "
-                                                     "many seconds.")] = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
     max_memory: Annotated[Optional[int], typer.Option("--max-memory", help="Stop with an error past this "
                                                       "many MB of memory.")] = None,
+    raw_csv: RawCsvOpt = False,
     rules: RulesOpt = None,
     no_default_rules: NoDefaultsOpt = False,
 ) -> None:
@@ -49,19 +55,21 @@ def extract(
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
     if engine is not None and engine not in ENGINES:
         raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
-    with guard(path, f" (limit {max_memory} MB; raise --max-memory)" if max_memory else ""):
+    if output is not None and is_same_file(path, output):
+        fail(OutputError(str(output), "is the input report; give another file"))
+    with guard(path, f" (limit {max_memory} MB; raise --max-memory)" if max_memory else "", timeout=timeout):
         pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
         if max_memory:
             from cqcparse.limits import limit_memory
             limit_memory(max_memory)
         with page_progress() as progress:
             report = pipe.extract(path, include_text=include_text, pages=pages, engine=engine,
-                                  password=password, timeout=timeout, progress=progress)
-        content = render(report, fmt)
+                                  password=password, timeout=timeout or None, progress=progress)
+        content = render(report, fmt, raw_csv=raw_csv)
         if output:
             write_atomic(output, content)
         else:
-            sys.stdout.write(content)
+            write_stdout(content)
 
 
 def schema(

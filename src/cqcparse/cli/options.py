@@ -2,7 +2,10 @@
 common options and reading a report (a document, or the JSON of `extract`). Subcommand modules import this; nothing here imports them."""
 from __future__ import annotations
 
+import errno
+import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,9 +14,21 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from cqcparse.errors import CqcparseError, InputError
+from cqcparse.errors import CqcparseError, InputError, InputWarning, OutputError
 
 state = {"debug": False}
+
+
+def show_warnings() -> None:
+    """Print an InputWarning as one 'Warning: ' line on stderr (other warnings as Python does)."""
+    default = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, InputWarning):
+            typer.echo(f"Warning: {message}", err=True)
+        else:
+            default(message, category, filename, lineno, file, line)
+    warnings.showwarning = show
 
 
 def fail(error: Exception) -> None:
@@ -39,27 +54,69 @@ def page_progress() -> Iterator[Callable[[int, int], None] | None]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
+_FULL = {errno.ENOSPC, errno.EIO, errno.EDQUOT}
+
+
+DEFAULT_TIMEOUT = 300.0  # seconds for one report, every stage (reading, rules, writing): --timeout changes it
+
+
+class _Overran(BaseException):
+    """Raised by the timer in the main thread: a BaseException, so that no `except Exception` swallows it."""
+
+
 @contextmanager
-def guard(path: str, memory_hint: str = "") -> Iterator[None]:
-    """Turn any error while handling `path` into one `Error:` line and exit 1 (a traceback only with
-    --debug)."""
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Stop the block after `seconds` (None or 0: never) wherever it is: Python code, regexes (the re module
+    checks for signals) or a PDF engine loop. POSIX main thread only; elsewhere the block is not timed."""
+    import signal
+    import threading
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def overran(signum, frame):
+        raise _Overran()
+    previous = signal.signal(signal.SIGALRM, overran)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def guard(path: str, memory_hint: str = "", *, timeout: float | None = None) -> Iterator[None]:
+    """Turn any error while handling `path` into one `Error:` line and exit 1 (a traceback only with
+    --debug). With `timeout`, the block stops after that many seconds with an error naming `path`."""
+    try:
+        with deadline(timeout):
+            yield
+    except _Overran:
+        fail(InputError(path, f"not finished after {timeout:g} s (raise --timeout; 0 waits for ever)"))
     except CqcparseError as e:
         fail(e)
     except MemoryError:
         fail(InputError(path, f"ran out of memory{memory_hint}"))
+    except BrokenPipeError:
+        raise  # the reader of stdout stopped (`| head`): cli.main ends quietly
+    except OSError as e:
+        if e.filename is None and e.errno in _FULL:  # printing to stdout (a table) failed
+            fail(OutputError.of("the output", e))
+        fail(RuntimeError(f"{path}: unexpected {type(e).__name__}: {e} (rerun with --debug for details)"))
     except Exception as e:  # a bug: still one line without --debug
         fail(RuntimeError(f"{path}: unexpected {type(e).__name__}: {e} (rerun with --debug for details)"))
 
 
-PagesOpt = Annotated[Optional[str], typer.Option("--pages", help="PDF pages: 3, 1-12, 2,5-7.")]
-EngineOpt = Annotated[Optional[str], typer.Option("--engine", help="PDF engine: pdfium (fast, default) "
-                      "or plumber.")]
-PasswordOpt = Annotated[Optional[str], typer.Option("--password", help="Password of an encrypted PDF.")]
-RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", help="A folder or file of extra rules "
+TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0, metavar="SECONDS", help="Stop with an error after this many "
+                      "seconds, whatever the stage (0: never).")]
+PagesOpt = Annotated[Optional[str], typer.Option("--pages", metavar="PAGES", help="PDF pages: 3, 1-12, 2,5-7.")]
+EngineOpt = Annotated[Optional[str], typer.Option("--engine", metavar="[pdfium|plumber]", help="PDF "
+                      "engine: pdfium (fast, the default) or plumber.")]
+PasswordOpt = Annotated[Optional[str], typer.Option("--password", metavar="TEXT", help="Password of an encrypted PDF.")]
+RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", metavar="PATH", help="A folder or file of extra rules "
                      "(repeatable); a rule with a shipped rule's id replaces it.", envvar="CQCPARSE_RULES")]
-NoDefaultsOpt = Annotated[bool, typer.Option("--no-default-rules", help="Use only the --rules given.")]
+NoDefaultsOpt = Annotated[bool, typer.Option("--no-default-rules", metavar="", help="Use only the --rules given.")]
 
 
 def load_report(path: str, *, rules: list[Path] | None, no_default_rules: bool, include_text: bool,
@@ -80,3 +137,26 @@ def load_report(path: str, *, rules: list[Path] | None, no_default_rules: bool, 
     pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
     src = read_source(path, **{k: v for k, v in read_options.items() if v is not None})
     return pipe.run(src, include_text=include_text), src.pages
+
+
+RawCsvOpt = Annotated[bool, typer.Option("--raw-csv", metavar="", help="Keep CSV cells that start with = + - @ as they "
+                     "are (by default they get a leading ' so that spreadsheets do not run them).")]
+
+
+def write_stdout(content: str) -> None:
+    """Write and flush stdout: a full disk or /dev/full is an OutputError, not a bug."""
+    try:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise OutputError.of("the output", e) from None
+
+
+def is_same_file(path: str, output: Path) -> bool:
+    """Would writing `output` overwrite the input `path`?"""
+    try:
+        return path != "-" and os.path.samefile(path, output)
+    except OSError:
+        return False

@@ -12,7 +12,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from cqcparse.cli.options import EngineOpt, NoDefaultsOpt, PagesOpt, PasswordOpt, RulesOpt, guard, load_report
+from cqcparse.cli.options import (
+    DEFAULT_TIMEOUT,
+    EngineOpt,
+    NoDefaultsOpt,
+    PagesOpt,
+    PasswordOpt,
+    RulesOpt,
+    TimeoutOpt,
+    guard,
+    load_report,
+    write_stdout,
+)
 from cqcparse.errors import InputError
 
 SUMMARY_FORMATS = ("table", "csv", "json")
@@ -49,6 +60,7 @@ def show(
     pages: PagesOpt = None,
     engine: EngineOpt = None,
     password: PasswordOpt = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
     rules: RulesOpt = None,
     no_default_rules: NoDefaultsOpt = False,
 ) -> None:
@@ -58,7 +70,7 @@ def show(
         _show_two(path, new, output, title, rules=rules, no_default_rules=no_default_rules, engine=engine,
                   password=password)
         return
-    with guard(path):
+    with guard(path, timeout=timeout):
         from cqcparse.output.writers import write_atomic
         from cqcparse.tools.review import build_review
         report, src_pages = load_report(path, rules=rules, no_default_rules=no_default_rules,
@@ -69,7 +81,7 @@ def show(
             if sys.stderr.isatty():
                 typer.echo(f"Wrote {output} ({len(report.items())} items)", err=True)
         else:
-            sys.stdout.write(page)
+            write_stdout(page)
 
 
 def _show_two(old: str, new: str, output: Path | None, title: str | None, **options) -> None:
@@ -106,6 +118,7 @@ def summary(
     pages: PagesOpt = None,
     engine: EngineOpt = None,
     password: PasswordOpt = None,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
     rules: RulesOpt = None,
     no_default_rules: NoDefaultsOpt = False,
 ) -> None:
@@ -115,7 +128,7 @@ def summary(
     if fmt not in SUMMARY_FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(SUMMARY_FORMATS)}", param_hint="--format")
 
-    with guard(path):
+    with guard(path, timeout=timeout):
         from cqcparse.tools import summary as sm
         from cqcparse.tools.items import load_batch_reports, load_items
         if plot is not None:
@@ -129,9 +142,9 @@ def summary(
                                     pages=pages, engine=engine, password=password)
             result = sm.summarise_report(report)
         if fmt == "json":
-            sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+            write_stdout(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
         elif fmt == "csv":
-            sys.stdout.write(summary_csv(result))
+            write_stdout(summary_csv(result))
         else:
             print_summary(result, batch=batch)
         if plot is not None:
@@ -202,7 +215,8 @@ def report_notes(result) -> list:
         return [*out, "Breaches: none found"]
     out.append("Breaches:")
     for b in result.breaches:
-        where = f", page {', '.join(map(str, b['pages']))}" if b["pages"] else ""
+        pages = b["pages"] or []
+        where = f", page{'s' if len(pages) > 1 else ''} {', '.join(map(str, pages))}" if pages else ""
         out.append(f"  Regulation {b['regulation']} ({b['title'] or 'untitled'}){where}")
     return out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from cqcparse.analysis.rules import KEY_QUESTIONS, QUALITY_STATEMENTS
+from cqcparse.analysis.vocabulary import KEY_QUESTIONS, QUALITY_STATEMENTS
 from cqcparse.compare.breaches import breach_changes
 from cqcparse.compare.match import (
     DEFAULT_METHOD,

@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from scipy.optimize import linear_sum_assignment
 
-from cqcparse.analysis.rules import QUALITY_STATEMENTS
+from cqcparse.analysis.vocabulary import QUALITY_STATEMENTS
 from cqcparse.records import Item
 
 DEFAULT_THRESHOLD = 0.55

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cqcparse.analysis.rules import KEY_QUESTIONS
+from cqcparse.analysis.vocabulary import KEY_QUESTIONS
 from cqcparse.compare.model import Rating, RatingChange
 from cqcparse.records import ReportFacts
 

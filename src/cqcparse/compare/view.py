@@ -7,7 +7,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from cqcparse.analysis.rules import KEY_QUESTIONS
+from cqcparse.analysis.vocabulary import KEY_QUESTIONS
 from cqcparse.compare.model import BreachRef, Changes, Comparison
 
 CHANGE_STYLES = {"improved": "green", "declined": "red", "same": "", "new": "cyan", "not rated": "dim"}

@@ -10,14 +10,14 @@ import csv
 import json
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from cqcparse.records import Report
-from cqcparse.output.writers import CSV_COLUMNS, item_rows
+from cqcparse.errors import OutputError
+from cqcparse.output.writers import CSV_COLUMNS, csv_row, item_rows, temp_beside
+from cqcparse.records import Report, printable
 
 KEY_QUESTIONS = ["safe", "effective", "caring", "responsive", "well-led"]
 
@@ -50,7 +50,7 @@ class ErrorRow:
 
 def report_row(entry: ReportEntry, report: Report) -> dict:
     f = report.report
-    return {"report_id": entry.report_id, "source": entry.source, "format": report.format,
+    return {"report_id": entry.report_id, "source": printable(entry.source), "format": report.format,
             "pages": entry.pages, "sha256": entry.sha256, "provider": f.provider,
             "registered_provider": f.registered_provider, "location": f.location, "location_id": f.location_id,
             "provider_id": f.provider_id, "report_type": f.report_type, "service_type": f.service_type,
@@ -63,21 +63,39 @@ def report_row(entry: ReportEntry, report: Report) -> dict:
 
 def report_item_rows(entry: ReportEntry, report: Report) -> Iterator[dict]:
     for row in item_rows(report):
-        yield {"report_id": entry.report_id, **row, "source": entry.source}
+        yield {"report_id": entry.report_id, **row, "source": printable(entry.source)}
 
 
 def breach_rows(entry: ReportEntry, report: Report) -> Iterator[dict]:
     for n, b in enumerate(report.breaches, 1):
         pages = sorted({c.page for c in b.citations if c.page is not None})
-        yield {"report_id": entry.report_id, "source": entry.source, "n": n, "regulation": b.regulation,
+        yield {"report_id": entry.report_id, "source": printable(entry.source), "n": n, "regulation": b.regulation,
                "title": b.title, "instrument": b.instrument, "citations": len(b.citations), "pages": pages,
                "first_citation": b.citations[0].text if b.citations else None}
 
 
-def _cell(value: object) -> object:
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return "" if value is None else value
+SQLITE_MAGIC = b"SQLite format 3\x00"
+TABLE_FILES = ["items.jsonl", "items.csv", "reports.csv", "breaches.csv", "errors.jsonl"]
+
+
+def check_targets(out_dir: Path, sqlite: Path | None) -> None:
+    """Raise OutputError before any work if a table cannot go where it is asked to: a folder in the way of
+    a table, or a --sqlite path that is a folder or a file that is not a SQLite database (never replaced)."""
+    for name in TABLE_FILES:
+        if (out_dir / name).is_dir():
+            raise OutputError(str(out_dir / name), "is a folder")
+    if sqlite is None:
+        return
+    if sqlite.is_dir():
+        raise OutputError(str(sqlite), "is a folder")
+    if sqlite.exists():
+        try:
+            with sqlite.open("rb") as f:
+                head = f.read(len(SQLITE_MAGIC))
+        except OSError as e:
+            raise OutputError.of(sqlite, e) from None
+        if head and head != SQLITE_MAGIC:
+            raise OutputError(str(sqlite), "is not a SQLite database (it is not replaced)")
 
 
 class _TempFiles:
@@ -87,13 +105,13 @@ class _TempFiles:
         self.pending: list[tuple[str, Path]] = []
 
     def open(self, path: Path) -> IO[str]:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        fd, tmp = temp_beside(path)
         self.pending.append((tmp, path))
         return os.fdopen(fd, "w", encoding="utf-8", newline="")
 
     def reserve(self, path: Path) -> str:
         """A temporary path for a file written by someone else (SQLite)."""
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        fd, tmp = temp_beside(path)
         os.close(fd)
         os.unlink(tmp)  # sqlite3 wants to create the file itself
         self.pending.append((tmp, path))
@@ -114,8 +132,8 @@ class TableWriter:
     """items.jsonl, items.csv, reports.csv, breaches.csv and errors.jsonl in `out_dir`, plus the same tables
     in SQLite at `sqlite` if given. Use as a context manager: the files appear only if the block completes."""
 
-    def __init__(self, out_dir: Path, *, sqlite: Path | None = None):
-        self.out_dir, self.sqlite_path = out_dir, sqlite
+    def __init__(self, out_dir: Path, *, sqlite: Path | None = None, raw_csv: bool = False):
+        self.out_dir, self.sqlite_path, self.raw_csv = out_dir, sqlite, raw_csv
         self._temp = _TempFiles()
         self._files: list[IO[str]] = []
         self._db: sqlite3.Connection | None = None
@@ -130,11 +148,22 @@ class TableWriter:
             if self.sqlite_path is not None:
                 self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
                 self._db = create_database(self._temp.reserve(self.sqlite_path))
-        except BaseException:
+        except BaseException as e:
             self._close()
             self._temp.discard()
+            if isinstance(e, sqlite3.Error):
+                raise OutputError(str(self.sqlite_path), str(e)) from None
+            if isinstance(e, OSError):
+                raise OutputError.of(self._blamed(e), e) from None
             raise
         return self
+
+    def _blamed(self, e: OSError) -> Path:
+        """The output a failed file operation was for (never its temporary file)."""
+        where = Path(e.filename).parent if e.filename else None
+        if where != self.out_dir and self.sqlite_path is not None and where == self.sqlite_path.parent:
+            return self.sqlite_path
+        return self.out_dir
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
@@ -142,10 +171,14 @@ class TableWriter:
                 self._db.commit()
         finally:
             self._close()
-        if exc_type is None:
-            self._temp.commit()
-        else:
+        if exc_type is not None:
             self._temp.discard()
+            return
+        try:
+            self._temp.commit()
+        except OSError as e:
+            self._temp.discard()
+            raise OutputError.of(self._blamed(e), e) from None
 
     def _open(self, name: str) -> IO[str]:
         f = self._temp.open(self.out_dir / name)
@@ -169,17 +202,17 @@ class TableWriter:
         row = report_row(entry, report)
         items = list(report_item_rows(entry, report))
         breaches = list(breach_rows(entry, report))
-        self.reports_csv.writerow({k: _cell(v) for k, v in row.items()})
+        self.reports_csv.writerow(csv_row(row, raw=self.raw_csv))
         for item in items:
             self.items_jsonl.write(json.dumps(item, ensure_ascii=False) + "\n")
-            self.items_csv.writerow({k: _cell(v) for k, v in item.items()})
+            self.items_csv.writerow(csv_row(item, raw=self.raw_csv))
         for b in breaches:
-            self.breaches_csv.writerow({k: _cell(v) for k, v in b.items()})
+            self.breaches_csv.writerow(csv_row(b, raw=self.raw_csv))
         if self._db is not None:
             insert_report(self._db, row, items, breaches)
 
     def add_error(self, error: ErrorRow) -> None:
-        row = {"source": error.source, "error": error.error, "message": error.message}
+        row = {"source": printable(error.source), "error": error.error, "message": printable(error.message)}
         self.errors_jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
         if self._db is not None:
             self._db.execute("INSERT OR REPLACE INTO errors VALUES (?, ?, ?)", list(row.values()))

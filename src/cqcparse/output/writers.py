@@ -3,6 +3,7 @@ declared once, in records.ITEM_COLUMNS; files are written atomically."""
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -10,6 +11,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from cqcparse.errors import OutputError
 from cqcparse.records import ITEM_COLUMNS, Item, Report
 
 FORMATS = ("json", "jsonl", "csv")
@@ -29,44 +31,79 @@ def to_jsonl(reports: Iterable[Report]) -> str:
     return "".join(json.dumps(row, ensure_ascii=False) + "\n" for r in reports for row in item_rows(r))
 
 
-def to_csv(reports: Iterable[Report]) -> str:
+def to_csv(reports: Iterable[Report], *, raw: bool = False) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     w.writeheader()
     for r in reports:
         for row in item_rows(r):
-            w.writerow({k: _cell(v) for k, v in row.items()})
+            w.writerow(csv_row(row, raw=raw))
     return buf.getvalue()
 
 
-def _cell(value: object) -> object:
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula (OWASP)
+
+
+def csv_row(row: dict, *, raw: bool = False) -> dict:
+    """A row as CSV cells: lists joined by ';', None empty, and text that a spreadsheet would take for a
+    formula prefixed with a quote (OWASP's CSV injection advice) unless `raw`."""
+    return {k: _cell(v, raw) for k, v in row.items()}
+
+
+def _cell(value: object, raw: bool) -> object:
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return "" if value is None else value
+        value = ";".join(str(v) for v in value)
+    if value is None:
+        return ""
+    if not raw and isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
-def render(report: Report, fmt: str) -> str:
+def render(report: Report, fmt: str, *, raw_csv: bool = False) -> str:
     if fmt == "json":
         return to_json(report)
     if fmt == "jsonl":
         return to_jsonl([report])
     if fmt == "csv":
-        return to_csv([report])
+        return to_csv([report], raw=raw_csv)
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
 def write_atomic(path: Path, content: str) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write `content` to `path` so that no reader sees a partial file: to a temporary file beside it, then
+    renamed over it. Only a regular file (or a new one) is replaced so; a device, FIFO or other special
+    file (/dev/null, /dev/stdout) is written in place, and a symlink to a regular file keeps its link.
+    Raises OutputError naming `path` (never the temporary file)."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(content)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        target = path.resolve() if path.is_symlink() else path
+        if target.exists() and not target.is_file():
+            if target.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "is a folder")
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                out.write(content)
+            return
+        if any(p.exists() and not p.is_dir() for p in target.parents):
+            raise NotADirectoryError(errno.ENOTDIR, "not a directory")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = temp_beside(target)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(content)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as e:
+        raise OutputError.of(path, e) from None
+
+
+def temp_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file in `path`'s folder, with the mode the user's umask gives new files (mkstemp
+    alone makes them 0600)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.fchmod(fd, 0o666 & ~_umask())
+    return fd, tmp
 
 
 def _umask() -> int:

@@ -2,13 +2,20 @@
 have readers of their own."""
 from __future__ import annotations
 
+import codecs
+import os
+import stat
 import sys
+import threading
+import warnings
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from cqcparse.errors import InputError
+from cqcparse.errors import InputError, InputWarning
+from cqcparse.limits import LIMIT_HINT, max_input_bytes
 from cqcparse.readers.source import SourceText
+from cqcparse.records import printable
 
 PDF_SUFFIXES = {".pdf"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -17,8 +24,14 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 def read_source(path: str | Path, *, pages: str | None = None, engine: str | None = None,
                 password: str | None = None, timeout: float | None = None,
                 progress: Callable[[int, int], None] | None = None) -> SourceText:
-    """Read a report. The format comes from the suffix; stdin ('-') is sniffed from its first bytes."""
-    name = str(path)
+    """Read a report. The format comes from the suffix; stdin ('-') is sniffed from its first bytes. The
+    SourceText's path is the name made printable (a file name that is not UTF-8 keeps U+FFFD for its bytes)."""
+    src = _read(str(path), pages, engine, password, timeout, progress)
+    return replace(src, path=printable(src.path))
+
+
+def _read(name: str, pages: str | None, engine: str | None, password: str | None, timeout: float | None,
+          progress: Callable[[int, int], None] | None) -> SourceText:
     data = _read_bytes(name)
     kind = _sniff(name, data)
     if kind == "pdf":
@@ -41,17 +54,36 @@ def read_source(path: str | Path, *, pages: str | None = None, engine: str | Non
 
 
 def _read_bytes(name: str) -> bytes:
+    """The bytes of a regular file (or stdin for '-'), at most `limits.max_input_bytes()` of them, checked
+    before reading: a FIFO, a device (/dev/zero) or a socket is never opened."""
+    limit = max_input_bytes()
     if name == "-":
-        return sys.stdin.buffer.read()
-    p = Path(name)
-    if not p.exists():
-        raise InputError(name, "no such file")
-    if p.is_dir():
-        raise InputError(name, "is a directory, not a report (use 'cqcparse batch' for folders)")
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise InputError(name, f"is over {limit // 2**20} MB, the limit of one input ({LIMIT_HINT})")
+        return data
     try:
-        return p.read_bytes()
+        info = os.stat(name)
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
     except OSError as e:
-        raise InputError(name, f"cannot be read: {e.strerror}") from None
+        raise InputError(name, f"cannot be read: {_reason(e)}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(name, "is a directory, not a report (use 'cqcparse batch' for folders)")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(name, "is not a regular file (a FIFO, device or socket): not read")
+    if info.st_size > limit:
+        raise InputError(name, f"is {info.st_size / 2**20:.0f} MB, over the limit of {limit // 2**20} MB for "
+                         f"one input ({LIMIT_HINT})")
+    try:
+        with open(name, "rb") as f:
+            return f.read(limit + 1)
+    except OSError as e:
+        raise InputError(name, f"cannot be read: {_reason(e)}") from None
+
+
+def _reason(e: OSError) -> str:
+    return (e.strerror or str(e)).lower()
 
 
 def _sniff(name: str, data: bytes) -> str:
@@ -79,8 +111,10 @@ def _not_empty(text: str, name: str) -> str:
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """UTF-8 with or without BOM, UTF-16 with BOM, else cp1252 (Windows exports); only a BOM is removed,
-    so offsets into the result are offsets into the input as decoded."""
+    """UTF-8 with or without BOM, UTF-16 with BOM; a byte that is not UTF-8 is read as cp1252 (Windows
+    exports, or one stray byte pasted into a UTF-8 file), with a warning, and one that cp1252 leaves
+    undefined becomes U+FFFD. Only a BOM is removed, so offsets into the result are offsets into the input
+    as decoded."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return _not_empty(data.decode("utf-16"), name)
@@ -93,11 +127,35 @@ def decode_text(data: bytes, name: str) -> str:
         return _not_empty(data.decode("utf-8"), name)
     except UnicodeDecodeError:
         pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as e:
-        raise InputError(name, f"cannot be decoded as UTF-8 or cp1252 (byte {e.start})") from None
+    _tally.__dict__.update(odd=0, lost=0, first_lost=None)
+    text = data.decode("utf-8", errors=_FALLBACK)
+    odd, lost, first_lost = _tally.odd, _tally.lost, _tally.first_lost
+    if lost > len(text) // 100:
+        raise InputError(name, f"cannot be decoded as UTF-8 or cp1252 (byte {first_lost})")
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
     if controls > len(text) // 100:
         raise InputError(name, "looks like a binary file, not report text")
+    text = _not_empty(text, name)
+    replaced = f"; {lost} undefined in cp1252 replaced by U+FFFD" if lost else ""
+    warnings.warn(InputWarning(f"{name}: {odd} byte{'s' if odd != 1 else ''} not UTF-8, read as cp1252{replaced}"),
+                  stacklevel=2)
     return text
+
+
+_FALLBACK = "cqcparse-cp1252"
+_tally = threading.local()  # what the error handler saw in this thread's decode_text call
+
+
+def _cp1252_bytes(e: UnicodeError) -> tuple[str, int]:
+    assert isinstance(e, UnicodeDecodeError)
+    bad = e.object[e.start:e.end]
+    text = bad.decode("cp1252", errors="replace")
+    lost = text.count("\ufffd")
+    _tally.odd += len(bad)
+    _tally.lost += lost
+    if lost and _tally.first_lost is None:
+        _tally.first_lost = e.start
+    return text, e.end
+
+
+codecs.register_error(_FALLBACK, _cp1252_bytes)

@@ -198,7 +198,10 @@ class Evaluation:
 def gold_files(gold: Path) -> list[Path]:
     """A gold file, or every *.json in a gold folder (sorted, as score.py)."""
     if gold.is_dir():
-        return sorted(gold.glob("*.json"))
+        found = sorted(p for p in gold.glob("*.json") if p.is_file())
+        if not found:
+            raise InputError(str(gold), "holds no gold files (NAME.json): nothing to score")
+        return found
     if gold.is_file():
         return [gold]
     raise InputError(str(gold), "no such gold file or folder")
@@ -207,11 +210,18 @@ def gold_files(gold: Path) -> list[Path]:
 def load_gold(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise InputError(str(path), f"cannot be read: {(e.strerror or str(e)).lower()}") from None
+    except RecursionError:
+        raise InputError(str(path), "is not a gold file: its JSON is nested too deeply") from None
     except ValueError as e:
         raise InputError(str(path), f"is not JSON: {e}") from None
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise InputError(str(path), "is not a gold file: expected an object with an 'items' list "
                          "(see docs/gold-format.md)")
+    for n, item in enumerate(data["items"], 1):
+        if not isinstance(item, dict) or not isinstance(item.get("quote"), str):
+            raise InputError(str(path), f"item {n} is not an object with a 'quote' (see docs/gold-format.md)")
     return data
 
 

@@ -21,12 +21,12 @@ from importlib import resources
 
 import jinja2
 
-from cqcparse.version import __version__
 from cqcparse.errors import InputError
-from cqcparse.records import Item, Report
 from cqcparse.readers.source import Page
+from cqcparse.records import Item, Report
 from cqcparse.tools.items import report_items
 from cqcparse.tools.summary import COUNT_COLUMNS, count_rows, group_label, group_of
+from cqcparse.version import __version__
 
 KIND_ORDER = {"finding": 0, "action": 1, "positive": 2}
 HEADING_TAGS = {1: "h2", 2: "h3", 3: "h4"}

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Literal
 
 from cqcparse.analysis import segment
-from cqcparse.errors import RuleError
 from cqcparse.analysis.match import CUE_KINDS, CueMatcher, Hit
-from cqcparse.pipeline import abbreviations, Pipeline
-from cqcparse.records import ReportFacts
 from cqcparse.analysis.rules import Rule, RuleSet, collect_rules, shipped_rule_files, user_rule_files
+from cqcparse.errors import RuleError
+from cqcparse.pipeline import Pipeline, abbreviations
+from cqcparse.records import ReportFacts
 
 # -- list ---------------------------------------------------------------------------------------------
 

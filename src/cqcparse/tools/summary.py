@@ -8,9 +8,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-
+from cqcparse.analysis.vocabulary import KEY_QUESTIONS, QUALITY_STATEMENTS
 from cqcparse.records import Item, Report
-from cqcparse.analysis.rules import KEY_QUESTIONS, QUALITY_STATEMENTS
 from cqcparse.tools.items import SourcedItem, report_items
 from cqcparse.tools.themes import Theme, must_action_themes
 

@@ -133,3 +133,5 @@ from .cli_batch import register as _register_batch
 _register_batch(app)
 from .cli_view import register as _register_view
 _register_view(app)
+from .cli_fetch import register as _register_fetch
+_register_fetch(app)

@@ -209,7 +209,8 @@ class ApiClient:
             if attempt == self.policy.max_attempts:
                 break
             self.sleep(wait if wait is not None else self.policy.backoff(attempt, self.rng))
-        raise ApiError(what, status, f"gave up after {self.policy.max_attempts} attempts ({last})")
+        n = self.policy.max_attempts
+        raise ApiError(what, status, f"gave up after {n} attempt{'s' if n != 1 else ''} ({last})")
 
     def _redact(self, text: str) -> str:
         key = self._key.reveal()

@@ -16,8 +16,8 @@ import shutil
 import time
 from pathlib import Path
 
-from cqcparse.batch import extract_one, run_batch
-from cqcparse.rules import RuleSet, load_rules
+from cqcparse.batch.run import extract_one, run_batch
+from cqcparse.analysis.rules import RuleSet, load_rules
 
 ROOT = Path(__file__).resolve().parent
 CORPUS = ROOT.parents[1] / "shared" / "reports"

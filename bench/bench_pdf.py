@@ -35,7 +35,7 @@ def _child(mode: str, path: str, repeat: int) -> None:
     with pdfium.PdfDocument(path) as doc:
         n_pages = len(doc)
     if mode in ("pdfium", "plumber"):
-        from cqcparse.read_pdf import read_pdf
+        from cqcparse.readers.pdf.reader import read_pdf
 
         def run():
             return len(read_pdf(path, engine=mode, max_seconds=3600).text)

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from cqcparse import Pipeline, segment
+from cqcparse import Pipeline
+from cqcparse.analysis import segment
 from cqcparse.pipeline import Analysed
-from cqcparse.segment import Block, Heading
-from cqcparse.source import SourceText
+from cqcparse.analysis.segment import Block, Heading
+from cqcparse.readers.source import SourceText
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"

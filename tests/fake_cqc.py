@@ -1,5 +1,6 @@
 """A fake of CQC's public API for the fetch tests: a real HTTP server on 127.0.0.1 (port 0) following the
 documented shapes, serving tiny PDFs made here, with faults to inject per path."""
+
 from __future__ import annotations
 
 import json
@@ -15,12 +16,14 @@ KEY = "test-key-5f3c9a1e7b2d"  # the subscription key the fake accepts
 def tiny_pdf(text: str) -> bytes:
     """A one-page PDF showing `text` (ASCII), built by hand with a correct cross-reference table."""
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
-               b"/Contents 5 0 R >>",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -37,6 +40,7 @@ def tiny_pdf(text: str) -> bytes:
 class Fault:
     """What the server answers instead, once: an HTTP status (with Retry-After when given), a soft 429
     (HTTP 200 with a JSON statusCode), a dropped connection, or a report body that stalls half way."""
+
     kind: str  # "status", "soft429", "drop", "stall"
     status: int = 503
     retry_after: str | None = None
@@ -62,8 +66,7 @@ class FakeApi:
         parts = path.strip("/").split("/")
         if parts[:1] == ["providers"] and len(parts) == 2 and parts[1] in self.providers:
             return _json(200, {"providerId": parts[1], **self.providers[parts[1]]})
-        if parts[:1] == ["providers"] and len(parts) == 3 and parts[2] == "locations" \
-                and parts[1] in self.providers:
+        if parts[:1] == ["providers"] and len(parts) == 3 and parts[2] == "locations" and parts[1] in self.providers:
             return self.page(parts[1], query)
         if parts[:1] == ["locations"] and len(parts) == 2 and parts[1] in self.locations:
             return _json(200, {"locationId": parts[1], **self.locations[parts[1]]})
@@ -76,10 +79,13 @@ class FakeApi:
     def page(self, provider: str, query: dict[str, list[str]]) -> tuple[int, str, bytes]:
         ids = self.providers[provider]["locationIds"]
         page, per_page = int(query.get("page", ["1"])[0]), min(int(query.get("perPage", ["50"])[0]), self.page_cap)
-        chunk = ids[(page - 1) * per_page: page * per_page]
-        body: dict = {"total": len(ids), "page": page, "perPage": per_page,
-                      "locations": [{"locationId": i, "locationName": self.locations.get(i, {}).get("name")}
-                                    for i in chunk]}
+        chunk = ids[(page - 1) * per_page : page * per_page]
+        body: dict = {
+            "total": len(ids),
+            "page": page,
+            "perPage": per_page,
+            "locations": [{"locationId": i, "locationName": self.locations.get(i, {}).get("name")} for i in chunk],
+        }
         if self.total_pages:
             body["totalPages"] = -(-len(ids) // per_page)
         return _json(200, body)
@@ -104,9 +110,17 @@ class _Handler(BaseHTTPRequestHandler):
             api.requests.append((path, dict(self.headers.items())))
             fault = api.faults[path].pop(0) if api.faults.get(path) else None
         if self.headers.get("Ocp-Apim-Subscription-Key") != KEY:
-            return self.send(*_json(401, {"statusCode": 401, "message": "Access denied due to invalid "
-                                          "subscription key. Make sure to provide a valid key for an active "
-                                          "subscription."}))
+            return self.send(
+                *_json(
+                    401,
+                    {
+                        "statusCode": 401,
+                        "message": "Access denied due to invalid "
+                        "subscription key. Make sure to provide a valid key for an active "
+                        "subscription.",
+                    },
+                )
+            )
         if fault is None:
             return self.send(*api.answer(path, parse_qs(url.query), self.headers.get("Accept", "")))
         if fault.kind == "drop":
@@ -114,8 +128,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(2)
             return None
         if fault.kind == "soft429":
-            return self.send(*_json(200, {"statusCode": 429, "message": "Rate limit is exceeded. Try again "
-                                          f"in {fault.seconds} seconds."}))
+            return self.send(
+                *_json(
+                    200,
+                    {"statusCode": 429, "message": f"Rate limit is exceeded. Try again in {fault.seconds} seconds."},
+                )
+            )
         if fault.kind == "stall":
             status, media, body = api.answer(path, {}, "")
             self.send_response(status)

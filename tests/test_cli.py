@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 import cqcparse
 from cqcparse import Report
 from cqcparse import pipeline as pipeline_module
-from cqcparse.cli import app
-from cqcparse.writers import CSV_COLUMNS
+from cqcparse.cli.app import app
+from cqcparse.output.writers import CSV_COLUMNS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 REPORT = FIXTURES / "larchwood-surgery-2025.txt"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cqcparse.cli import app
+from cqcparse.cli.app import app
 from cqcparse.pipeline import Pipeline
-from cqcparse.evaluate import evaluate, score_report, similarity, summarise
+from cqcparse.tools.evaluate import evaluate, score_report, similarity, summarise
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 GOLD = FIXTURES / "gold"

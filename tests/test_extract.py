@@ -9,8 +9,8 @@ import pytest
 import cqcparse
 from cqcparse import Item, Report, extract
 from cqcparse import pipeline as pipeline_module
-from cqcparse.read import read_source
-from cqcparse.source import SourceText
+from cqcparse.readers.text import read_source
+from cqcparse.readers.source import SourceText
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEED = FIXTURES / "cpft-well-led-2025.txt"

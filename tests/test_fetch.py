@@ -1,5 +1,6 @@
 """`cqcparse fetch` against a fake of CQC's API on 127.0.0.1: paging, latest vs --all, --since, faults,
 resume, --force, text versions, a refused key, Ctrl-C, and the key never written anywhere."""
+
 from __future__ import annotations
 
 import json
@@ -14,19 +15,31 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from fake_cqc import KEY, FakeApi, FakeServer, Fault, tiny_pdf
 from typer.testing import CliRunner
 
 from cqcparse.cli import app
 from cqcparse.fetch.client import ApiClient, SecretKey
 from cqcparse.fetch.ids import Target
 from cqcparse.fetch.run import FetchOptions, fetch
+from fake_cqc import KEY, FakeApi, FakeServer, Fault, tiny_pdf
 
 TRUST = "RXT"
 TRUST_LOCATIONS = [f"1-10000000{i}" for i in range(1, 6)]  # five: three pages of at most two
 MISSING = "1-999999999"
-FIELDS = ["location_id", "location_name", "provider_id", "provider_name", "link_id", "report_date",
-          "first_visit_date", "report_type", "api_ratings", "path", "sha256", "content_type"]
+FIELDS = [
+    "location_id",
+    "location_name",
+    "provider_id",
+    "provider_name",
+    "link_id",
+    "report_date",
+    "first_visit_date",
+    "report_type",
+    "api_ratings",
+    "path",
+    "sha256",
+    "content_type",
+]
 
 
 def link(location: str, n: int) -> str:
@@ -38,16 +51,36 @@ def make_api() -> FakeApi:
     1-100000002 also has a text version of its 2025 report."""
     api = FakeApi(providers={TRUST: {"name": "Fictional Harbourside NHS Trust", "locationIds": TRUST_LOCATIONS}})
     for i, loc in enumerate(TRUST_LOCATIONS):
-        reports = [] if i == 3 else [
-            {"linkId": link(loc, n), "reportDate": f"{year}-0{n + 1}-1{n}", "firstVisitDate": f"{year}-01-0{n + 1}",
-             "reportUri": f"/reports/{link(loc, n)}?{year}0101120000", "reportType": "Location"}
-            for n, year in enumerate((2021, 2025, 2023))]
-        api.locations[loc] = {"name": f"Fictional site {i + 1}", "providerId": TRUST, "reports": reports,
-                              "currentRatings": {"overall": {
-                                  "rating": "Requires improvement", "reportDate": "2025-02-11",
-                                  "reportLinkId": link(loc, 1),
-                                  "keyQuestionRatings": [{"name": "Safe", "rating": "Inadequate"},
-                                                         {"name": "Well-led", "rating": "Good"}]}}}
+        reports = (
+            []
+            if i == 3
+            else [
+                {
+                    "linkId": link(loc, n),
+                    "reportDate": f"{year}-0{n + 1}-1{n}",
+                    "firstVisitDate": f"{year}-01-0{n + 1}",
+                    "reportUri": f"/reports/{link(loc, n)}?{year}0101120000",
+                    "reportType": "Location",
+                }
+                for n, year in enumerate((2021, 2025, 2023))
+            ]
+        )
+        api.locations[loc] = {
+            "name": f"Fictional site {i + 1}",
+            "providerId": TRUST,
+            "reports": reports,
+            "currentRatings": {
+                "overall": {
+                    "rating": "Requires improvement",
+                    "reportDate": "2025-02-11",
+                    "reportLinkId": link(loc, 1),
+                    "keyQuestionRatings": [
+                        {"name": "Safe", "rating": "Inadequate"},
+                        {"name": "Well-led", "rating": "Good"},
+                    ],
+                }
+            },
+        }
         for n in range(3):
             api.pdfs[link(loc, n)] = tiny_pdf(f"Report {n} of location {loc}")
     api.texts[link(TRUST_LOCATIONS[1], 1)] = "A text version of the 2025 report.\n"
@@ -60,8 +93,7 @@ def server():
         yield s
 
 
-def run(server: FakeServer, out: Path, targets: list[Target], sleeps: list[float] | None = None,
-        **options) -> object:
+def run(server: FakeServer, out: Path, targets: list[Target], sleeps: list[float] | None = None, **options) -> object:
     sleeps = [] if sleeps is None else sleeps
     with ApiClient(server.url, SecretKey(KEY), per_minute=0, sleep=sleeps.append) as client:
         return fetch(targets, out, client, FetchOptions(per_page=50, **options))
@@ -84,21 +116,35 @@ def test_provider_pages_give_the_latest_report_of_every_location(server, tmp_pat
     assert len(pages) == (3 if total_pages else 4)  # without totalPages, until an empty page
     latest = [link(loc, 1) for i, loc in enumerate(TRUST_LOCATIONS) if i != 3]
     assert sorted(server.api.paths("/reports/")) == sorted(f"/reports/{x}" for x in latest)
-    assert files(tmp_path) == sorted(["fetch-errors.jsonl", "fetched.jsonl"] + [
-        f"{loc}/2025-02-11_{link(loc, 1)}.pdf" for i, loc in enumerate(TRUST_LOCATIONS) if i != 3])
+    assert files(tmp_path) == sorted(
+        ["fetch-errors.jsonl", "fetched.jsonl"]
+        + [f"{loc}/2025-02-11_{link(loc, 1)}.pdf" for i, loc in enumerate(TRUST_LOCATIONS) if i != 3]
+    )
     for row in rows(tmp_path):
         assert list(row) == FIELDS
         assert (tmp_path / row["path"]).read_bytes() == server.api.pdfs[row["link_id"]]  # byte for byte
     first = rows(tmp_path)[0]
     assert first == {
-        "location_id": "1-100000001", "location_name": "Fictional site 1", "provider_id": "RXT",
-        "provider_name": "Fictional Harbourside NHS Trust", "link_id": link("1-100000001", 1),
-        "report_date": "2025-02-11", "first_visit_date": "2025-01-02", "report_type": "Location",
-        "api_ratings": {"overall": "Requires improvement", "safe": "Inadequate", "effective": None,
-                        "caring": None, "responsive": None, "well-led": "Good"},
+        "location_id": "1-100000001",
+        "location_name": "Fictional site 1",
+        "provider_id": "RXT",
+        "provider_name": "Fictional Harbourside NHS Trust",
+        "link_id": link("1-100000001", 1),
+        "report_date": "2025-02-11",
+        "first_visit_date": "2025-01-02",
+        "report_type": "Location",
+        "api_ratings": {
+            "overall": "Requires improvement",
+            "safe": "Inadequate",
+            "effective": None,
+            "caring": None,
+            "responsive": None,
+            "well-led": "Good",
+        },
         "path": f"1-100000001/2025-02-11_{link('1-100000001', 1)}.pdf",
         "sha256": __import__("hashlib").sha256(server.api.pdfs[link("1-100000001", 1)]).hexdigest(),
-        "content_type": "application/pdf"}
+        "content_type": "application/pdf",
+    }
     assert (tmp_path / "fetch-errors.jsonl").read_text() == ""
 
 
@@ -130,11 +176,10 @@ def test_faults_are_retried_and_a_missing_location_is_an_error(server, tmp_path)
     # Retry-After 7 and the soft 429's 3 seconds are honoured; the others back off exponentially, with
     # jitter: half of 1, 2, 4 s after the 1st, 2nd, 3rd attempt, plus a random part of the other half
     assert len(sleeps) == 6 and sleeps[0] == 7.0 and sleeps[3] == 3.0
-    for s, step in zip([sleeps[1], sleeps[2], sleeps[4], sleeps[5]], [2, 1, 2, 4]):
+    for s, step in zip([sleeps[1], sleeps[2], sleeps[4], sleeps[5]], [2, 1, 2, 4], strict=True):
         assert step / 2 <= s <= step
     errors = [json.loads(x) for x in (tmp_path / "fetch-errors.jsonl").read_text().splitlines()]
-    assert errors == [{"id": MISSING, "kind": "location", "status": 404,
-                       "message": "HTTP 404: Resource not found"}]
+    assert errors == [{"id": MISSING, "kind": "location", "status": 404, "message": "HTTP 404: Resource not found"}]
 
 
 def test_giving_up_after_the_last_attempt(server, tmp_path):
@@ -177,15 +222,33 @@ def test_list_ids_try_a_location_then_a_provider(server, tmp_path):
     server.api.providers["1-200000001"] = {"name": "Fictional Care Ltd", "locationIds": [TRUST_LOCATIONS[4]]}
     ids = tmp_path / "ids.txt"
     ids.write_text("# a provider, a location and one that is neither\n1-200000001\n1-100000001\n1-999999999\n")
-    result = CliRunner().invoke(app, ["fetch", "--from-list", str(ids), "-o", str(tmp_path / "out"),
-                                      "--max-requests-per-minute", "6000", "--api-url", server.url],
-                                env={"CQC_API_KEY": KEY})
+    result = CliRunner().invoke(
+        app,
+        [
+            "fetch",
+            "--from-list",
+            str(ids),
+            "-o",
+            str(tmp_path / "out"),
+            "--max-requests-per-minute",
+            "6000",
+            "--api-url",
+            server.url,
+        ],
+        env={"CQC_API_KEY": KEY},
+    )
     assert result.exit_code == 1, result.output
-    assert result.stderr == f"2 reports fetched, 0 up to date, 1 failed (see {tmp_path / 'out' / 'fetch-errors.jsonl'})\n"
+    assert (
+        result.stderr == f"2 reports fetched, 0 up to date, 1 failed (see {tmp_path / 'out' / 'fetch-errors.jsonl'})\n"
+    )
     assert sorted(r["location_id"] for r in rows(tmp_path / "out")) == ["1-100000001", "1-100000005"]
     error = json.loads((tmp_path / "out" / "fetch-errors.jsonl").read_text())
-    assert error == {"id": MISSING, "kind": "provider", "status": 404,
-                     "message": "not found as a location or as a provider (HTTP 404)"}
+    assert error == {
+        "id": MISSING,
+        "kind": "provider",
+        "status": 404,
+        "message": "not found as a location or as a provider (HTTP 404)",
+    }
     assert all(h["User-Agent"].startswith("cqcparse/") for _, h in server.api.requests)
 
 
@@ -201,13 +264,18 @@ def traceback_of(result) -> str:
 @pytest.mark.parametrize("debug", [[], ["--debug"]])
 def test_a_wrong_key_is_one_error_line(server, tmp_path, debug):
     wrong = "wrong-key-0f0f0f0f0f"
-    result = CliRunner().invoke(app, [*debug, "fetch", "--location", TRUST_LOCATIONS[0], "-o", str(tmp_path),
-                                      "--api-url", server.url], env={"CQC_API_KEY": wrong})
+    result = CliRunner().invoke(
+        app,
+        [*debug, "fetch", "--location", TRUST_LOCATIONS[0], "-o", str(tmp_path), "--api-url", server.url],
+        env={"CQC_API_KEY": wrong},
+    )
     assert result.exit_code == 1
     if not debug:
-        assert result.stderr == (f"Error: {TRUST_LOCATIONS[0]}: the API refused the key (HTTP 401: Access "
-                                 "denied due to invalid subscription key. Make sure to provide a valid key for "
-                                 "an active subscription.); check CQC_API_KEY or --api-key\n")
+        assert result.stderr == (
+            f"Error: {TRUST_LOCATIONS[0]}: the API refused the key (HTTP 401: Access "
+            "denied due to invalid subscription key. Make sure to provide a valid key for "
+            "an active subscription.); check CQC_API_KEY or --api-key\n"
+        )
     assert files(tmp_path) == []
     assert len(server.api.requests) == 1  # a refused key is final
     if debug:
@@ -216,8 +284,11 @@ def test_a_wrong_key_is_one_error_line(server, tmp_path, debug):
 
 
 def test_no_key_is_an_error_before_any_request(server, tmp_path):
-    result = CliRunner().invoke(app, ["fetch", "--location", TRUST_LOCATIONS[0], "-o", str(tmp_path),
-                                      "--api-url", server.url], env={"CQC_API_KEY": ""})
+    result = CliRunner().invoke(
+        app,
+        ["fetch", "--location", TRUST_LOCATIONS[0], "-o", str(tmp_path), "--api-url", server.url],
+        env={"CQC_API_KEY": ""},
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: no API key: set CQC_API_KEY") and result.stderr.count("\n") == 1
     assert server.api.requests == []
@@ -226,21 +297,56 @@ def test_no_key_is_an_error_before_any_request(server, tmp_path):
 def test_the_key_is_in_no_output_file_or_traceback(server, tmp_path):
     """Every failure on the way, with --debug: the key is sent in its header and appears nowhere else."""
     server.api.faults = {f"/locations/{TRUST_LOCATIONS[0]}": [Fault("status", 503)] * 2}
-    args = ["--debug", "fetch", "--provider", TRUST, "--location", MISSING, "-o", str(tmp_path), "--all",
-            "--api-url", server.url, "--api-key", KEY, "--max-requests-per-minute", "6000", "--max-attempts", "2"]
+    args = [
+        "--debug",
+        "fetch",
+        "--provider",
+        TRUST,
+        "--location",
+        MISSING,
+        "-o",
+        str(tmp_path),
+        "--all",
+        "--api-url",
+        server.url,
+        "--api-key",
+        KEY,
+        "--max-requests-per-minute",
+        "6000",
+        "--max-attempts",
+        "2",
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1
     assert len(rows(tmp_path)) == 9
     assert all(h["Ocp-Apim-Subscription-Key"] == KEY for _, h in server.api.requests)
-    unreachable = CliRunner().invoke(app, ["--debug", "fetch", "--location", MISSING, "-o", str(tmp_path / "x"),
-                                           "--api-url", "http://127.0.0.1:9/v1", "--api-key", KEY,
-                                           "--max-attempts", "1"])
+    unreachable = CliRunner().invoke(
+        app,
+        [
+            "--debug",
+            "fetch",
+            "--location",
+            MISSING,
+            "-o",
+            str(tmp_path / "x"),
+            "--api-url",
+            "http://127.0.0.1:9/v1",
+            "--api-key",
+            KEY,
+            "--max-attempts",
+            "1",
+        ],
+    )
     assert unreachable.exit_code == 1
     assert json.loads((tmp_path / "x" / "fetch-errors.jsonl").read_text()) == {
-        "id": MISSING, "kind": "location", "status": None,
-        "message": "gave up after 1 attempt (connection failed (ConnectError))"}
-    written = everything_written(tmp_path, result.stdout, result.stderr, unreachable.stdout, unreachable.stderr,
-                                 traceback_of(unreachable))
+        "id": MISSING,
+        "kind": "location",
+        "status": None,
+        "message": "gave up after 1 attempt (connection failed (ConnectError))",
+    }
+    written = everything_written(
+        tmp_path, result.stdout, result.stderr, unreachable.stdout, unreachable.stderr, traceback_of(unreachable)
+    )
     assert KEY not in written
     assert KEY not in CliRunner().invoke(app, ["fetch", "--help"], env={"CQC_API_KEY": KEY}).stdout
 
@@ -253,8 +359,10 @@ def test_bad_ids_and_options(tmp_path):
     ids.write_text("1-100000001\nlocation: 12345\n")
     listed = runner.invoke(app, ["fetch", "--from-list", str(ids), "-o", str(tmp_path)], env={"CQC_API_KEY": KEY})
     assert listed.exit_code == 1
-    assert listed.stderr == f"Error: {ids}:2: '12345' is not a CQC location id ('1-' and 9 to 11 digits, " \
-                            "e.g. 1-545611283)\n"
+    assert (
+        listed.stderr == f"Error: {ids}:2: '12345' is not a CQC location id ('1-' and 9 to 11 digits, "
+        "e.g. 1-545611283)\n"
+    )
     since = runner.invoke(app, ["fetch", "--location", "1-100000001", "--since", "May 2023"])
     assert since.exit_code == 2 and "is not a date" in since.stderr
 
@@ -263,9 +371,29 @@ def test_ctrl_c_leaves_no_partial_file(server, tmp_path):
     loc = TRUST_LOCATIONS[0]
     server.api.faults = {f"/reports/{link(loc, 1)}": [Fault("stall", seconds=10)]}
     env = {**os.environ, "CQC_API_KEY": KEY}
-    proc = subprocess.Popen([sys.executable, "-m", "cqcparse", "fetch", "--location", loc, "--location",
-                             TRUST_LOCATIONS[1], "--jobs", "2", "-o", str(tmp_path), "--api-url", server.url,
-                             "--max-requests-per-minute", "6000"], env=env, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cqcparse",
+            "fetch",
+            "--location",
+            loc,
+            "--location",
+            TRUST_LOCATIONS[1],
+            "--jobs",
+            "2",
+            "-o",
+            str(tmp_path),
+            "--api-url",
+            server.url,
+            "--max-requests-per-minute",
+            "6000",
+        ],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     other = f"{TRUST_LOCATIONS[1]}/2025-02-11_{link(TRUST_LOCATIONS[1], 1)}.pdf"
     deadline = time.monotonic() + 30
     while not (server.api.paths(f"/reports/{link(loc, 1)}") and (tmp_path / other).exists()):

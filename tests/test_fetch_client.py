@@ -1,5 +1,6 @@
 """The fetch package's pure parts: ids, report selection, the client's retries, rate limit and secrecy
 (through httpx's MockTransport: no network)."""
+
 from __future__ import annotations
 
 import json
@@ -17,9 +18,18 @@ from cqcparse.fetch.ids import IdError, Target, is_link_id, location_id, parse_l
 KEY = "unit-key-31415926"
 
 
-@pytest.mark.parametrize("text, ok", [("1-545611283", True), ("1-10297706430", True), (" 1-123456789 ", True),
-                                      ("1-12345678", False), ("1-123456789012", False), ("RXT", False),
-                                      ("2-545611283", False)])
+@pytest.mark.parametrize(
+    "text, ok",
+    [
+        ("1-545611283", True),
+        ("1-10297706430", True),
+        (" 1-123456789 ", True),
+        ("1-12345678", False),
+        ("1-123456789012", False),
+        ("RXT", False),
+        ("2-545611283", False),
+    ],
+)
 def test_location_ids(text, ok):
     if ok:
         assert location_id(text) == text.strip()
@@ -50,22 +60,46 @@ def test_select_reports():
     reports = refs("2019-05-01", "2024-01-09", None, "2022-11-30T00:00:00")
     assert [r.report_date for r in select_reports(reports)] == ["2024-01-09"]
     assert [r.report_date for r in select_reports(reports, every=True)] == [
-        "2024-01-09", "2022-11-30T00:00:00", "2019-05-01", None]
+        "2024-01-09",
+        "2022-11-30T00:00:00",
+        "2019-05-01",
+        None,
+    ]
     assert [r.report_date for r in select_reports(reports, every=True, since=date(2022, 11, 30))] == [
-        "2024-01-09", "2022-11-30T00:00:00"]
+        "2024-01-09",
+        "2022-11-30T00:00:00",
+    ]
     assert select_reports([]) == []
     assert file_name(reports[3], ".pdf") == "2022-11-30_00000000-0000-0000-0000-000000000003.pdf"
     assert file_name(reports[2], ".txt") == "undated_00000000-0000-0000-0000-000000000002.txt"
 
 
 def test_api_ratings_names():
-    loc = Location.model_validate({"currentRatings": {"overall": {"rating": "Good", "keyQuestionRatings": [
-        {"name": "Well led", "rating": "Outstanding"}, {"name": "Caring", "rating": "Good"},
-        {"name": "Use of resources", "rating": "Good"}]}}})
-    assert api_ratings(loc) == {"overall": "Good", "safe": None, "effective": None, "caring": "Good",
-                                "responsive": None, "well-led": "Outstanding"}
+    loc = Location.model_validate(
+        {
+            "currentRatings": {
+                "overall": {
+                    "rating": "Good",
+                    "keyQuestionRatings": [
+                        {"name": "Well led", "rating": "Outstanding"},
+                        {"name": "Caring", "rating": "Good"},
+                        {"name": "Use of resources", "rating": "Good"},
+                    ],
+                }
+            }
+        }
+    )
+    assert api_ratings(loc) == {
+        "overall": "Good",
+        "safe": None,
+        "effective": None,
+        "caring": "Good",
+        "responsive": None,
+        "well-led": "Outstanding",
+    }
     assert api_ratings(Location.model_validate({})) == dict.fromkeys(
-        ["overall", "safe", "effective", "caring", "responsive", "well-led"])
+        ["overall", "safe", "effective", "caring", "responsive", "well-led"]
+    )
     assert key_question_name("wellLed") == "well-led" and key_question_name("Overall") is None
 
 
@@ -76,16 +110,26 @@ def client_for(answers: list[httpx.Response], sleeps: list[float], **kw) -> tupl
         seen.append(request)
         return answers.pop(0)
 
-    client = ApiClient("https://api.example/public/v1", SecretKey(KEY), per_minute=0, sleep=sleeps.append,
-                       transport=httpx.MockTransport(handle), rng=random.Random(7), **kw)
+    client = ApiClient(
+        "https://api.example/public/v1",
+        SecretKey(KEY),
+        per_minute=0,
+        sleep=sleeps.append,
+        transport=httpx.MockTransport(handle),
+        rng=random.Random(7),
+        **kw,
+    )
     return client, seen
 
 
 def test_retry_after_soft_429_and_backoff_are_deterministic():
-    answers = [httpx.Response(429, headers={"Retry-After": "12"}),
-               httpx.Response(200, json={"statusCode": 429, "message": "Rate limit is exceeded. Try again in 4 "
-                                                                       "seconds."}),
-               httpx.Response(503), httpx.Response(504), httpx.Response(200, json={"name": "x"})]
+    answers = [
+        httpx.Response(429, headers={"Retry-After": "12"}),
+        httpx.Response(200, json={"statusCode": 429, "message": "Rate limit is exceeded. Try again in 4 seconds."}),
+        httpx.Response(503),
+        httpx.Response(504),
+        httpx.Response(200, json={"name": "x"}),
+    ]
     sleeps: list[float] = []
     client, seen = client_for(answers, sleeps)
     assert client.get_json("locations/1-545611283", "1-545611283") == {"name": "x"}
@@ -141,12 +185,24 @@ def test_merge_keeps_earlier_rows_in_a_stable_order():
     from cqcparse.fetch.api import FetchedReport
 
     def row(loc: str, link: str, day: str) -> FetchedReport:
-        return FetchedReport(location_id=loc, link_id=link, report_date=day, path=f"{loc}/{day}_{link}.pdf",
-                             sha256="0" * 64, content_type="application/pdf")
+        return FetchedReport(
+            location_id=loc,
+            link_id=link,
+            report_date=day,
+            path=f"{loc}/{day}_{link}.pdf",
+            sha256="0" * 64,
+            content_type="application/pdf",
+        )
+
     old = [row("1-200000000", "b", "2020-01-01"), row("1-100000000", "a", "2019-01-01")]
-    new = [row("1-100000000", "c", "2024-01-01"), row("1-200000000", "b", "2020-01-01").model_copy(
-        update={"sha256": "1" * 64})]
+    new = [
+        row("1-100000000", "c", "2024-01-01"),
+        row("1-200000000", "b", "2020-01-01").model_copy(update={"sha256": "1" * 64}),
+    ]
     merged = merge_rows(old, new)
     assert [(r.location_id, r.link_id, r.sha256[0]) for r in merged] == [
-        ("1-100000000", "c", "0"), ("1-100000000", "a", "0"), ("1-200000000", "b", "1")]
+        ("1-100000000", "c", "0"),
+        ("1-100000000", "a", "0"),
+        ("1-200000000", "b", "1"),
+    ]
     assert json.loads(merged[0].model_dump_json())["api_ratings"]["well-led"] is None

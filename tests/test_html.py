@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 
-import cqcparse.read_html as read_html_module
+import cqcparse.readers.html as read_html_module
 from cqcparse.errors import InputError
-from cqcparse.read_html import html_to_source, read_html
-from cqcparse.source import SourceText
+from cqcparse.readers.html import html_to_source, read_html
+from cqcparse.readers.source import SourceText
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "html" / "provider-page.html"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cqcparse.evaluate import evaluate
-from cqcparse.source import SourceText
+from cqcparse.tools.evaluate import evaluate
+from cqcparse.readers.source import SourceText
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 HELDOUT = FIXTURES / "heldout"

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cqcparse import InputError
-from cqcparse.read import decode_text, read_source
-from cqcparse.source import SourceText
+from cqcparse.readers.text import decode_text, read_source
+from cqcparse.readers.source import SourceText
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FIXTURE_TEXTS = sorted(FIXTURES.rglob("*.txt"))

@@ -22,7 +22,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cqcparse.errors import InputError
-from cqcparse.read_pdf import BULLET_MARKS, parse_page_spec, read_pdf
+from cqcparse.readers.pdf.reader import BULLET_MARKS, parse_page_spec, read_pdf
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REPORTS = SHARED / "reports"
@@ -38,6 +38,41 @@ def with_txt() -> list[Path]:
 
 
 needs_corpus = pytest.mark.skipif(not corpus_pdfs(), reason="shared/reports corpus not present")
+
+# Corpus PDFs the reader does not yet read right, per test: strict xfails, so each turns into a failure
+# (and must be removed from here) the day the reader is fixed. All belong to the real-PDF issue (#13).
+READER_ISSUE = "issue 13 (real PDFs: reading order, spaces, bands and tables)"
+KNOWN_FAILURES: dict[str, dict[str, str]] = {
+    "lines_match_txt": {
+        "ashby-community-trust-quality-report-2015": "a few wrapped table and heading lines differ",
+        "stonebridge-gp-practice-assessment-2024": "a narrow two-column region is read across the columns",
+    },
+    "no_spurious_lines": {
+        "stonebridge-gp-practice-assessment-2024": "a narrow two-column region is read across the columns",
+    },
+    "boxes_point_at_their_text": {
+        "the-limes-residential-home-care-home-2015": "overprinted glyphs and content-stream order",
+    },
+    "engines_agree": {
+        "stonebridge-gp-practice-assessment-2024": "the engines split the two-column region differently",
+        "the-limes-residential-home-care-home-2015": "overprinted glyphs and content-stream order",
+    },
+    "headings": {
+        "ashby-community-trust-quality-report-2015": "heading levels out of the markup's order",
+        "kestrel-home-care-2022": "a heading that wraps onto two lines is not found",
+        "stonebridge-gp-practice-assessment-2024": "heading levels out of the markup's order",
+    },
+    "two_column_text_is_read_by_column": {
+        "stonebridge-gp-practice-assessment-2024": "a narrow two-column region is read across the columns",
+    },
+}
+
+
+def corpus_params(test: str, pdfs: list[Path]) -> list:
+    """The PDFs as parameters, each known failure of `test` marked as a strict xfail."""
+    known = KNOWN_FAILURES[test]
+    return [pytest.param(p, id=p.stem, marks=pytest.mark.xfail(strict=True, reason=f"{READER_ISSUE}: {known[p.stem]}"))
+            if p.stem in known else pytest.param(p, id=p.stem) for p in pdfs]
 
 _CACHE: dict[tuple[str, str], object] = {}
 
@@ -632,7 +667,7 @@ def test_typeset_two_columns_read_back(tmp_path_factory, section):
 
 
 @needs_corpus
-@pytest.mark.parametrize("pdf", with_txt(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("pdf", corpus_params("lines_match_txt", with_txt()))
 @pytest.mark.parametrize("engine", ["pdfium", "plumber"])
 def test_corpus_lines_match_txt(pdf, engine):
     want = [norm(ln) for ln in pdf.with_suffix(".txt").read_text(encoding="utf-8").splitlines() if ln.strip()]
@@ -642,7 +677,7 @@ def test_corpus_lines_match_txt(pdf, engine):
 
 
 @needs_corpus
-@pytest.mark.parametrize("pdf", with_txt(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("pdf", corpus_params("no_spurious_lines", with_txt()))
 def test_corpus_no_spurious_lines(pdf):
     want = {norm(ln) for ln in pdf.with_suffix(".txt").read_text(encoding="utf-8").splitlines()}
     got = [norm(ln) for ln in cached(pdf).text.split("\n")]
@@ -692,7 +727,7 @@ def test_corpus_running_footer_removed(pdf):
 
 
 @needs_corpus
-@pytest.mark.parametrize("pdf", corpus_pdfs(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("pdf", corpus_params("boxes_point_at_their_text", corpus_pdfs()))
 @pytest.mark.parametrize("engine", ["pdfium", "plumber"])
 def test_corpus_boxes_point_at_their_text(pdf, engine):
     """The characters pdfplumber finds inside each LineBox start with the text the box points at."""
@@ -739,7 +774,7 @@ def test_corpus_pages_and_boxes_consistent(pdf):
 
 
 @needs_corpus
-@pytest.mark.parametrize("pdf", corpus_pdfs(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("pdf", corpus_params("engines_agree", corpus_pdfs()))
 def test_corpus_engines_agree(pdf):
     a = cached(pdf, "pdfium").text.split("\n")
     b = set(cached(pdf, "plumber").text.split("\n"))
@@ -748,7 +783,7 @@ def test_corpus_engines_agree(pdf):
 
 
 @needs_corpus
-@pytest.mark.parametrize("pdf", with_txt(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("pdf", corpus_params("headings", with_txt()))
 def test_corpus_headings(pdf):
     md = REPORTS / "src" / (pdf.stem + ".md")
     if not md.exists():
@@ -773,19 +808,22 @@ def test_corpus_headings(pdf):
     assert not any(src.text[h.start:h.end].endswith((" Good", " Requires improvement")) for h in src.headings)
 
 
+def two_column_pdfs() -> list[Path]:
+    """Corpus PDFs whose markup source sets a two-column region."""
+    if not (REPORTS / "src").is_dir():
+        return []
+    return [p for p in with_txt() if "@columns: 2" in (REPORTS / "src" / (p.stem + ".md")).read_text("utf-8")]
+
+
 @needs_corpus
-def test_corpus_two_column_text_is_read_by_column():
-    pdfs = [p for p in with_txt() if "@columns: 2" in (REPORTS / "src" / (p.stem + ".md")).read_text("utf-8")] \
-        if (REPORTS / "src").is_dir() else []
-    if not pdfs:
-        pytest.skip("no two-column report in the corpus")
-    for pdf in pdfs:
-        md = (REPORTS / "src" / (pdf.stem + ".md")).read_text("utf-8")
-        part = md.split("@columns: 2", 1)[1].split("@columns: 1", 1)[0]
-        paras = [ln.strip() for ln in part.splitlines() if len(ln.strip()) > 200 and not ln.startswith("●")]
-        lines = cached(pdf).text.split("\n")
-        for para in paras:
-            assert norm(para) in {norm(x) for x in lines}, para[:60]
+@pytest.mark.parametrize("pdf", corpus_params("two_column_text_is_read_by_column", two_column_pdfs()))
+def test_corpus_two_column_text_is_read_by_column(pdf):
+    md = (REPORTS / "src" / (pdf.stem + ".md")).read_text("utf-8")
+    part = md.split("@columns: 2", 1)[1].split("@columns: 1", 1)[0]
+    paras = [ln.strip() for ln in part.splitlines() if len(ln.strip()) > 200 and not ln.startswith("●")]
+    lines = cached(pdf).text.split("\n")
+    for para in paras:
+        assert norm(para) in {norm(x) for x in lines}, para[:60]
 
 
 @pytest.mark.skipif(not REAL.exists(), reason="the real CQC report is not present")

@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cqcparse.records import Item, Report, ReportFacts, Section
-from cqcparse.review import build_review, csp_hash, layout, nest
-from cqcparse.source import Page, SourceText
+from cqcparse.tools.review import build_review, csp_hash, layout, nest
+from cqcparse.readers.source import Page, SourceText
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "fixtures" / "cpft-well-led-2025.txt"

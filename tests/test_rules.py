@@ -10,7 +10,7 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 
 from cqcparse import Pipeline, RuleError
-from cqcparse.rules import QUALITY_STATEMENTS, Rule, load_rules, shipped_rule_files
+from cqcparse.analysis.rules import QUALITY_STATEMENTS, Rule, load_rules, shipped_rule_files
 
 SHIPPED = load_rules()
 NLP = spacy.blank("en")
@@ -253,5 +253,5 @@ def test_fingerprint_changes_with_the_rules(tmp_path):
 
 
 def _src(text: str):
-    from cqcparse.source import SourceText
+    from cqcparse.readers.source import SourceText
     return SourceText("<test>", "text", text)

@@ -8,11 +8,12 @@ from typing import get_args
 import pytest
 from typer.testing import CliRunner
 
-from cqcparse.cli import app
+from cqcparse.cli.app import app
 from cqcparse.pipeline import Pipeline
-from cqcparse.read import read_source
-from cqcparse.rules import CONTEXTS, RuleKind, load_rules
-from cqcparse.ruletools import FACT_LABELS, RuleTester, check_paths, explain, list_rules
+from cqcparse.readers.text import read_source
+from cqcparse.analysis.rules import CONTEXTS, RuleKind, load_rules
+from cqcparse.tools.explain import explain
+from cqcparse.tools.ruletools import FACT_LABELS, RuleTester, check_paths, list_rules
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 OVERRIDE = FIXTURES / "rules" / "override"

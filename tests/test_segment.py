@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from cqcparse import segment
-from cqcparse.source import SourceText
+from cqcparse.analysis import segment
+from cqcparse.readers.source import SourceText
 
 
 def spans_text(text: str, spans: list[tuple[int, int]]) -> list[str]:

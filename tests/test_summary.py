@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cqcparse.cli import app
+from cqcparse.cli.app import app
 from cqcparse.errors import InputError
 from cqcparse.records import Item, Report
-from cqcparse.summary import (OTHER, SourcedItem, count_rows, group_label, load_batch_reports, load_items,
-                              must_action_themes, report_items, summarise_batch, summarise_report)
-from cqcparse.writers import to_jsonl
+from cqcparse.tools.items import SourcedItem, load_batch_reports, load_items, report_items
+from cqcparse.tools.summary import OTHER, count_rows, group_label, summarise_batch, summarise_report
+from cqcparse.tools.themes import must_action_themes
+from cqcparse.output.writers import to_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "fixtures" / "cpft-well-led-2025.txt"

@@ -1,3 +1,3 @@
-from .cli import app
+from cqcparse.cli.app import app
 
 app(prog_name="cqcparse")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import resource
 
-from .errors import CqcparseError
+from cqcparse.errors import CqcparseError
 
 
 def address_space_mb() -> int:

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import spacy
 
-from . import segment
-from .classify import Context, Decision, decide
-from .facts import read_breaches, read_facts
-from .match import CueMatcher, Hit
-from .read import read_source
-from .records import Item, Report, Section
-from .rules import KEY_QUESTIONS, QUALITY_STATEMENTS, Rule, RuleSet, load_rules
-from .segment import Block, Heading, Sentence
-from .source import LineBox, SourceText
+from cqcparse.analysis import segment
+from cqcparse.analysis.classify import Context, Decision, decide
+from cqcparse.analysis.facts import read_breaches, read_facts
+from cqcparse.analysis.match import CueMatcher, Hit
+from cqcparse.readers.text import read_source
+from cqcparse.records import Item, Report, Section
+from cqcparse.analysis.rules import KEY_QUESTIONS, QUALITY_STATEMENTS, Rule, RuleSet, load_rules
+from cqcparse.analysis.segment import Block, Heading, Sentence
+from cqcparse.readers.source import LineBox, SourceText
 
 
 @dataclass(frozen=True, slots=True)

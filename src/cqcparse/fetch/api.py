@@ -1,5 +1,6 @@
 """The API's answers as typed shapes (only the fields we use; the API sends many more), and the record
 `fetch` writes for each report (one line of fetched.jsonl)."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -13,6 +14,7 @@ RATING_KEYS = ("overall", *KEY_QUESTIONS)
 
 class Shape(BaseModel):
     """An API answer: camelCase names, unknown fields ignored, nulls allowed where the API leaves gaps."""
+
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
@@ -102,6 +104,7 @@ def api_ratings(location: Location) -> dict[str, str | None]:
 
 class FetchedReport(Record):
     """One downloaded report: what CQC says about it, and where it was written. A line of fetched.jsonl."""
+
     location_id: str
     location_name: str | None = None
     provider_id: str | None = None
@@ -110,9 +113,10 @@ class FetchedReport(Record):
     report_date: str | None = None
     first_visit_date: str | None = None
     report_type: str | None = None
-    api_ratings: dict[str, str | None] = Field(default_factory=lambda: dict.fromkeys(RATING_KEYS),
-                                               description="The location's current ratings from the API: "
-                                               "overall and the five key questions.")
+    api_ratings: dict[str, str | None] = Field(
+        default_factory=lambda: dict.fromkeys(RATING_KEYS),
+        description="The location's current ratings from the API: overall and the five key questions.",
+    )
     path: str = Field(description="The file, relative to the fetch folder (forward slashes).")
     sha256: str
     content_type: str
@@ -120,8 +124,10 @@ class FetchedReport(Record):
 
 class FetchError(Record):
     """One id or report that failed: a line of fetch-errors.jsonl."""
+
     id: str
     kind: str = Field(description="location, provider or report.")
-    status: int | None = Field(None, description="The HTTP status (or the soft-429 body's statusCode); null "
-                               "for connection errors.")
+    status: int | None = Field(
+        None, description="The HTTP status (or the soft-429 body's statusCode); null for connection errors."
+    )
     message: str

@@ -1,6 +1,7 @@
 """The HTTP client for CQC's API (httpx): the key in a header it never shows, a request rate ceiling, and
 retries with exponential back-off and jitter on 429 (Retry-After, soft 429 bodies), 5xx and connection
 errors. Clock, sleep and random are injectable so that tests are fast and deterministic."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,8 @@ from typing import Any
 
 import httpx
 
-from .. import __version__
 from ..errors import CqcparseError
+from ..version import __version__
 
 DEFAULT_API_URL = "https://api.service.cqc.org.uk/public/v1"
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
@@ -84,6 +85,7 @@ class RetryPolicy:
 @dataclass
 class RateLimiter:
     """At most `per_minute` request starts a minute, spread evenly; shared by every thread."""
+
     per_minute: float
     clock: Callable[[], float] = time.monotonic
     sleep: Sleep = time.sleep
@@ -144,19 +146,32 @@ def retry_after(response: httpx.Response, message: str) -> float | None:
 class ApiClient:
     """GET requests to the API. Thread-safe; use as a context manager or call close()."""
 
-    def __init__(self, base_url: str, key: SecretKey, *, per_minute: float = 120.0,
-                 policy: RetryPolicy | None = None, transport: httpx.BaseTransport | None = None,
-                 sleep: Sleep | None = None, clock: Callable[[], float] = time.monotonic,
-                 rng: random.Random | None = None, timeout: float = 60.0):
+    def __init__(
+        self,
+        base_url: str,
+        key: SecretKey,
+        *,
+        per_minute: float = 120.0,
+        policy: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Sleep | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        timeout: float = 60.0,
+    ):
         self.cancel = threading.Event()  # set on Ctrl-C: waits end early and no new request starts
         self.policy = policy or RetryPolicy()
         self.sleep: Sleep = sleep or self.cancel.wait
         self.limiter = RateLimiter(per_minute, clock=clock, sleep=self.sleep)
         self.rng = rng or random.Random()
         self._key = key
-        self._http = httpx.Client(base_url=base_url.rstrip("/") + "/", auth=_KeyAuth(key), transport=transport,
-                                  headers={"User-Agent": USER_AGENT},
-                                  timeout=httpx.Timeout(timeout, connect=min(timeout, 15.0)))
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/") + "/",
+            auth=_KeyAuth(key),
+            transport=transport,
+            headers={"User-Agent": USER_AGENT},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 15.0)),
+        )
 
     def __enter__(self) -> ApiClient:
         return self
@@ -175,11 +190,13 @@ class ApiClient:
         try:
             return json.loads(answer.content)
         except ValueError:
-            raise ApiError(what, None, f"the API answered {answer.content_type or 'no content type'}, "
-                                       "not JSON") from None
+            raise ApiError(
+                what, None, f"the API answered {answer.content_type or 'no content type'}, not JSON"
+            ) from None
 
-    def get(self, path: str, what: str, *, params: dict[str, Any] | None = None,
-            accept: str = "application/json") -> Answer:
+    def get(
+        self, path: str, what: str, *, params: dict[str, Any] | None = None, accept: str = "application/json"
+    ) -> Answer:
         """The answer to one GET, after retries. `what` names the request in errors (e.g. the id)."""
         last = ""
         for attempt in range(1, self.policy.max_attempts + 1):
@@ -198,14 +215,16 @@ class ApiClient:
                     return Answer(response.content, media_type(response))
                 last = self._redact(f"HTTP {status}: {message}")
                 if status == 401:
-                    raise KeyRefused(what, status, f"the API refused the key ({last}); check CQC_API_KEY "
-                                                   "or --api-key")
+                    raise KeyRefused(what, status, f"the API refused the key ({last}); check CQC_API_KEY or --api-key")
                 if status not in RETRYABLE:
                     raise ApiError(what, status, last)
                 wait = retry_after(response, message)
                 if wait is not None and wait > self.policy.max_retry_after:
-                    raise ApiError(what, status, f"{last}; the API asks to wait {wait:.0f} s, more than "
-                                                 f"{self.policy.max_retry_after:.0f} s")
+                    raise ApiError(
+                        what,
+                        status,
+                        f"{last}; the API asks to wait {wait:.0f} s, more than {self.policy.max_retry_after:.0f} s",
+                    )
             if attempt == self.policy.max_attempts:
                 break
             self.sleep(wait if wait is not None else self.policy.backoff(attempt, self.rng))

@@ -1,5 +1,6 @@
 """Files of a fetch: which reports to take, where each goes, which are already there, and atomic writes of
 reports, fetched.jsonl and fetch-errors.jsonl."""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,8 +25,7 @@ def report_day(report: ReportRef) -> date | None:
         return None
 
 
-def select_reports(reports: Sequence[ReportRef], *, every: bool = False,
-                   since: date | None = None) -> list[ReportRef]:
+def select_reports(reports: Sequence[ReportRef], *, every: bool = False, since: date | None = None) -> list[ReportRef]:
     """The reports to fetch, newest first: the latest only, or every one with `every`; with `since`, only
     those published on or after it (an undated report is then left out)."""
     chosen = [r for r in reports if since is None or ((day := report_day(r)) is not None and day >= since)]

@@ -1,4 +1,5 @@
 """CQC ids: what a location, provider and report link id look like, and reading lists of them."""
+
 from __future__ import annotations
 
 import re
@@ -23,6 +24,7 @@ class IdError(CqcparseError):
 @dataclass(frozen=True)
 class Target:
     """One id to fetch. `either`: a `1-` id in a list, tried as a location and then as a provider."""
+
     id: str
     kind: Kind
 
@@ -38,8 +40,7 @@ def provider_id(text: str) -> str:
     value = text.strip()
     if CQC_ID.fullmatch(value) or NHS_TRUST_CODE.fullmatch(value.upper()):
         return value.upper()
-    raise IdError(f"{value!r} is not a CQC provider id ('1-' and 9 to 11 digits, or an NHS trust code "
-                  "such as RXT)")
+    raise IdError(f"{value!r} is not a CQC provider id ('1-' and 9 to 11 digits, or an NHS trust code such as RXT)")
 
 
 def is_link_id(text: str) -> bool:
@@ -60,8 +61,7 @@ def parse_line(line: str) -> Target | None:
     if sep and prefix.strip().lower() in ("location", "provider"):
         kind = prefix.strip().lower()
         value = rest.strip()
-        return Target(location_id(value), "location") if kind == "location" else Target(provider_id(value),
-                                                                                         "provider")
+        return Target(location_id(value), "location") if kind == "location" else Target(provider_id(value), "provider")
     if CQC_ID.fullmatch(text):
         return Target(text, "either")
     return Target(provider_id(text), "provider")

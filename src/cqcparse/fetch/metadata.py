@@ -1,5 +1,6 @@
 """Reading fetched.jsonl: what `fetch` recorded about each report it wrote, for `batch` to join to what it
 extracts."""
+
 from __future__ import annotations
 
 import json

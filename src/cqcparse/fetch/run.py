@@ -1,5 +1,6 @@
 """One fetch: ids -> locations (through providers' paged lists) -> the reports to take -> files, with
 resume, a shared write lock that Ctrl-C waits for, and fetched.jsonl / fetch-errors.jsonl."""
+
 from __future__ import annotations
 
 import threading
@@ -11,8 +12,19 @@ from typing import Literal
 
 from .api import FetchedReport, FetchError, Location, LocationPage, Provider, ReportRef, api_ratings, parse
 from .client import ApiClient, ApiError, Cancelled, KeyRefused
-from .download import (CONTENT_TYPES, EXTENSIONS, SAFE_ID, existing_file, file_name, jsonl, merge_rows,
-                       relative, select_reports, sha256_of, write_atomic_bytes)
+from .download import (
+    CONTENT_TYPES,
+    EXTENSIONS,
+    SAFE_ID,
+    existing_file,
+    file_name,
+    jsonl,
+    merge_rows,
+    relative,
+    select_reports,
+    sha256_of,
+    write_atomic_bytes,
+)
 from .ids import Target, is_link_id
 from .metadata import ERRORS, FETCHED, read_fetched
 from .workers import parallel_map
@@ -60,8 +72,9 @@ class Job:
 class Fetcher:
     """The state of one run. Use `fetch()`."""
 
-    def __init__(self, client: ApiClient, out: Path, options: FetchOptions,
-                 progress: Callable[[Progress], None] | None):
+    def __init__(
+        self, client: ApiClient, out: Path, options: FetchOptions, progress: Callable[[Progress], None] | None
+    ):
         self.client, self.out, self.options, self.progress = client, out, options, progress
         self.summary = FetchSummary()
         self.lock = threading.Lock()  # guards the summary and every file write
@@ -112,8 +125,11 @@ class Fetcher:
         self.providers[provider_id] = provider.name
         ids: dict[str, None] = {}
         for page in range(1, MAX_PAGES + 1):
-            data = self.client.get_json(f"providers/{provider_id}/locations", provider_id,
-                                        params={"page": page, "perPage": self.options.per_page})
+            data = self.client.get_json(
+                f"providers/{provider_id}/locations",
+                provider_id,
+                params={"page": page, "perPage": self.options.per_page},
+            )
             listing = parse(LocationPage, data, f"{provider_id} (page {page})")
             assert isinstance(listing, LocationPage)
             new = [ref.location_id for ref in listing.locations if ref.location_id not in ids]
@@ -160,8 +176,10 @@ class Fetcher:
             self.fail(location_id, "location", ApiError(location_id, None, "not a usable location id"))
             return []
         name = self.provider_name(location.provider_id)
-        return [Job(location, name, r) for r in select_reports(location.reports, every=self.options.every,
-                                                               since=self.options.since)]
+        return [
+            Job(location, name, r)
+            for r in select_reports(location.reports, every=self.options.every, since=self.options.since)
+        ]
 
     # --- reports to files
 
@@ -208,11 +226,22 @@ class Fetcher:
                 digest, self.summary.up_to_date = old.sha256, self.summary.up_to_date + 1
             else:
                 digest, self.summary.up_to_date = sha256_of(path.read_bytes()), self.summary.up_to_date + 1
-            self.summary.rows.append(FetchedReport(
-                location_id=loc.location_id or "", location_name=loc.name, provider_id=loc.provider_id,
-                provider_name=job.provider_name, link_id=rep.link_id.lower(), report_date=rep.report_date,
-                first_visit_date=rep.first_visit_date, report_type=rep.report_type, api_ratings=api_ratings(loc),
-                path=rel, sha256=digest, content_type=CONTENT_TYPES[path.suffix]))
+            self.summary.rows.append(
+                FetchedReport(
+                    location_id=loc.location_id or "",
+                    location_name=loc.name,
+                    provider_id=loc.provider_id,
+                    provider_name=job.provider_name,
+                    link_id=rep.link_id.lower(),
+                    report_date=rep.report_date,
+                    first_visit_date=rep.first_visit_date,
+                    report_type=rep.report_type,
+                    api_ratings=api_ratings(loc),
+                    path=rel,
+                    sha256=digest,
+                    content_type=CONTENT_TYPES[path.suffix],
+                )
+            )
 
     def save(self) -> None:
         """fetched.jsonl (earlier rows kept) and fetch-errors.jsonl (this run's), atomically."""
@@ -223,8 +252,13 @@ class Fetcher:
             write_atomic_bytes(self.out / ERRORS, jsonl(self.summary.errors))
 
 
-def fetch(targets: Sequence[Target], out: Path, client: ApiClient, options: FetchOptions | None = None,
-          progress: Callable[[Progress], None] | None = None) -> FetchSummary:
+def fetch(
+    targets: Sequence[Target],
+    out: Path,
+    client: ApiClient,
+    options: FetchOptions | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> FetchSummary:
     """Fetch the reports of `targets` into `out`. Failures of single ids or reports are in the summary's
     `errors`; a refused key raises KeyRefused; Ctrl-C raises KeyboardInterrupt after the files and rows
     finished so far are saved (never a partial file)."""
@@ -235,8 +269,9 @@ def fetch(targets: Sequence[Target], out: Path, client: ApiClient, options: Fetc
         location_ids: dict[str, None] = {}
         for target in targets:
             location_ids.update(dict.fromkeys(run.location_ids(target)))
-        per_location = parallel_map(lambda lid: run.jobs_of(lid, len(location_ids)), list(location_ids),
-                                    options.jobs, cancel)
+        per_location = parallel_map(
+            lambda lid: run.jobs_of(lid, len(location_ids)), list(location_ids), options.jobs, cancel
+        )
         jobs = list({job.report.link_id.lower(): job for jobs in per_location for job in jobs}.values())
         run.done = 0
 

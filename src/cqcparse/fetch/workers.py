@@ -1,4 +1,5 @@
 """A small thread pool whose workers stop when a shared event is set (Ctrl-C, a refused key)."""
+
 from __future__ import annotations
 
 import queue

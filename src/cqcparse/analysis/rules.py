@@ -1,0 +1,283 @@
+"""Rules: YAML data with author-written ids, validated on load.
+
+Loading is three steps (as weasel and spaCy do): a friendly YAML parse error; schema validation that
+lists every problem; semantic checks (duplicate ids, unknown labels, attributes the pipeline does not set).
+Every problem is reported as 'FILE:LINE: rule ID: message'.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from cqcparse.errors import RuleError
+
+RuleKind = Literal["finding", "positive", "action", "not_action", "not_item", "topic",
+                   "heading", "context", "fact", "breach", "abbreviation"]
+
+QUALITY_STATEMENTS: dict[str, str] = {
+    # well-led
+    "shared_direction_and_culture": "well-led", "capable_compassionate_inclusive_leaders": "well-led",
+    "freedom_to_speak_up": "well-led", "workforce_equality_diversity_inclusion": "well-led",
+    "governance_management_sustainability": "well-led", "partnerships_and_communities": "well-led",
+    "learning_improvement_innovation": "well-led", "environmental_sustainability": "well-led",
+    # safe
+    "learning_culture": "safe", "safe_systems_pathways_and_transitions": "safe", "safeguarding": "safe",
+    "involving_people_to_manage_risks": "safe", "safe_environments": "safe",
+    "safe_and_effective_staffing": "safe", "infection_prevention_and_control": "safe",
+    "medicines_optimisation": "safe",
+    # effective
+    "assessing_needs": "effective", "delivering_evidence_based_care_and_treatment": "effective",
+    "how_staff_teams_and_services_work_together": "effective",
+    "supporting_people_to_live_healthier_lives": "effective", "monitoring_and_improving_outcomes": "effective",
+    "consent_to_care_and_treatment": "effective",
+    # caring
+    "kindness_compassion_and_dignity": "caring", "treating_people_as_individuals": "caring",
+    "independence_choice_and_control": "caring", "responding_to_peoples_immediate_needs": "caring",
+    "workforce_wellbeing_and_enablement": "caring",
+    # responsive
+    "person_centred_care": "responsive", "care_provision_integration_and_continuity": "responsive",
+    "providing_information": "responsive", "listening_to_and_involving_people": "responsive",
+    "equity_in_access": "responsive", "equity_in_experiences_and_outcomes": "responsive",
+    "planning_for_the_future": "responsive",
+}
+KEY_QUESTIONS = ("safe", "effective", "caring", "responsive", "well-led")
+MODALITIES = ("must", "should", "needs")
+
+
+def key_question_id(word: str) -> str | None:
+    """'Well-led', 'well led', 'Safe' -> the key question's id; None for anything else."""
+    w = "-".join(word.lower().split())
+    w = "well-led" if w in ("wellled", "well-led") else w
+    return w if w in KEY_QUESTIONS else None
+CONTEXTS = ("improvement", "positive", "must", "should", "expectation")
+# Token attributes a blank English pipeline sets; LEMMA, POS, TAG, DEP, MORPH would need more components.
+TOKEN_ATTRS = {"ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER",
+               "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_SENT_START", "LIKE_NUM",
+               "LIKE_URL", "LIKE_EMAIL", "SHAPE", "PREFIX", "SUFFIX", "OP", "_", "REGEX", "IN", "NOT_IN"}
+# Regex rules are matched against a sentence (cues), a line (headings, contexts, facts) or the text.
+FLAGS = re.IGNORECASE | re.MULTILINE
+
+
+class Examples(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    match: list[str] = Field(default_factory=list)
+    no_match: list[str] = Field(default_factory=list)
+
+
+class Rule(BaseModel):
+    """One rule. Exactly one of `phrases` (PhraseMatcher, case-insensitive), `pattern` (a spaCy token
+    pattern for the Matcher) or `regex` (Python regex, case-insensitive) says what it matches."""
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9_.\-]+$")
+    kind: RuleKind
+    description: str = ""
+    phrases: list[str] | None = None
+    pattern: list[dict[str, Any]] | None = None
+    regex: str | None = None
+    label: str | None = None
+    weight: float = 1.0
+    level: int | None = Field(None, ge=1, le=6)
+    key_question: str | None = None
+    quality_statement: str | None = None
+    context: str | None = None
+    value: str | None = Field(None, description="fact rules: the value to record when the regex has no 'value' group")
+    enabled: bool = True
+    examples: Examples | None = None
+    # where the rule came from, filled by the loader
+    file: str = Field("", exclude=True)
+    line: int = Field(0, exclude=True)
+    # `{id: X, enabled: false}` alone: switch off rule X without repeating it
+    switch_off: bool = Field(False, exclude=True)
+
+    @model_validator(mode="after")
+    def _one_matcher(self) -> Rule:
+        given = [k for k in ("phrases", "pattern", "regex") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError("give exactly one of 'phrases', 'pattern' or 'regex'"
+                             + (f" (got {', '.join(given)})" if given else ""))
+        return self
+
+    def compiled(self) -> re.Pattern[str]:
+        assert self.regex is not None
+        return _compile(self.regex)
+
+
+_REGEX_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _compile(source: str) -> re.Pattern[str]:
+    if source not in _REGEX_CACHE:
+        _REGEX_CACHE[source] = re.compile(source, FLAGS)
+    return _REGEX_CACHE[source]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+
+    def of(self, *kinds: str) -> list[Rule]:
+        return [r for r in self.rules if r.kind in kinds and r.enabled]
+
+    def by_id(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    @property
+    def fingerprint(self) -> str:
+        import hashlib
+        blob = "\n".join(r.model_dump_json() for r in self.rules)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def shipped_rule_files() -> list[tuple[str, str]]:
+    """(name, text) of each rule file shipped inside the package."""
+    folder = resources.files("cqcparse.rules")  # rules/ at the repository root, package data in the wheel
+    return sorted((f"rules/{f.name}", f.read_text(encoding="utf-8"))
+                  for f in folder.iterdir() if f.name.endswith((".yaml", ".yml")))
+
+
+def user_rule_files(paths: list[Path]) -> list[tuple[str, str]]:
+    out = []
+    for p in paths:
+        files = sorted([*p.glob("*.yaml"), *p.glob("*.yml")]) if p.is_dir() else [p]
+        if not p.exists():
+            raise RuleError([f"{p}:0: rules folder or file not found"])
+        for f in files:
+            out.append((str(f), f.read_text(encoding="utf-8")))
+    return out
+
+
+def parse_rule_file(name: str, text: str) -> tuple[list[Rule], list[str]]:
+    """Rules of one file and the problems found in it. A file is a mapping with `rules:` (a list)
+    and optional defaults (`kind:`) applied to each rule that does not set them."""
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        return [], [f"{name}:{line}: invalid YAML: {getattr(e, 'problem', None) or e}"]
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        return [], [f"{name}:1: a rule file is a mapping with a 'rules:' list"]
+    defaults = {k: v for k, v in data.items() if k != "rules"}
+    unknown = set(defaults) - {"kind", "description"}
+    problems = [f"{name}:1: unknown top-level key(s): {', '.join(sorted(unknown))}"] if unknown else []
+    lines = _rule_lines(node)
+    rules = []
+    for i, raw in enumerate(data["rules"]):
+        line = lines[i] if i < len(lines) else 0
+        if not isinstance(raw, dict):
+            problems.append(f"{name}:{line}: rule #{i + 1}: a rule is a mapping")
+            continue
+        rid = raw.get("id", f"#{i + 1}")
+        if set(raw) <= {"id", "enabled", "description"} and raw.get("enabled") is False and "id" in raw:
+            rules.append(Rule.model_construct(id=str(rid), kind=defaults.get("kind", "not_item"), enabled=False,
+                                              switch_off=True, file=name, line=line))
+            continue
+        merged = {"kind": defaults.get("kind"), **raw} if "kind" in defaults else raw
+        try:
+            rules.append(Rule(**merged, file=name, line=line))
+        except ValidationError as e:
+            for err in e.errors():
+                where = " -> ".join(str(p) for p in err["loc"])
+                msg = err["msg"].removeprefix("Value error, ")
+                problems.append(f"{name}:{line}: rule {rid}: {f'[{where}] ' if where else ''}{msg}")
+    return rules, problems
+
+
+def _rule_lines(node: yaml.Node | None) -> list[int]:
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if key.value == "rules" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def check_rules(rules: list[Rule]) -> list[str]:
+    """Semantic checks that need the rule itself or the whole set."""
+    from spacy.schemas import validate_token_pattern
+    problems = []
+    seen: dict[str, Rule] = {}
+    for r in rules:
+        where = f"{r.file}:{r.line}: rule {r.id}"
+        if r.switch_off:
+            if r.id not in seen:
+                problems.append(f"{where}: no rule with this id to switch off")
+            continue
+        first = seen.get(r.id)
+        if first is not None and first.file == r.file:
+            problems.append(f"{where}: duplicate id (first at line {first.line})")
+        elif first is not None and Path(first.file).parent == Path(r.file).parent:
+            # across folders a same id is an override; within one folder it is a mistake
+            problems.append(f"{where}: duplicate id (first at {first.file}:{first.line})")
+        seen[r.id] = r
+        if r.regex is not None:
+            try:
+                _compile(r.regex)
+            except re.error as e:
+                problems.append(f"{where}: invalid regex: {e}")
+        if r.pattern is not None:
+            for err in validate_token_pattern(r.pattern):
+                problems.append(f"{where}: bad token pattern: {err}")
+            for attr in _pattern_attrs(r.pattern):
+                if attr.upper() not in TOKEN_ATTRS:
+                    problems.append(f"{where}: token attribute {attr} is not set by the pipeline "
+                                    "(no tagger, parser or lemmatizer); use LOWER or REGEX")
+        problems += [f"{where}: {m}" for m in _label_problems(r)]
+    return problems
+
+
+def _pattern_attrs(pattern: list[dict[str, Any]]) -> set[str]:
+    return {k for tok in pattern if isinstance(tok, dict) for k in tok}
+
+
+def _label_problems(r: Rule) -> list[str]:
+    out = []
+    if r.kind == "action" and r.label not in MODALITIES:
+        out.append(f"action rules need label one of {', '.join(MODALITIES)} (got {r.label!r})")
+    if r.kind == "topic" and r.label not in QUALITY_STATEMENTS:
+        out.append(f"unknown quality statement {r.label!r}")
+    if r.quality_statement is not None and r.quality_statement not in QUALITY_STATEMENTS:
+        out.append(f"unknown quality statement {r.quality_statement!r}")
+    if r.key_question is not None and r.key_question not in KEY_QUESTIONS and r.key_question != "$1":
+        out.append(f"unknown key question {r.key_question!r}")
+    if r.context is not None and r.context not in CONTEXTS:
+        out.append(f"unknown context {r.context!r} (one of {', '.join(CONTEXTS)})")
+    if r.kind == "context" and r.label not in CONTEXTS:
+        out.append(f"context rules need label one of {', '.join(CONTEXTS)} (got {r.label!r})")
+    if r.kind in ("heading", "context", "fact", "breach") and r.regex is None:
+        out.append(f"{r.kind} rules match whole lines: give 'regex'")
+    if r.kind == "heading" and r.level is None:
+        out.append("heading rules need a level (1-6)")
+    return out
+
+
+def collect_rules(files: list[tuple[str, str]]) -> tuple[list[Rule], list[str]]:
+    """Parse and check (name, text) rule files: every rule, and every problem of every file."""
+    rules: list[Rule] = []
+    problems: list[str] = []
+    for name, text in files:
+        found, file_problems = parse_rule_file(name, text)
+        problems += file_problems
+        rules += found
+    return rules, problems + check_rules(rules)
+
+
+def load_rules(extra: list[Path] | None = None, *, defaults: bool = True) -> RuleSet:
+    """Shipped rules (unless defaults=False), then each user folder's: a user rule with a shipped rule's
+    id replaces it in place; `enabled: false` switches one off. Raises RuleError listing every problem."""
+    files = (shipped_rule_files() if defaults else []) + user_rule_files(extra or [])
+    all_rules, problems = collect_rules(files)
+    if problems:
+        raise RuleError(problems)
+    by_id: dict[str, Rule] = {}
+    for r in all_rules:
+        # later files (user rules) override earlier ones; the dict keeps the first position
+        by_id[r.id] = by_id[r.id].model_copy(update={"enabled": False}) if r.switch_off else r
+    return RuleSet(tuple(by_id.values()))

@@ -1,0 +1,4 @@
+"""The command line (`cqcparse`, `python -m cqcparse`)."""
+from cqcparse.cli.app import app
+
+__all__ = ["app"]

@@ -1,0 +1,269 @@
+"""Commands for rule authors and evaluation: `rules list|check|test`, `evaluate`, `explain`.
+
+Thin Typer wrappers around `ruletools` and `evaluate`, registered on the main app by `register(app)`.
+Tables and reports go to stdout; summaries of a run go to stderr.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Column, Table
+
+from cqcparse.cli.options import NoDefaultsOpt, RulesOpt, fail
+from cqcparse.errors import CqcparseError
+from cqcparse.tools.evaluate import KINDS, Evaluation
+
+if TYPE_CHECKING:  # at run time these load spaCy, so commands import them when they run
+    from cqcparse.pipeline import Pipeline
+    from cqcparse.tools.explain import SentenceExplanation
+
+rules_app = typer.Typer(help="List, check and test rules.", no_args_is_help=True)
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
+TABLE_FORMATS = ("table", "json")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(rules_app, name="rules")
+    app.command("evaluate")(evaluate_cmd)
+    app.command("explain")(explain_cmd)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in TABLE_FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(TABLE_FORMATS)}", param_hint="--format")
+
+
+def _pipeline(rules: list[Path] | None, no_default_rules: bool) -> Pipeline:
+    from cqcparse.pipeline import Pipeline
+    try:
+        return Pipeline(rule_paths=rules, default_rules=not no_default_rules)
+    except CqcparseError as e:
+        fail(CqcparseError(f"{e} (run 'cqcparse rules check' to see every problem)"))
+
+
+def _echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _out() -> Console:
+    """Tables for a terminal fit its width; piped output is wide so that ids and texts stay whole."""
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=max(console.width, 200))
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+# -- rules --------------------------------------------------------------------------------------------
+
+@rules_app.command("list")
+def rules_list(
+    rules: RulesOpt = None,
+    no_default_rules: NoDefaultsOpt = False,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Only rules of this kind.")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """List the rules in use: id, kind, label, file and description."""
+    from cqcparse.analysis.rules import load_rules
+    from cqcparse.tools.ruletools import list_rules
+    _check_format(fmt)
+    try:
+        rows = list_rules(load_rules(rules, defaults=not no_default_rules))
+    except CqcparseError as e:
+        fail(e)
+    rows = [r for r in rows if kind is None or r.kind == kind]
+    if fmt == "json":
+        _echo_json([dataclasses.asdict(r) for r in rows])
+        return
+    table = Table("description")
+    for name in ("file", "label", "kind", "id"):
+        table.columns.insert(0, Column(name, overflow="fold"))
+    for r in rows:
+        table.add_row(r.id + ("" if r.enabled else " (disabled)"), r.kind, r.label or "",
+                      f"{r.file}:{r.line}", r.description)
+    _out().print(table)
+
+
+@rules_app.command("check")
+def rules_check(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Rule files or folders; the shipped rules "
+                                                          "when none.")] = None,
+) -> None:
+    """Check rule files: print every problem as FILE:LINE: rule ID: message; exit 1 if any."""
+    from cqcparse.tools.ruletools import check_paths
+    result = check_paths(paths or None)
+    for p in result.problems:
+        typer.echo(p)
+    where = f"{result.rules} rules in {len(result.files)} files"
+    if result.problems:
+        _err(f"{len(result.problems)} problems ({where})")
+        raise typer.Exit(1)
+    _err(f"ok: {where}")
+
+
+@rules_app.command("test")
+def rules_test(
+    rules: RulesOpt = None,
+    no_default_rules: NoDefaultsOpt = False,
+    strict: Annotated[bool, typer.Option("--strict", help="A rule without a match example is an "
+                                         "error, not a warning.")] = False,
+) -> None:
+    """Run every rule's own examples: each match example must make it fire, each no_match must not."""
+    from cqcparse.tools.ruletools import RuleTester
+    result = RuleTester(_pipeline(rules, no_default_rules)).run()
+    for f in result.failures:
+        typer.echo(f"FAIL {f}")
+    label = "ERROR" if strict else "warning"
+    for w in result.without_examples:
+        typer.echo(f"{label} {w}")
+    _err(f"{result.examples} examples of {result.rules} rules: {len(result.failures)} failed, "
+         f"{len(result.without_examples)} rules without a match example")
+    if not result.ok(strict=strict):
+        raise typer.Exit(1)
+
+
+# -- evaluate -----------------------------------------------------------------------------------------
+
+def evaluate_cmd(
+    gold: Annotated[Path, typer.Argument(help="A folder of gold NAME.json files (docs/gold-format.md), "
+                                         "or one gold file.")],
+    inputs: Annotated[Path, typer.Option("--inputs", "-i", help="The folder holding NAME.<ext> for each "
+                                         "gold file.")],
+    ext: Annotated[str, typer.Option("--ext", help="Input formats to score, each on its own: "
+                                     "txt, pdf, html or a list such as txt,pdf.")] = "txt",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss, extra (with the rules "
+                                          "that made it) and wrong label.")] = False,
+    fmt: FormatOpt = "table",
+    rules: RulesOpt = None,
+    no_default_rules: NoDefaultsOpt = False,
+) -> None:
+    """Score extraction against gold annotations: P, R, F1 per kind, label accuracy, report fields.
+
+    The numbers are those of shared/eval/score.py on the same extractions."""
+    from cqcparse.tools.evaluate import evaluate
+    _check_format(fmt)
+    pipe = _pipeline(rules, no_default_rules)
+    results = []
+    for e in (x.strip() for x in ext.split(",") if x.strip()):
+        try:
+            results.append(evaluate(gold, inputs, pipe, ext=e))
+        except CqcparseError as err:
+            fail(err)
+    if fmt == "json":
+        _echo_json({r.ext: r.to_dict() for r in results})
+        return
+    for r in results:
+        print_evaluation(_out(), r, verbose=verbose)
+
+
+def print_evaluation(out: Console, ev: Evaluation, *, verbose: bool) -> None:
+    s = ev.summary
+    if not ev.reports:
+        out.print(f"[bold].{ev.ext}[/]: no gold file has a .{ev.ext} input")
+        return
+    per = Table("report", *(f"{k} tp/fp/fn" for k in KINDS), "fields", title=f".{ev.ext}: per report")
+    for name, r in ev.reports.items():
+        per.add_row(name, *(f"{r[k]['tp']}/{r[k]['fp']}/{r[k]['fn']}" for k in KINDS),
+                    f"{r['report']['ok']}/{r['report']['n']}")
+    out.print(per)
+    total = Table("kind", "P", "R", "F1", "tp", "fp", "fn", "qs acc", "modality acc", title=f".{ev.ext}: totals")
+    for k in KINDS:
+        t = s[k]
+        total.add_row(k, f"{t['precision']:.3f}", f"{t['recall']:.3f}", f"{t['f1']:.3f}", str(t["tp"]),
+                      str(t["fp"]), str(t["fn"]), _acc(t["qs_accuracy"]), _acc(t.get("modality_accuracy"))
+                      if k == "action" else "")
+    out.print(total)
+    out.print(f"quality statement accuracy {_acc(s['quality_statement_accuracy'])}   key question accuracy "
+              f"{_acc(s['key_question_accuracy'])}   report fields {s['report_fields']}")
+    if ev.skipped:
+        out.print(f"no .{ev.ext} input for: {', '.join(ev.skipped)}")
+    if s["missing_predictions"]:
+        out.print(f"[red]not extracted[/]: {'; '.join(s['missing_predictions'])}", markup=True)
+    if verbose:
+        for name, r in ev.reports.items():
+            print_misses(out, name, r)
+
+
+def print_misses(out: Console, name: str, r: dict) -> None:
+    out.print(f"[bold]{name}[/]")
+    for k in KINDS:
+        for q in r[k]["misses"]:
+            out.print(f"  missed {k}: {q}", markup=False)
+        for x in r[k]["extras"]:
+            out.print(f"  extra  {k}: {x['text']}  [{', '.join(x['rules'])}]", markup=False)
+        for e in r[k]["label_errors"]:
+            out.print(f"  wrong {e['field']} on {k}: want {e['want']}, got {e['got']}: {e['text']}", markup=False)
+    for m in r["report"]["misses"]:
+        out.print(f"  report {m}", markup=False)
+
+
+def _acc(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+# -- explain ------------------------------------------------------------------------------------------
+
+def explain_cmd(
+    report: Annotated[str, typer.Argument(help="A report: .txt, .pdf or .html.")],
+    sentence: Annotated[str, typer.Option("--sentence", "-s", help="Text the sentences to explain contain "
+                                          "(case-insensitive).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    rules: RulesOpt = None,
+    no_default_rules: NoDefaultsOpt = False,
+) -> None:
+    """Show the rules that fired on the sentences holding some text, and why each got its kind and labels."""
+    from cqcparse.readers.text import read_source
+    from cqcparse.tools.explain import explain
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter("choose one of text, json", param_hint="--format")
+    pipe = _pipeline(rules, no_default_rules)
+    try:
+        result = explain(pipe, read_source(report), sentence)
+    except CqcparseError as e:
+        fail(e)
+    if not result.sentences and not result.lines:
+        fail(CqcparseError(f"{report}: no sentence contains {sentence!r} (try a shorter piece of it)"))
+    if fmt == "json":
+        _echo_json(dataclasses.asdict(result))
+        return
+    out = _out()
+    for s in result.sentences:
+        print_sentence(out, s)
+    for line in result.lines:
+        what = (f"a heading ({line.heading_type}, rule {line.heading_rule})" if line.heading_rule
+                else "a heading" if line.heading_type else "not prose (a label, table row or short line)")
+        out.print(f"[bold]Line[/] at {line.start}{_page(line.page)}: {what}, never part of a sentence")
+        out.print(f"  {line.text}", markup=False)
+
+
+def print_sentence(out: Console, s: SentenceExplanation) -> None:
+    out.print(f"[bold]Sentence[/] {s.start}-{s.end}{_page(s.page)}")
+    out.print(f"  {s.text}", markup=False)
+    context = f"{s.context} (rule {s.context_rule})" if s.context else "none"
+    out.print(f"  section: {s.section or '-'}   key question: {s.key_question or '-'}   section quality "
+              f"statement: {s.section_quality_statement or '-'}   context: {context}", markup=False)
+    if s.hits:
+        table = Table("rule", "kind", "label", "weight", "matched")
+        for h in s.hits:
+            table.add_row(h.rule, h.kind, h.label or "", f"{h.weight:g}", h.text)
+        out.print(table)
+    else:
+        out.print("  no rule fired")
+    out.print("  decision:")
+    for step in s.path:
+        out.print(f"    - {step}", markup=False)
+    kinds = "; ".join(k + (f" ({s.modality})" if k == "action" else "") + f" [{', '.join(s.rules.get(k, []))}]"
+                      for k in s.kinds) or "not an item"
+    out.print(f"  result: {kinds}; quality statement {s.quality_statement or '-'}", markup=False)
+    out.print()
+
+
+def _page(page: int | None) -> str:
+    return f" (page {page})" if page is not None else ""

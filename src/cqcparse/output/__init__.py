@@ -1,0 +1,1 @@
+"""Output: JSON, JSONL and CSV writers and the SQLite store."""

@@ -1,0 +1,238 @@
+"""The combined tables of a batch: reports, items, breaches and errors, as JSONL/CSV files and as SQLite.
+
+Rows come from the per-report JSONs, so the tables are complete after a resumed run. Every table is written
+to temporary files that replace the old ones only once all of them are complete: an interrupted or failed
+rebuild leaves the previous tables in place. No timestamps: the same reports give byte-identical files.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from cqcparse.records import Report
+from cqcparse.output.writers import CSV_COLUMNS, item_rows
+
+KEY_QUESTIONS = ["safe", "effective", "caring", "responsive", "well-led"]
+
+ITEM_COLUMNS = ["report_id", *CSV_COLUMNS]
+REPORT_COLUMNS = ["report_id", "source", "format", "pages", "sha256", "provider", "location", "report_type",
+                  "assessment", "report_date", "inspection_dates", "overall_rating",
+                  *[f"rating_{k.replace('-', '_')}" for k in KEY_QUESTIONS],
+                  "findings", "actions", "positives", "breaches"]
+BREACH_COLUMNS = ["report_id", "source", "n", "regulation", "title", "instrument", "citations", "pages",
+                  "first_citation"]
+ERROR_COLUMNS = ["source", "error", "message"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportEntry:
+    """What the tables know of a report beside its extracted content."""
+    report_id: str
+    source: str
+    sha256: str
+    pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorRow:
+    source: str
+    error: str
+    message: str
+
+
+def report_row(entry: ReportEntry, report: Report) -> dict:
+    f = report.report
+    return {"report_id": entry.report_id, "source": entry.source, "format": report.format,
+            "pages": entry.pages, "sha256": entry.sha256, "provider": f.provider, "location": f.location,
+            "report_type": f.report_type, "assessment": f.assessment, "report_date": f.report_date,
+            "inspection_dates": f.inspection_dates, "overall_rating": f.overall_rating,
+            **{f"rating_{k.replace('-', '_')}": f.ratings.get(k) for k in KEY_QUESTIONS},
+            "findings": len(report.findings), "actions": len(report.actions),
+            "positives": len(report.positives), "breaches": len(report.breaches)}
+
+
+def report_item_rows(entry: ReportEntry, report: Report) -> Iterator[dict]:
+    for row in item_rows(report):
+        yield {"report_id": entry.report_id, **row, "source": entry.source}
+
+
+def breach_rows(entry: ReportEntry, report: Report) -> Iterator[dict]:
+    for n, b in enumerate(report.breaches, 1):
+        pages = sorted({c.page for c in b.citations if c.page is not None})
+        yield {"report_id": entry.report_id, "source": entry.source, "n": n, "regulation": b.regulation,
+               "title": b.title, "instrument": b.instrument, "citations": len(b.citations), "pages": pages,
+               "first_citation": b.citations[0].text if b.citations else None}
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return "" if value is None else value
+
+
+class _TempFiles:
+    """Temporary files beside their targets, renamed over them together by `commit`."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[str, Path]] = []
+
+    def open(self, path: Path) -> IO[str]:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        self.pending.append((tmp, path))
+        return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+    def reserve(self, path: Path) -> str:
+        """A temporary path for a file written by someone else (SQLite)."""
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        os.close(fd)
+        os.unlink(tmp)  # sqlite3 wants to create the file itself
+        self.pending.append((tmp, path))
+        return tmp
+
+    def commit(self) -> None:
+        for tmp, path in self.pending:
+            os.replace(tmp, path)
+        self.pending = []
+
+    def discard(self) -> None:
+        for tmp, _ in self.pending:
+            Path(tmp).unlink(missing_ok=True)
+        self.pending = []
+
+
+class TableWriter:
+    """items.jsonl, items.csv, reports.csv, breaches.csv and errors.jsonl in `out_dir`, plus the same tables
+    in SQLite at `sqlite` if given. Use as a context manager: the files appear only if the block completes."""
+
+    def __init__(self, out_dir: Path, *, sqlite: Path | None = None):
+        self.out_dir, self.sqlite_path = out_dir, sqlite
+        self._temp = _TempFiles()
+        self._files: list[IO[str]] = []
+        self._db: sqlite3.Connection | None = None
+
+    def __enter__(self) -> TableWriter:
+        try:
+            self.items_jsonl = self._open("items.jsonl")
+            self.items_csv = self._csv("items.csv", ITEM_COLUMNS)
+            self.reports_csv = self._csv("reports.csv", REPORT_COLUMNS)
+            self.breaches_csv = self._csv("breaches.csv", BREACH_COLUMNS)
+            self.errors_jsonl = self._open("errors.jsonl")
+            if self.sqlite_path is not None:
+                self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = create_database(self._temp.reserve(self.sqlite_path))
+        except BaseException:
+            self._close()
+            self._temp.discard()
+            raise
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if self._db is not None and exc_type is None:
+                self._db.commit()
+        finally:
+            self._close()
+        if exc_type is None:
+            self._temp.commit()
+        else:
+            self._temp.discard()
+
+    def _open(self, name: str) -> IO[str]:
+        f = self._temp.open(self.out_dir / name)
+        self._files.append(f)
+        return f
+
+    def _csv(self, name: str, columns: list[str]) -> csv.DictWriter:
+        w = csv.DictWriter(self._open(name), fieldnames=columns, lineterminator="\n")
+        w.writeheader()
+        return w
+
+    def _close(self) -> None:
+        for f in self._files:
+            f.close()
+        self._files = []
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def add_report(self, entry: ReportEntry, report: Report) -> None:
+        row = report_row(entry, report)
+        items = list(report_item_rows(entry, report))
+        breaches = list(breach_rows(entry, report))
+        self.reports_csv.writerow({k: _cell(v) for k, v in row.items()})
+        for item in items:
+            self.items_jsonl.write(json.dumps(item, ensure_ascii=False) + "\n")
+            self.items_csv.writerow({k: _cell(v) for k, v in item.items()})
+        for b in breaches:
+            self.breaches_csv.writerow({k: _cell(v) for k, v in b.items()})
+        if self._db is not None:
+            insert_report(self._db, row, items, breaches)
+
+    def add_error(self, error: ErrorRow) -> None:
+        row = {"source": error.source, "error": error.error, "message": error.message}
+        self.errors_jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
+        if self._db is not None:
+            self._db.execute("INSERT OR REPLACE INTO errors VALUES (?, ?, ?)", list(row.values()))
+
+
+# --- SQLite: the same tables, normalised (items and breaches refer to reports by report_id) ---------------
+
+SCHEMA = """
+CREATE TABLE reports (
+  report_id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, format TEXT NOT NULL, pages INTEGER NOT NULL,
+  sha256 TEXT NOT NULL, provider TEXT, location TEXT, report_type TEXT, assessment TEXT, report_date TEXT,
+  inspection_dates TEXT, overall_rating TEXT, rating_safe TEXT, rating_effective TEXT, rating_caring TEXT,
+  rating_responsive TEXT, rating_well_led TEXT, findings INTEGER NOT NULL, actions INTEGER NOT NULL,
+  positives INTEGER NOT NULL, breaches INTEGER NOT NULL
+);
+CREATE TABLE items (
+  report_id TEXT NOT NULL REFERENCES reports(report_id), id TEXT NOT NULL, kind TEXT NOT NULL,
+  text TEXT NOT NULL, modality TEXT, section TEXT, quality_statement TEXT, key_question TEXT,
+  "start" INTEGER NOT NULL, "end" INTEGER NOT NULL, page INTEGER, pages TEXT, bbox TEXT, rules TEXT,
+  PRIMARY KEY (report_id, id)
+);
+CREATE TABLE breaches (
+  report_id TEXT NOT NULL REFERENCES reports(report_id), n INTEGER NOT NULL, regulation TEXT NOT NULL,
+  title TEXT, instrument TEXT, citations INTEGER NOT NULL, pages TEXT, first_citation TEXT,
+  PRIMARY KEY (report_id, n)
+);
+CREATE TABLE errors (source TEXT PRIMARY KEY, error TEXT NOT NULL, message TEXT NOT NULL);
+CREATE INDEX items_kind ON items (kind);
+CREATE INDEX items_quality_statement ON items (quality_statement);
+CREATE INDEX breaches_regulation ON breaches (regulation);
+CREATE INDEX reports_provider ON reports (provider);
+"""
+# Lists (dates, pages, bbox, rule ids) are stored as JSON text: json_each() can open them in queries.
+_SQL_ITEM_COLUMNS = [c for c in ITEM_COLUMNS if c != "source"]
+_SQL_BREACH_COLUMNS = [c for c in BREACH_COLUMNS if c != "source"]
+
+
+def create_database(path: str) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.executescript(SCHEMA)
+    return db
+
+
+def _sql(value: object) -> object:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
+
+
+def _insert(db: sqlite3.Connection, table: str, columns: list[str], rows: Iterable[dict]) -> None:
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    db.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                   [[_sql(r[c]) for c in columns] for r in rows])
+
+
+def insert_report(db: sqlite3.Connection, row: dict, items: list[dict], breaches: list[dict]) -> None:
+    _insert(db, "reports", REPORT_COLUMNS, [row])
+    _insert(db, "items", _SQL_ITEM_COLUMNS, items)
+    _insert(db, "breaches", _SQL_BREACH_COLUMNS, breaches)

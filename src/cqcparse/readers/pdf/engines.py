@@ -1,0 +1,247 @@
+"""PDF engines: pdfium and pdfplumber behind one interface, each giving the text runs of a page.
+
+`read_pdf` (the layout stage) turns the runs into lines and blocks; this module only opens files, checks
+them and lists what each page prints.
+"""
+from __future__ import annotations
+
+import ctypes
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cqcparse.errors import InputError
+
+BULLET_MARKS = "●•▪◦■□►➢✓\uf0b7\uf0a7\uf076\uf0d8\uf0fc"
+_BOLD_RE = re.compile(r"bold|black|heavy|semibold|demibold|extrabold", re.I)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Engine output: runs
+
+
+@dataclass(slots=True)
+class Run:
+    """A horizontal run of text in one font on one printed line. `top` is measured from the page top."""
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+    size: float
+    bold: bool
+    w1: float  # width of the first word, for the "would it have fitted on the line above" test
+    base: float  # the baseline (or any height fixed relative to it), measured from the page top
+
+
+def fail(path: Path, message: str, page: int | None = None) -> InputError:
+    return InputError(str(path), message, page)
+
+
+def check_file(path: Path) -> None:
+    if not path.exists():
+        raise fail(path, "file not found")
+    if path.is_dir():
+        raise fail(path, "is a directory, not a PDF")
+    size = path.stat().st_size
+    if size == 0:
+        raise fail(path, "is empty (0 bytes), not a PDF")
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+        if b"%PDF-" not in head:
+            raise fail(path, "is not a PDF (no %PDF- header)")
+        fh.seek(max(0, size - 2048))
+        tail = fh.read()
+    if b"%%EOF" not in tail:
+        raise fail(path, "is truncated or corrupt (no %%EOF end marker)")
+
+
+def open_pdfium(path: Path, password: str | None):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(str(path), password=password)
+    except pdfium.PdfiumError:
+        pass
+    # pdfium's error code is global state that a failure does not always reset, so look for ourselves
+    data = path.read_bytes()
+    if b"/Encrypt" in data:
+        if password:
+            raise fail(path, "is encrypted and the password is wrong: pass the right --password") from None
+        raise fail(path, "is encrypted: pass --password") from None
+    if count_pages_pdfminer(path) == 0:
+        raise fail(path, "has zero pages")
+    raise fail(path, "is corrupt or truncated (not a readable PDF)")
+
+
+def count_pages_pdfminer(path: Path) -> int | None:
+    """Second opinion on a file pdfium refused: its page count, or None if pdfminer cannot read it either."""
+    try:
+        from pdfminer.pdfdocument import PDFDocument
+        from pdfminer.pdfpage import PDFPage
+        from pdfminer.pdfparser import PDFParser
+
+        with path.open("rb") as fh:
+            doc = PDFDocument(PDFParser(fh))
+            n = 0
+            for _ in PDFPage.create_pages(doc):
+                n += 1
+                if n > 1:
+                    break
+            return n
+    except Exception:
+        return None
+
+
+# --------------------------------------------------------------------------------------------------------
+# pdfium engine
+
+
+class PdfiumPages:
+    """Yields the runs of selected pages via pypdfium2's text page API (no per-character Python loop)."""
+
+    def __init__(self, doc):
+        import pypdfium2.raw as raw
+
+        self.doc, self.raw = doc, raw
+        self._buf = ctypes.create_string_buffer(256)
+        self._flags = ctypes.c_int()
+        self._l, self._r, self._b, self._t = (ctypes.c_double() for _ in range(4))
+        self._fonts: dict[bytes, bool] = {}
+
+    def page_size(self, number: int) -> tuple[float, float]:
+        w, h = self.doc.get_page_size(number - 1)
+        return float(w), float(h)
+
+    def runs(self, number: int) -> tuple[list[Run], int, float, float]:
+        raw = self.raw
+        page = self.doc[number - 1]
+        try:
+            tp = page.get_textpage()
+            try:
+                n_chars = tp.count_chars()
+                mb = page.get_bbox()  # inherited MediaBox resolved (get_mediabox is not)
+                left, top_y = mb[0], mb[3]
+                width, height = page.get_width(), page.get_height()
+                out: list[Run] = []
+                if n_chars <= 0:
+                    return out, 0, width, height
+                n_rects = tp.count_rects()
+                buf, flags = self._buf, self._flags
+                cl, cr, cb, ct = self._l, self._r, self._b, self._t
+                for i in range(n_rects):
+                    l, b, r, t = tp.get_rect(i)
+                    text = tp.get_text_bounded(l, b, r, t)
+                    if not text or not text.strip():
+                        continue
+                    # pdfium marks a hyphen at the end of a line as \x02 (\ufffe in range text)
+                    text = text.replace("\r", " ").replace("\n", " ").replace("\x02", "-").replace("\ufffe", "-")
+                    idx = raw.FPDFText_GetCharIndexAtPos(tp, l + min(0.5, (r - l) / 2), (b + t) / 2, 1.0, 1.0)
+                    first_ok = idx >= 0
+                    if idx < 0:  # the run starts with a box-less character: ask for one in its middle
+                        idx = raw.FPDFText_GetCharIndexAtPos(tp, (l + r) / 2, (b + t) / 2, 3.0, max(1.0, (t - b) / 2))
+                    # a generated space carries no real font size: use the first printed character
+                    for _ in range(3):
+                        if idx < 0 or idx + 1 >= n_chars or raw.FPDFText_GetUnicode(tp, idx) not in (32, 9, 13, 10):
+                            break
+                        idx += 1
+                    base = b  # the glyph box bottom, if pdfium cannot say where the baseline is
+                    if idx < 0:
+                        size, bold = t - b, False
+                    else:
+                        if raw.FPDFText_GetCharOrigin(tp, idx, ctypes.byref(cl), ctypes.byref(cb)):
+                            base = cb.value
+                        size = raw.FPDFText_GetFontSize(tp, idx)
+                        n = raw.FPDFText_GetFontInfo(tp, idx, buf, 256, ctypes.byref(flags))
+                        name = buf.raw[: max(0, n - 1)] if 0 < n <= 256 else b""
+                        bold = self._fonts.get(name)
+                        if bold is None:
+                            bold = bool(_BOLD_RE.search(name.decode("latin-1"))) or bool(flags.value & (1 << 18))
+                            self._fonts[name] = bold
+                        if not bold and raw.FPDFText_GetFontWeight(tp, idx) >= 600:
+                            bold = True
+                    # width of the first word: box of its last character
+                    stripped = text.lstrip()
+                    w1 = r - l
+                    k = stripped.find(" ")
+                    if k > 0 and not first_ok:
+                        w1 = (r - l) * (k / max(len(stripped), 1))
+                    elif first_ok:
+                        if k > 0:
+                            j = idx + k - 1  # idx is the first printed character
+                            if raw.FPDFText_GetCharBox(tp, j, ctypes.byref(cl), ctypes.byref(cr), ctypes.byref(cb),
+                                                       ctypes.byref(ct)) and cr.value >= l:
+                                w1 = cr.value - l
+                    out.append(Run(l - left, top_y - t, r - left, top_y - b, text, float(size), bold, w1,
+                                    top_y - base))
+                return out, n_chars, width, height
+            finally:
+                tp.close()
+        finally:
+            page.close()
+
+
+# --------------------------------------------------------------------------------------------------------
+# pdfplumber engine
+
+
+class PlumberPages:
+    def __init__(self, path: Path, password: str | None):
+        import pdfplumber
+
+        self.pdf = pdfplumber.open(str(path), password=password or "")
+
+    def close(self) -> None:
+        self.pdf.close()
+
+    def runs(self, number: int) -> tuple[list[Run], int, float, float]:
+        page = self.pdf.pages[number - 1]
+        chars = page.chars
+        out: list[Run] = []
+        if not chars:
+            page.close()
+            return out, 0, float(page.width), float(page.height)
+        # group into runs: same font, same line, no big gap; chars in content order like pdfium does
+        cur: list[dict] = []
+
+        def flush():
+            if not cur:
+                return
+            text = "".join(c["text"] for c in cur)
+            if text.strip():
+                x0 = min(c["x0"] for c in cur)
+                x1 = max(c["x1"] for c in cur)
+                top = min(c["top"] for c in cur)
+                bottom = max(c["bottom"] for c in cur)
+                s = text.lstrip()
+                k = s.find(" ")
+                w1 = x1 - x0
+                if k > 0:
+                    j = len(text) - len(s) + k - 1
+                    w1 = cur[j]["x1"] - x0
+                name = cur[0]["fontname"]
+                # pdfminer's boxes come from the font's ascent and descent: their bottom is as good as a baseline
+                out.append(Run(x0, top, x1, bottom, text, float(cur[0]["size"]), bool(_BOLD_RE.search(name)), w1,
+                                max(c["bottom"] for c in cur)))
+            cur.clear()
+
+        prev = None
+        for c in chars:
+            if c["text"].startswith("(cid:"):  # a glyph pdfminer cannot map to text
+                continue
+            if prev is not None:
+                same_line = abs(c["top"] - prev["top"]) < 0.5 * max(prev["size"], 1) and c["x0"] >= prev["x0"] - 0.5
+                gap = c["x0"] - prev["x1"]
+                if (not same_line or c["fontname"] != prev["fontname"] or abs(c["size"] - prev["size"]) > 0.1
+                        or gap > 1.0 * max(c["size"], 1) or (prev["text"] in BULLET_MARKS and gap > 0.12 * c["size"])):
+                    flush()
+                elif gap > 0.15 * c["size"] and prev["text"] != " " and c["text"] != " ":
+                    cur.append({**c, "text": " "})  # pdfminer leaves out spaces that were never drawn
+                    cur[-1]["x0"] = cur[-1]["x1"] = prev["x1"]
+            cur.append(c)
+            prev = c
+        flush()
+        n = len(chars)
+        w, h = float(page.width), float(page.height)
+        page.close()
+        return out, n, w, h

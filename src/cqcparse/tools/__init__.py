@@ -1,0 +1,1 @@
+"""The analyst's tools: evaluation against gold, rule tools and explain, the review page, summaries."""

@@ -1,13 +1,18 @@
 """`cqcparse fetch`: a thin Typer wrapper around fetch.run.fetch, with a progress bar on a terminal."""
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from cqcparse.errors import CqcparseError
+
+if TYPE_CHECKING:  # the fetch package (and httpx) load only when the command runs
+    from cqcparse.fetch.run import Progress as FetchProgress
 
 
 def register(app: typer.Typer) -> None:
@@ -134,35 +139,21 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
 
-class _progress:
-    """A rich progress bar on stderr when it is a terminal; otherwise no callback."""
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Optional[Callable[["FetchProgress"], None]]]:
+    """A rich progress bar on stderr, only when it is a terminal: locations looked up, then reports."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    def __init__(self, quiet: bool):
-        self.enabled = not quiet and sys.stderr.isatty()
-        self.bar = None
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[errors]}"))
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("locations", total=None, errors="")
 
-    def __enter__(self):
-        if not self.enabled:
-            return None
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        def show(p: "FetchProgress") -> None:
+            errors = f"[red]{p.failed} failed" if p.failed else ""
+            bar.update(task, description=p.stage, total=p.total, completed=p.done, errors=errors)
 
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[errors]}"),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.bar.start()
-        self.task = self.bar.add_task("locations", total=None, errors="")
-        return self.update
-
-    def update(self, p) -> None:
-        errors = f"[red]{p.failed} failed" if p.failed else ""
-        self.bar.update(self.task, description=p.stage, total=p.total, completed=p.done, errors=errors)
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+        yield show

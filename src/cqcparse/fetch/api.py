@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import CqcparseError
@@ -73,7 +75,10 @@ class ShapeError(CqcparseError):
     """The API answered something that is not the documented shape."""
 
 
-def parse(shape: type[Shape], data: object, what: str) -> Shape:
+S = TypeVar("S", bound=Shape)
+
+
+def parse(shape: type[S], data: object, what: str) -> S:
     try:
         return shape.model_validate(data)
     except ValidationError as e:
@@ -102,6 +107,11 @@ def api_ratings(location: Location) -> dict[str, str | None]:
     return ratings
 
 
+def ratings_link_id(location: Location) -> str | None:
+    overall = location.current_ratings.overall if location.current_ratings else None
+    return overall.report_link_id.lower() if overall and overall.report_link_id else None
+
+
 class FetchedReport(Record):
     """One downloaded report: what CQC says about it, and where it was written. A line of fetched.jsonl."""
 
@@ -116,6 +126,9 @@ class FetchedReport(Record):
     api_ratings: dict[str, str | None] = Field(
         default_factory=lambda: dict.fromkeys(RATING_KEYS),
         description="The location's current ratings from the API: overall and the five key questions.",
+    )
+    ratings_link_id: str | None = Field(
+        None, description="The report the current ratings come from (currentRatings.overall.reportLinkId)."
     )
     path: str = Field(description="The file, relative to the fetch folder (forward slashes).")
     sha256: str

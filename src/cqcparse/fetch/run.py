@@ -10,7 +10,14 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from .api import FetchedReport, FetchError, Location, LocationPage, Provider, ReportRef, api_ratings, parse
+from .api import (
+    FetchedReport,
+    FetchError,
+    Location,
+    ReportRef,
+    api_ratings,
+    ratings_link_id,
+)
 from .client import ApiClient, ApiError, Cancelled, KeyRefused
 from .download import (
     CONTENT_TYPES,
@@ -26,10 +33,9 @@ from .download import (
     write_atomic_bytes,
 )
 from .ids import Target, is_link_id
+from .lookup import Lookup
 from .metadata import ERRORS, FETCHED, read_fetched
 from .workers import parallel_map
-
-MAX_PAGES = 10_000
 
 
 @dataclass(frozen=True)
@@ -79,8 +85,7 @@ class Fetcher:
         self.summary = FetchSummary()
         self.lock = threading.Lock()  # guards the summary and every file write
         self.old = {r.link_id: r for r in read_fetched(out / FETCHED)} if (out / FETCHED).is_file() else {}
-        self.providers: dict[str, str | None] = {}
-        self.locations: dict[str, Location] = {}
+        self.lookup = Lookup(client, options.per_page)
         self.done = 0
 
     def fail(self, id: str, kind: str, error: ApiError) -> None:
@@ -99,7 +104,7 @@ class Fetcher:
         """The location ids a target stands for; [] after recording why it failed."""
         if target.kind in ("location", "either"):
             try:
-                self.location(target.id)
+                self.lookup.location(target.id)
                 return [target.id]
             except KeyRefused:
                 raise
@@ -108,7 +113,7 @@ class Fetcher:
                     self.fail(target.id, "location", e)
                     return []
         try:
-            return self.provider_locations(target.id)
+            return self.lookup.provider_locations(target.id)
         except KeyRefused:
             raise
         except ApiError as e:
@@ -117,54 +122,9 @@ class Fetcher:
             self.fail(target.id, "provider", e)
             return []
 
-    def provider_locations(self, provider_id: str) -> list[str]:
-        """Every location of a provider: its paged list (until an empty page or the last of totalPages),
-        then any of the provider's locationIds the pages did not have."""
-        provider = parse(Provider, self.client.get_json(f"providers/{provider_id}", provider_id), provider_id)
-        assert isinstance(provider, Provider)
-        self.providers[provider_id] = provider.name
-        ids: dict[str, None] = {}
-        for page in range(1, MAX_PAGES + 1):
-            data = self.client.get_json(
-                f"providers/{provider_id}/locations",
-                provider_id,
-                params={"page": page, "perPage": self.options.per_page},
-            )
-            listing = parse(LocationPage, data, f"{provider_id} (page {page})")
-            assert isinstance(listing, LocationPage)
-            new = [ref.location_id for ref in listing.locations if ref.location_id not in ids]
-            ids.update(dict.fromkeys(new))
-            if not new or (listing.total_pages is not None and page >= listing.total_pages):
-                break
-        ids.update(dict.fromkeys(provider.location_ids))
-        return list(ids)
-
-    def location(self, location_id: str) -> Location:
-        cached = self.locations.get(location_id)
-        if cached is None:
-            data = self.client.get_json(f"locations/{location_id}", location_id)
-            parsed = parse(Location, data, location_id)
-            assert isinstance(parsed, Location)
-            cached = self.locations[location_id] = parsed.model_copy(update={"location_id": location_id})
-        return cached
-
-    def provider_name(self, provider_id: str | None) -> str | None:
-        if not provider_id:
-            return None
-        if provider_id not in self.providers:
-            try:
-                data = self.client.get_json(f"providers/{provider_id}", provider_id)
-                provider = parse(Provider, data, provider_id)
-                self.providers[provider_id] = provider.name if isinstance(provider, Provider) else None
-            except ApiError as e:
-                if isinstance(e, KeyRefused):
-                    raise
-                self.providers[provider_id] = None  # the name is a convenience: its absence is no failure
-        return self.providers[provider_id]
-
     def jobs_of(self, location_id: str, total: int) -> list[Job]:
         try:
-            location = self.location(location_id)
+            location = self.lookup.location(location_id)
         except KeyRefused:
             raise
         except ApiError as e:
@@ -175,7 +135,7 @@ class Fetcher:
         if not SAFE_ID.fullmatch(location_id):
             self.fail(location_id, "location", ApiError(location_id, None, "not a usable location id"))
             return []
-        name = self.provider_name(location.provider_id)
+        name = self.lookup.provider_name(location.provider_id)
         return [
             Job(location, name, r)
             for r in select_reports(location.reports, every=self.options.every, since=self.options.since)
@@ -237,6 +197,7 @@ class Fetcher:
                     first_visit_date=rep.first_visit_date,
                     report_type=rep.report_type,
                     api_ratings=api_ratings(loc),
+                    ratings_link_id=ratings_link_id(loc),
                     path=rel,
                     sha256=digest,
                     content_type=CONTENT_TYPES[path.suffix],

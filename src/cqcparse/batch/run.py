@@ -32,6 +32,9 @@ from cqcparse.records import Report
 from cqcparse.analysis.rules import RuleSet, load_rules
 from cqcparse.output.store import ErrorRow, ReportEntry, TableWriter
 from cqcparse.output.writers import to_json, write_atomic
+from cqcparse.batch.api_data import with_api
+from cqcparse.fetch.api import FetchedReport
+from cqcparse.fetch.metadata import metadata_for
 
 SUFFIXES = {*PDF_SUFFIXES, *HTML_SUFFIXES, ".txt"}
 MANIFEST = "manifest.json"
@@ -432,6 +435,7 @@ def run_batch(inputs: Sequence[str], out_dir: str | Path, *, rules: RuleSet | No
     files, missing = plan_inputs(inputs, exclude=out)
     if not files and not missing:
         raise InputError(", ".join(inputs) or "(no inputs)", "no .pdf, .txt or .html reports found")
+    fetched = metadata_for(files)  # fetched.jsonl rows; before any work, as a broken one is an input error
 
     manifest = Manifest(out / MANIFEST)
     plan = [Task(str(p), report_id(p), file_sha256(p) or "") for p in files]
@@ -449,7 +453,7 @@ def run_batch(inputs: Sequence[str], out_dir: str | Path, *, rules: RuleSet | No
     finally:
         manifest.save()  # also after Ctrl-C: finished reports are not redone
     state = record.state
-    failed = write_tables(out, plan, manifest, missing, sqlite=Path(sqlite) if sqlite else None)
+    failed = write_tables(out, plan, manifest, missing, sqlite=Path(sqlite) if sqlite else None, fetched=fetched)
     return BatchSummary(out, len(plan) + len(missing), state.done - state.failed, state.skipped, failed,
                         state.pages, time.monotonic() - started, workers)
 
@@ -484,8 +488,9 @@ class _Recorder:
 
 
 def write_tables(out: Path, plan: Sequence[Task], manifest: Manifest, missing: Sequence[ErrorRow], *,
-                 sqlite: Path | None = None) -> int:
-    """Rebuild the combined tables from the report JSONs of `plan`, in source order. Returns the error count."""
+                 sqlite: Path | None = None, fetched: dict[Path, FetchedReport] | None = None) -> int:
+    """Rebuild the combined tables from the report JSONs of `plan`, in source order. A report that `fetch`
+    downloaded gets the API's data (`fetched`) in its JSON too. Returns the error count."""
     errors = list(missing)
     with TableWriter(out, sqlite=sqlite) as tables:
         for t in plan:  # plan is sorted by source
@@ -495,13 +500,17 @@ def write_tables(out: Path, plan: Sequence[Task], manifest: Manifest, missing: S
             if e.error is not None:
                 errors.append(ErrorRow(t.source, e.error, e.message or ""))
                 continue
+            path = out / REPORTS_DIR / f"{t.report_id}.json"
             try:
-                report = Report.model_validate_json((out / REPORTS_DIR / f"{t.report_id}.json").read_bytes())
+                report = Report.model_validate_json(path.read_bytes())
             except (OSError, ValueError) as exc:
                 errors.append(ErrorRow(t.source, "OutputError", f"{REPORTS_DIR}/{t.report_id}.json cannot be "
                                        f"read back ({type(exc).__name__}); rerun with --force"))
                 continue
-            tables.add_report(ReportEntry(t.report_id, t.source, t.sha256, e.pages), report)
+            joined = with_api(report, (fetched or {}).get(Path(t.source)))
+            if joined is not report:  # fetched.jsonl is newer than the JSON, or the report was fetched again
+                write_atomic(path, to_json(joined))
+            tables.add_report(ReportEntry(t.report_id, t.source, t.sha256, e.pages), joined)
         for err in sorted(errors, key=lambda r: r.source):
             tables.add_error(err)
     return len(errors)

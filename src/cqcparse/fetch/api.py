@@ -7,8 +7,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import CqcparseError
 from ..records import Record
+from .client import ApiError
 
 KEY_QUESTIONS = ("safe", "effective", "caring", "responsive", "well-led")
 RATING_KEYS = ("overall", *KEY_QUESTIONS)
@@ -71,8 +71,8 @@ class Location(Shape):
     reports: list[ReportRef] = Field(default_factory=list)
 
 
-class ShapeError(CqcparseError):
-    """The API answered something that is not the documented shape."""
+class ShapeError(ApiError):
+    """The API answered something that is not the documented shape: that id fails, the run goes on."""
 
 
 S = TypeVar("S", bound=Shape)
@@ -84,7 +84,7 @@ def parse(shape: type[S], data: object, what: str) -> S:
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "answer"
-        raise ShapeError(f"{what}: unexpected answer from the API ({where}: {first['msg']})") from None
+        raise ShapeError(what, None, f"unexpected answer from the API ({where}: {first['msg']})") from None
 
 
 def key_question_name(name: str) -> str | None:

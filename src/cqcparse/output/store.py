@@ -22,10 +22,13 @@ from cqcparse.output.writers import CSV_COLUMNS, item_rows
 KEY_QUESTIONS = ["safe", "effective", "caring", "responsive", "well-led"]
 
 ITEM_COLUMNS = ["report_id", *CSV_COLUMNS]
+# From CQC's API, for reports downloaded by `cqcparse fetch` (empty otherwise)
+API_COLUMNS = ["location_id", "provider_id", "link_id",
+               *[f"api_{k.replace('-', '_')}" for k in ["overall", *KEY_QUESTIONS]], "overall_rating_agrees"]
 REPORT_COLUMNS = ["report_id", "source", "format", "pages", "sha256", "provider", "location", "report_type",
                   "assessment", "report_date", "inspection_dates", "overall_rating",
                   *[f"rating_{k.replace('-', '_')}" for k in KEY_QUESTIONS],
-                  "findings", "actions", "positives", "breaches"]
+                  "findings", "actions", "positives", "breaches", *API_COLUMNS]
 BREACH_COLUMNS = ["report_id", "source", "n", "regulation", "title", "instrument", "citations", "pages",
                   "first_citation"]
 ERROR_COLUMNS = ["source", "error", "message"]
@@ -55,7 +58,16 @@ def report_row(entry: ReportEntry, report: Report) -> dict:
             "inspection_dates": f.inspection_dates, "overall_rating": f.overall_rating,
             **{f"rating_{k.replace('-', '_')}": f.ratings.get(k) for k in KEY_QUESTIONS},
             "findings": len(report.findings), "actions": len(report.actions),
-            "positives": len(report.positives), "breaches": len(report.breaches)}
+            "positives": len(report.positives), "breaches": len(report.breaches), **api_row(report)}
+
+
+def api_row(report: Report) -> dict:
+    api = report.api
+    ratings = api.api_ratings if api else {}
+    return {"location_id": api and api.location_id, "provider_id": api and api.provider_id,
+            "link_id": api and api.link_id,
+            **{f"api_{k.replace('-', '_')}": ratings.get(k) for k in ["overall", *KEY_QUESTIONS]},
+            "overall_rating_agrees": api and api.overall_rating_agrees}
 
 
 def report_item_rows(entry: ReportEntry, report: Report) -> Iterator[dict]:
@@ -190,7 +202,9 @@ CREATE TABLE reports (
   sha256 TEXT NOT NULL, provider TEXT, location TEXT, report_type TEXT, assessment TEXT, report_date TEXT,
   inspection_dates TEXT, overall_rating TEXT, rating_safe TEXT, rating_effective TEXT, rating_caring TEXT,
   rating_responsive TEXT, rating_well_led TEXT, findings INTEGER NOT NULL, actions INTEGER NOT NULL,
-  positives INTEGER NOT NULL, breaches INTEGER NOT NULL
+  positives INTEGER NOT NULL, breaches INTEGER NOT NULL,
+  location_id TEXT, provider_id TEXT, link_id TEXT, api_overall TEXT, api_safe TEXT, api_effective TEXT,
+  api_caring TEXT, api_responsive TEXT, api_well_led TEXT, overall_rating_agrees INTEGER
 );
 CREATE TABLE items (
   report_id TEXT NOT NULL REFERENCES reports(report_id), id TEXT NOT NULL, kind TEXT NOT NULL,
@@ -208,6 +222,7 @@ CREATE INDEX items_kind ON items (kind);
 CREATE INDEX items_quality_statement ON items (quality_statement);
 CREATE INDEX breaches_regulation ON breaches (regulation);
 CREATE INDEX reports_provider ON reports (provider);
+CREATE INDEX reports_location_id ON reports (location_id);
 """
 # Lists (dates, pages, bbox, rule ids) are stored as JSON text: json_each() can open them in queries.
 _SQL_ITEM_COLUMNS = [c for c in ITEM_COLUMNS if c != "source"]

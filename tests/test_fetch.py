@@ -409,3 +409,45 @@ def test_ctrl_c_leaves_no_partial_file(server, tmp_path):
     assert files(tmp_path) == [other, "fetch-errors.jsonl", "fetched.jsonl"]  # nothing of the stalled one
     assert [r["path"] for r in rows(tmp_path)] == [other]
     assert KEY not in everything_written(tmp_path, stderr)
+
+
+def test_an_unwritable_folder_and_a_bad_address(server, tmp_path):
+    runner = CliRunner()
+    (tmp_path / "file").write_text("x")
+    args = ["fetch", "--location", TRUST_LOCATIONS[0], "--api-url", server.url, "--max-requests-per-minute", "6000"]
+    on_file = runner.invoke(app, [*args, "-o", str(tmp_path / "file")], env={"CQC_API_KEY": KEY})
+    assert (on_file.exit_code, on_file.stderr) == (
+        1,
+        f"Error: {tmp_path / 'file'}: is a file; give a folder for the reports\n",
+    )
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / TRUST_LOCATIONS[0]).write_text("a file where the location's folder goes")
+    unwritable = runner.invoke(app, [*args, "-o", str(blocked)], env={"CQC_API_KEY": KEY})
+    assert unwritable.exit_code == 1
+    assert unwritable.stderr == f"Error: {blocked / TRUST_LOCATIONS[0]}: cannot write (File exists)\n"
+    assert sorted(p.name for p in blocked.iterdir()) == [TRUST_LOCATIONS[0]]  # and no partial file
+
+
+def test_ids_from_stdin_and_a_bad_address(server, tmp_path):
+    result = CliRunner().invoke(
+        app,
+        [
+            "fetch",
+            "--from-list",
+            "-",
+            "-o",
+            str(tmp_path),
+            "--api-url",
+            server.url,
+            "--max-requests-per-minute",
+            "6000",
+        ],
+        input=f"location:{TRUST_LOCATIONS[2]}\n",
+        env={"CQC_API_KEY": KEY},
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "1 report fetched, 0 up to date\n"
+    assert [r["location_id"] for r in rows(tmp_path)] == [TRUST_LOCATIONS[2]]
+    bad = CliRunner().invoke(app, ["fetch", "--location", TRUST_LOCATIONS[2], "--api-url", "ftp://example"])
+    assert bad.exit_code == 2 and "is not an http(s) address" in bad.stderr

@@ -94,6 +94,8 @@ def register(app: typer.Typer) -> None:
 
         if fmt not in ("pdf", "text"):
             raise typer.BadParameter("choose pdf or text", param_hint="--format")
+        if not api_url.startswith(("https://", "http://")):
+            raise typer.BadParameter(f"{api_url!r} is not an http(s) address", param_hint="--api-url")
         try:
             since_day = date.fromisoformat(since) if since else None
         except ValueError:
@@ -134,7 +136,10 @@ def register(app: typer.Typer) -> None:
             fail(RuntimeError(f"unexpected {type(e).__name__} (rerun with --debug for details)"))
         if not quiet:
             failed = f", {summary.failed} failed (see {output / 'fetch-errors.jsonl'})" if summary.failed else ""
-            typer.echo(f"{summary.fetched} reports fetched, {summary.up_to_date} up to date{failed}", err=True)
+            typer.echo(
+                f"{summary.fetched} report{'' if summary.fetched == 1 else 's'} fetched, {summary.up_to_date} up to date{failed}",
+                err=True,
+            )
         if summary.failed:
             raise typer.Exit(1)
 

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from ..errors import CqcparseError
 from .api import (
     FetchedReport,
     FetchError,
@@ -224,6 +225,8 @@ def fetch(
     `errors`; a refused key raises KeyRefused; Ctrl-C raises KeyboardInterrupt after the files and rows
     finished so far are saved (never a partial file)."""
     options = options or FetchOptions()
+    if out.exists() and not out.is_dir():
+        raise CqcparseError(f"{out}: is a file; give a folder for the reports")
     run = Fetcher(client, out, options, progress)
     cancel = client.cancel
     try:
@@ -251,5 +254,8 @@ def fetch(
         cancel.set()
         run.save()
         raise
+    except OSError as e:  # the folder cannot be written: every report would fail the same way
+        cancel.set()
+        raise CqcparseError(f"{e.filename or out}: cannot write ({e.strerror or type(e).__name__})") from None
     run.save()
     return run.summary

@@ -451,3 +451,23 @@ def test_ids_from_stdin_and_a_bad_address(server, tmp_path):
     assert [r["location_id"] for r in rows(tmp_path)] == [TRUST_LOCATIONS[2]]
     bad = CliRunner().invoke(app, ["fetch", "--location", TRUST_LOCATIONS[2], "--api-url", "ftp://example"])
     assert bad.exit_code == 2 and "is not an http(s) address" in bad.stderr
+
+
+def test_errors_are_sorted_whatever_the_order_workers_finish(server, tmp_path):
+    for loc in TRUST_LOCATIONS[::2]:
+        del server.api.locations[loc]  # listed by the provider, but 404
+    summary = run(server, tmp_path, [Target(TRUST, "provider"), Target("1-999999990", "location")], jobs=3)
+    assert [(e.kind, e.id, e.status) for e in summary.errors] == [
+        ("location", "1-100000001", 404),
+        ("location", "1-100000003", 404),
+        ("location", "1-100000005", 404),
+        ("location", "1-999999990", 404),
+    ]
+    assert summary.fetched == 1  # location 2 (location 4 has no report)
+
+
+def test_a_provider_without_a_paged_list_gives_its_location_ids(server, tmp_path):
+    server.api.faults = {"/providers/RXT/locations": [Fault("status", 404)]}
+    summary = run(server, tmp_path, [Target(TRUST, "provider")])
+    assert (summary.fetched, summary.failed) == (4, 0)
+    assert server.api.paths("/providers/RXT/locations") == ["/providers/RXT/locations"]

@@ -110,6 +110,7 @@ def register(app: typer.Typer) -> None:
                 targets += read_id_list(from_list)
             if not targets:
                 raise typer.BadParameter("name ids with --provider, --location or --from-list")
+            api_key = (api_key or "").strip()
             if not api_key:
                 raise CqcparseError(
                     "no API key: set CQC_API_KEY or pass --api-key (register on CQC's API "

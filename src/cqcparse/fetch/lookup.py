@@ -22,11 +22,14 @@ class Lookup:
         self.providers[provider_id] = provider.name
         ids: dict[str, None] = {}
         for page in range(1, MAX_PAGES + 1):
-            data = self.client.get_json(
-                f"providers/{provider_id}/locations",
-                provider_id,
-                params={"page": page, "perPage": self.per_page},
-            )
+            try:
+                data = self.client.get_json(
+                    f"providers/{provider_id}/locations", provider_id, params={"page": page, "perPage": self.per_page}
+                )
+            except ApiError as e:
+                if e.status != 404 or isinstance(e, KeyRefused):
+                    raise
+                break  # no paged list for this provider: its locationIds are all there is
             listing = parse(LocationPage, data, f"{provider_id} (page {page})")
             new = [ref.location_id for ref in listing.locations if ref.location_id not in ids]
             ids.update(dict.fromkeys(new))

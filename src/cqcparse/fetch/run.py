@@ -208,6 +208,7 @@ class Fetcher:
     def save(self) -> None:
         """fetched.jsonl (earlier rows kept) and fetch-errors.jsonl (this run's), atomically."""
         with self.lock:
+            self.summary.errors.sort(key=lambda e: (e.kind, e.id))  # workers finish in any order
             if not self.summary.rows and not self.summary.errors and not (self.out / FETCHED).exists():
                 return
             write_atomic_bytes(self.out / FETCHED, jsonl(merge_rows(self.old.values(), self.summary.rows)))

@@ -471,3 +471,32 @@ def test_a_provider_without_a_paged_list_gives_its_location_ids(server, tmp_path
     summary = run(server, tmp_path, [Target(TRUST, "provider")])
     assert (summary.fetched, summary.failed) == (4, 0)
     assert server.api.paths("/providers/RXT/locations") == ["/providers/RXT/locations"]
+
+
+def test_debug_traceback_on_stderr_does_not_show_the_key(server, tmp_path):
+    """The real process: with --debug a refused key shows Python's traceback on stderr, without the key."""
+    wrong = "wrong-key-77e1c0ffee"
+    env = {**os.environ, "CQC_API_KEY": wrong, "CQC_API_URL": server.url}
+    proc = subprocess.run(
+        [sys.executable, "-m", "cqcparse", "--debug", "fetch", "--location", TRUST_LOCATIONS[0], "-o", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Traceback (most recent call last):")
+    assert "cqcparse.fetch.client.KeyRefused: 1-100000001: the API refused the key (HTTP 401" in proc.stderr
+    assert server.api.requests[0][1]["Ocp-Apim-Subscription-Key"] == wrong  # it was sent...
+    assert wrong not in proc.stderr + proc.stdout and files(tmp_path) == []  # ...and shown nowhere
+
+
+def test_a_key_with_a_character_no_header_carries(server, tmp_path):
+    result = CliRunner().invoke(
+        app,
+        ["fetch", "--location", TRUST_LOCATIONS[0], "-o", str(tmp_path), "--api-url", server.url],
+        env={"CQC_API_KEY": "abc\x7fdef"},
+    )
+    assert result.exit_code == 1
+    assert result.stderr == "Error: the API key has a character an HTTP header cannot carry (check CQC_API_KEY)\n"
+    assert server.api.requests == []

@@ -111,6 +111,8 @@ def register(app: typer.Typer) -> None:
             if not targets:
                 raise typer.BadParameter("name ids with --provider, --location or --from-list")
             api_key = (api_key or "").strip()
+            if not all("!" <= c <= "~" for c in api_key):  # a header carries printable ASCII only
+                raise CqcparseError("the API key has a character an HTTP header cannot carry (check CQC_API_KEY)")
             if not api_key:
                 raise CqcparseError(
                     "no API key: set CQC_API_KEY or pass --api-key (register on CQC's API "

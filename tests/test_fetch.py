@@ -500,3 +500,42 @@ def test_a_key_with_a_character_no_header_carries(server, tmp_path):
     assert result.exit_code == 1
     assert result.stderr == "Error: the API key has a character an HTTP header cannot carry (check CQC_API_KEY)\n"
     assert server.api.requests == []
+
+
+def test_done_when_every_fault_at_once_through_the_command(server, tmp_path):
+    """The issue's acceptance run: 429s (with and without Retry-After), a soft 429, a 503 and a 404 location;
+    every report byte for byte, every field, the 404 listed, exit 1; then a run that asks for no report."""
+    locs = TRUST_LOCATIONS
+    server.api.faults = {
+        f"/reports/{link(locs[0], 1)}": [Fault("status", 429, retry_after="1")],
+        f"/reports/{link(locs[1], 1)}": [Fault("soft429", seconds=1)],
+        f"/locations/{locs[2]}": [Fault("status", 429)],
+        "/providers/RXT/locations": [Fault("status", 503)],
+    }
+    args = [
+        "fetch",
+        "--provider",
+        TRUST,
+        "--location",
+        MISSING,
+        "-o",
+        str(tmp_path),
+        "--api-url",
+        server.url,
+        "--max-requests-per-minute",
+        "6000",
+    ]
+    first = CliRunner().invoke(app, args, env={"CQC_API_KEY": KEY})
+    assert first.exit_code == 1, first.stderr
+    assert first.stderr == f"4 reports fetched, 0 up to date, 1 failed (see {tmp_path / 'fetch-errors.jsonl'})\n"
+    got = rows(tmp_path)
+    assert [r["link_id"] for r in got] == [link(loc, 1) for i, loc in enumerate(locs) if i != 3]
+    for row in got:
+        assert list(row) == FIELDS and all(row[f] is not None for f in FIELDS)
+        assert (tmp_path / row["path"]).read_bytes() == server.api.pdfs[row["link_id"]]
+    assert [json.loads(x)["id"] for x in (tmp_path / "fetch-errors.jsonl").read_text().splitlines()] == [MISSING]
+    server.api.requests.clear()
+    second = CliRunner().invoke(app, args, env={"CQC_API_KEY": KEY})
+    assert second.exit_code == 1
+    assert second.stderr == f"0 reports fetched, 4 up to date, 1 failed (see {tmp_path / 'fetch-errors.jsonl'})\n"
+    assert server.api.paths("/reports/") == []

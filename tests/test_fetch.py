@@ -88,6 +88,12 @@ def make_api() -> FakeApi:
     return api
 
 
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """A test that forgot --api-url reaches a closed local port, never CQC."""
+    monkeypatch.setenv("CQC_API_URL", "http://127.0.0.1:9/public/v1")
+
+
 @pytest.fixture
 def server():
     with FakeServer(make_api()) as s:

@@ -206,3 +206,25 @@ def test_merge_keeps_earlier_rows_in_a_stable_order():
         ("1-200000000", "b", "1"),
     ]
     assert json.loads(merged[0].model_dump_json())["api_ratings"]["well-led"] is None
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_key_stops_at_once(status):
+    sleeps: list[float] = []
+    client, seen = client_for([httpx.Response(status, json={"statusCode": status, "message": "Out of quota"})], sleeps)
+    with pytest.raises(KeyRefused, match=f"the API refused the key \\(HTTP {status}: Out of quota\\)"):
+        client.get_json("locations/1-545611283", "1-545611283")
+    assert len(seen) == 1 and sleeps == []
+
+
+def test_a_soft_429_with_another_content_type_is_still_a_429():
+    sleeps: list[float] = []
+    soft = httpx.Response(
+        200,
+        headers={"Content-Type": "text/plain"},
+        content=b'{"statusCode": 429, "message": "Rate limit is exceeded. Try again in 2 seconds."}',
+    )
+    pdf = httpx.Response(200, headers={"Content-Type": "application/pdf"}, content=b"%PDF-1.4 ...")
+    client, seen = client_for([soft, pdf], sleeps)
+    answer = client.get("reports/x", "x", accept="text/plain")
+    assert (answer.content_type, answer.content, sleeps) == ("application/pdf", b"%PDF-1.4 ...", [2.0])

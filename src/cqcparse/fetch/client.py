@@ -23,6 +23,8 @@ DEFAULT_API_URL = "https://api.service.cqc.org.uk/public/v1"
 KEY_HEADER = "Ocp-Apim-Subscription-Key"
 USER_AGENT = f"cqcparse/{__version__} (+https://pypi.org/project/cqcparse/)"
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
+REFUSED = frozenset({401, 403})  # the key is wrong, or its subscription may not call the API: stop the run
+SMALL_BODY = 65_536
 SOFT_WAIT = re.compile(r"try again in (\d+(?:\.\d+)?) second", re.IGNORECASE)
 Sleep = Callable[[float], object]
 
@@ -36,7 +38,7 @@ class ApiError(CqcparseError):
 
 
 class KeyRefused(ApiError):
-    """401: the API does not accept the key (or there is none). Stops the whole run."""
+    """401 or 403: the API does not accept the key, or not for this API. Stops the whole run."""
 
 
 class Cancelled(Exception):
@@ -113,9 +115,12 @@ def media_type(response: httpx.Response) -> str:
 
 
 def soft_status(response: httpx.Response) -> tuple[int, str]:
-    """The status that counts: a JSON body's `statusCode` (the soft 429 comes as HTTP 200), else HTTP's."""
+    """The status that counts: a JSON body's `statusCode` (the soft 429 comes as HTTP 200), else HTTP's. A
+    short body that looks like JSON counts whatever its Content-Type, so that a throttling answer is never
+    saved as a report."""
     message = response.reason_phrase
-    if media_type(response).endswith("json"):
+    looks_json = len(response.content) < SMALL_BODY and response.content.lstrip()[:1] == b"{"
+    if media_type(response).endswith("json") or looks_json:
         try:
             body = json.loads(response.content)
         except ValueError:
@@ -214,7 +219,7 @@ class ApiClient:
                 if status < 400:
                     return Answer(response.content, media_type(response))
                 last = self._redact(f"HTTP {status}: {message}")
-                if status == 401:
+                if status in REFUSED:
                     raise KeyRefused(what, status, f"the API refused the key ({last}); check CQC_API_KEY or --api-key")
                 if status not in RETRYABLE:
                     raise ApiError(what, status, last)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from datetime import date
 
 import httpx
@@ -228,3 +229,15 @@ def test_a_soft_429_with_another_content_type_is_still_a_429():
     client, seen = client_for([soft, pdf], sleeps)
     answer = client.get("reports/x", "x", accept="text/plain")
     assert (answer.content_type, answer.content, sleeps) == ("application/pdf", b"%PDF-1.4 ...", [2.0])
+
+
+def test_retry_after_as_a_date_and_the_back_off_ceiling():
+    from email.utils import formatdate
+
+    from cqcparse.fetch.client import retry_after
+
+    dated = httpx.Response(429, headers={"Retry-After": formatdate(time.time() + 30, usegmt=True)})
+    assert 28.0 <= (retry_after(dated, "") or 0) <= 30.0
+    assert retry_after(httpx.Response(503), "busy") is None
+    policy, rng = RetryPolicy(base_delay=1.0, max_delay=8.0), random.Random(1)
+    assert all(4.0 <= policy.backoff(attempt, rng) <= 8.0 for attempt in range(4, 12))  # capped at 8 s

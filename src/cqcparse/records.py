@@ -98,6 +98,19 @@ class ReportFacts(Record):
                                                 "'quality_statement_scores.safeguarding', 'inspection_dates'.")
 
 
+class ApiData(Record):
+    """What CQC's API says about the report, from the fetched.jsonl that `cqcparse fetch` wrote beside it
+    (batch only)."""
+    location_id: str
+    provider_id: str | None = None
+    link_id: str
+    api_ratings: dict[str, str | None] = Field(default_factory=dict, description="The location's current "
+                                               "ratings from the API: overall and the five key questions.")
+    overall_rating_agrees: bool | None = Field(None, description="Whether the extracted overall rating is the "
+                                               "API's; null when either is missing or the API's current rating "
+                                               "comes from another report of the location.")
+
+
 class Report(Record):
     source: str
     format: str
@@ -108,6 +121,8 @@ class Report(Record):
     positives: list[Item]
     breaches: list[Breach]
     text: str | None = Field(None, description="The document text the offsets refer to (--include-text).")
+    api: ApiData | None = Field(None, description="Batch: CQC's own data on the report, when it was "
+                                "downloaded by `cqcparse fetch` (left out when absent).")
 
     def items(self) -> list[Item]:
         """Every item in document order."""

@@ -35,6 +35,10 @@ from cqcparse.output.store import ErrorRow, ReportEntry, TableWriter, check_targ
 from cqcparse.output.writers import write_atomic
 from cqcparse.records import Report
 from cqcparse.version import __version__
+from cqcparse.batch.api_data import with_api
+from cqcparse.fetch.api import FetchedReport
+from cqcparse.fetch.metadata import metadata_for
+from cqcparse.output.writers import to_json
 
 __all__ = ["BatchSummary", "Failed", "Manifest", "Progress", "extract_one", "plan_inputs", "read_path_list",
            "report_id", "run_batch", "write_tables"]
@@ -92,6 +96,7 @@ def run_batch(inputs: Sequence[str], out_dir: str | Path, *, rules: RuleSet | No
     files = plan_inputs(inputs, exclude=out, follow_links=follow_links)
     if not files:
         raise InputError(", ".join(inputs) or "(no inputs)", "no .pdf, .txt or .html reports found")
+    fetched = metadata_for(files)  # fetched.jsonl rows; before any work, as a broken one is an input error
     try:
         reports_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -113,7 +118,7 @@ def run_batch(inputs: Sequence[str], out_dir: str | Path, *, rules: RuleSet | No
                 run_local(tasks, config, workers, record)
         finally:
             manifest.save()  # also after Ctrl-C; the journal already holds every finished report
-        write_tables(out, manifest, sqlite=sqlite_path, raw_csv=raw_csv)
+        write_tables(out, manifest, sqlite=sqlite_path, raw_csv=raw_csv, fetched=fetched)
     state = record.state
     failed = len([t for t in plan if getattr(manifest.entries.get(t.source), "error", None) is not None])
     return BatchSummary(out, len(plan), state.done - state.failed, state.skipped, failed,
@@ -149,22 +154,28 @@ class _Recorder:
                             s.pages + (o.pages if isinstance(o, Done) else 0), s.skipped))
 
 
-def write_tables(out: Path, manifest: Manifest, *, sqlite: Path | None = None, raw_csv: bool = False) -> int:
+def write_tables(out: Path, manifest: Manifest, *, sqlite: Path | None = None, raw_csv: bool = False,
+                 fetched: dict[Path, FetchedReport] | None = None) -> int:
     """Rebuild the combined tables from every report JSON the manifest records (this run's and earlier
-    runs'), in source order. Returns the number of error rows."""
+    runs'), in source order. A report that `fetch` downloaded gets the API's data (`fetched`) in its JSON
+    too. Returns the number of error rows."""
     errors = []
     with TableWriter(out, sqlite=sqlite, raw_csv=raw_csv) as tables:
         for source, e in sorted(manifest.entries.items()):
             if e.error is not None:
                 errors.append(ErrorRow(source, e.error, e.message or ""))
                 continue
+            path = out / REPORTS_DIR / f"{e.report_id}.json"
             try:
-                report = Report.model_validate_json((out / REPORTS_DIR / f"{e.report_id}.json").read_bytes())
+                report = Report.model_validate_json(path.read_bytes())
             except (OSError, ValueError) as exc:
                 errors.append(ErrorRow(source, "OutputError", f"{REPORTS_DIR}/{e.report_id}.json cannot be "
                                        f"read back ({type(exc).__name__}); rerun with --force"))
                 continue
-            tables.add_report(ReportEntry(e.report_id, source, e.sha256, e.pages), report)
+            joined = with_api(report, (fetched or {}).get(Path(source)))
+            if joined is not report:  # fetched.jsonl is newer than the JSON, or the report was fetched again
+                write_atomic(path, to_json(joined))
+            tables.add_report(ReportEntry(e.report_id, source, e.sha256, e.pages), joined)
         for err in errors:
             tables.add_error(err)
     return len(errors)

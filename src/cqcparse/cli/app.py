@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cqcparse.cli import batch, compare, extract, rules, view
+from cqcparse.cli import batch, compare, extract, fetch, rules, view
 from cqcparse.cli.options import show_warnings, state
 from cqcparse.version import __version__
 
@@ -32,7 +32,7 @@ def options(
     show_warnings()
 
 
-for _commands in (extract, rules, batch, view, compare):
+for _commands in (extract, rules, batch, view, compare, fetch):
     _commands.register(app)
 
 

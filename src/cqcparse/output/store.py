@@ -22,11 +22,14 @@ from cqcparse.records import Report, printable
 KEY_QUESTIONS = ["safe", "effective", "caring", "responsive", "well-led"]
 
 ITEM_COLUMNS = ["report_id", *CSV_COLUMNS]
+# From CQC's API, for reports downloaded by `cqcparse fetch` (empty otherwise); the location and provider
+# ids are the report's own where it prints them, else the API's
+API_COLUMNS = ["link_id", *[f"api_{k.replace('-', '_')}" for k in ["overall", *KEY_QUESTIONS]], "overall_rating_agrees"]
 REPORT_COLUMNS = ["report_id", "source", "format", "pages", "sha256", "provider", "registered_provider", "location",
                   "location_id", "provider_id", "report_type", "service_type", "assessment", "report_date",
                   "inspection_dates", "overall_rating",
                   *[f"rating_{k.replace('-', '_')}" for k in KEY_QUESTIONS],
-                  "findings", "actions", "positives", "breaches"]
+                  "findings", "actions", "positives", "breaches", *API_COLUMNS]
 BREACH_COLUMNS = ["report_id", "source", "n", "regulation", "title", "instrument", "citations", "pages",
                   "first_citation"]
 ERROR_COLUMNS = ["source", "error", "message"]
@@ -52,13 +55,22 @@ def report_row(entry: ReportEntry, report: Report) -> dict:
     f = report.report
     return {"report_id": entry.report_id, "source": printable(entry.source), "format": report.format,
             "pages": entry.pages, "sha256": entry.sha256, "provider": f.provider,
-            "registered_provider": f.registered_provider, "location": f.location, "location_id": f.location_id,
-            "provider_id": f.provider_id, "report_type": f.report_type, "service_type": f.service_type,
+            "registered_provider": f.registered_provider, "location": f.location,
+            "location_id": f.location_id or (report.api and report.api.location_id),
+            "provider_id": f.provider_id or (report.api and report.api.provider_id), "report_type": f.report_type, "service_type": f.service_type,
             "assessment": f.assessment, "report_date": f.report_date,
             "inspection_dates": f.inspection_dates, "overall_rating": f.overall_rating,
             **{f"rating_{k.replace('-', '_')}": f.ratings.get(k) for k in KEY_QUESTIONS},
             "findings": len(report.findings), "actions": len(report.actions),
-            "positives": len(report.positives), "breaches": len(report.breaches)}
+            "positives": len(report.positives), "breaches": len(report.breaches), **api_row(report)}
+
+
+def api_row(report: Report) -> dict:
+    api = report.api
+    ratings = api.api_ratings if api else {}
+    return {"link_id": api and api.link_id,
+            **{f"api_{k.replace('-', '_')}": ratings.get(k) for k in ["overall", *KEY_QUESTIONS]},
+            "overall_rating_agrees": api and api.overall_rating_agrees}
 
 
 def report_item_rows(entry: ReportEntry, report: Report) -> Iterator[dict]:
@@ -227,7 +239,9 @@ CREATE TABLE reports (
   provider_id TEXT, report_type TEXT, service_type TEXT, assessment TEXT, report_date TEXT,
   inspection_dates TEXT, overall_rating TEXT, rating_safe TEXT, rating_effective TEXT, rating_caring TEXT,
   rating_responsive TEXT, rating_well_led TEXT, findings INTEGER NOT NULL, actions INTEGER NOT NULL,
-  positives INTEGER NOT NULL, breaches INTEGER NOT NULL
+  positives INTEGER NOT NULL, breaches INTEGER NOT NULL,
+  link_id TEXT, api_overall TEXT, api_safe TEXT, api_effective TEXT,
+  api_caring TEXT, api_responsive TEXT, api_well_led TEXT, overall_rating_agrees INTEGER
 );
 CREATE TABLE items (
   report_id TEXT NOT NULL REFERENCES reports(report_id), id TEXT NOT NULL, kind TEXT NOT NULL,

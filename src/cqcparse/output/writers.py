@@ -19,7 +19,8 @@ CSV_COLUMNS = ["source", *ITEM_COLUMNS]
 
 
 def to_json(report: Report) -> str:
-    return report.model_dump_json(indent=2, exclude_none=False) + "\n"
+    exclude = {"api"} if report.api is None else None  # only batch of fetched reports has it
+    return report.model_dump_json(indent=2, exclude_none=False, exclude=exclude) + "\n"
 
 
 def item_rows(report: Report) -> Iterable[dict]:

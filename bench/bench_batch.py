@@ -8,6 +8,7 @@ Each worker count runs --repeat times, alternating, and its fastest run is repor
 shared). Wall time covers the whole batch (workers starting, reading, writing the tables); "steady" counts
 from the first finished report to the last, which leaves out worker start-up.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,7 @@ def timed_extract(pipe, task, timeout):
 
 
 def make_inputs(folder: Path, n: int, formats: list[str]) -> list[Path]:
-    sources = sorted(p for p in CORPUS.iterdir()
-                     if p.suffix.lstrip(".") in formats and not p.name.startswith("arreta"))
+    sources = sorted(p for p in CORPUS.iterdir() if p.suffix.lstrip(".") in formats and not p.name.startswith("arreta"))
     if not sources:
         raise SystemExit(f"no {'/'.join(formats)} reports in {CORPUS}")
     shutil.rmtree(folder, ignore_errors=True)
@@ -58,15 +58,30 @@ def run(inputs: Path, out: Path, jobs: int, rules: RuleSet) -> dict:
     CPU_LOG.mkdir(parents=True)
     stamps: list[float] = []
     start = time.perf_counter()
-    s = run_batch([str(inputs)], out, jobs=jobs, force=True, rules=rules, handler=timed_extract,
-                  progress=lambda p: stamps.append(time.perf_counter()) if p.done else None)
+    s = run_batch(
+        [str(inputs)],
+        out,
+        jobs=jobs,
+        force=True,
+        rules=rules,
+        handler=timed_extract,
+        progress=lambda p: stamps.append(time.perf_counter()) if p.done else None,
+    )
     wall = time.perf_counter() - start
     steady = stamps[-1] - stamps[0] if len(stamps) > 1 else wall
     cpu = sum(float(x) for f in CPU_LOG.iterdir() for x in f.read_text().split())
-    return {"jobs": jobs, "files": s.extracted, "failed": s.failed, "pages": s.pages, "wall": wall,
-            "files_s": s.extracted / wall, "pages_s": s.pages / wall,
-            "steady_files_s": (len(stamps) - 1) / steady if steady else 0.0,
-            "cpu_ms": 1000 * cpu / max(1, s.extracted), "cpus": cpu / steady if steady else 0.0}
+    return {
+        "jobs": jobs,
+        "files": s.extracted,
+        "failed": s.failed,
+        "pages": s.pages,
+        "wall": wall,
+        "files_s": s.extracted / wall,
+        "pages_s": s.pages / wall,
+        "steady_files_s": (len(stamps) - 1) / steady if steady else 0.0,
+        "cpu_ms": 1000 * cpu / max(1, s.extracted),
+        "cpus": cpu / steady if steady else 0.0,
+    }
 
 
 def main() -> None:
@@ -85,17 +100,26 @@ def main() -> None:
             runs[j].append(run(inputs, ROOT / "out" / f"jobs{j}", j, rules))
     rows = [min(runs[j], key=lambda r: r["wall"]) for j in args.jobs]
     base = rows[0]
-    print(f"{args.n} reports ({', '.join(args.formats)}), {os.cpu_count()} CPUs, best of {args.repeat}, "
-          f"load average {os.getloadavg()[0]:.1f}, rules {rules.fingerprint}\n")
-    print("| workers | files | failed | pages | wall s | files/s | pages/s | speed-up | steady files/s "
-          "| steady speed-up | CPU ms/file | CPUs the workers had |")
+    print(
+        f"{args.n} reports ({', '.join(args.formats)}), {os.cpu_count()} CPUs, best of {args.repeat}, "
+        f"load average {os.getloadavg()[0]:.1f}, rules {rules.fingerprint}\n"
+    )
+    print(
+        "| workers | files | failed | pages | wall s | files/s | pages/s | speed-up | steady files/s "
+        "| steady speed-up | CPU ms/file | CPUs the workers had |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['jobs']} | {r['files']} | {r['failed']} | {r['pages']} | {r['wall']:.1f} | {r['files_s']:.1f} | "
-              f"{r['pages_s']:.1f} | {base['wall'] / r['wall']:.2f}x | {r['steady_files_s']:.1f} | "
-              f"{r['steady_files_s'] / base['steady_files_s']:.2f}x | {r['cpu_ms']:.0f} | {r['cpus']:.2f} |")
-    same = all((ROOT / "out" / f"jobs{args.jobs[0]}" / f).read_bytes() == (ROOT / "out" / f"jobs{j}" / f).read_bytes()
-               for j in args.jobs[1:] for f in COMBINED)
+        print(
+            f"| {r['jobs']} | {r['files']} | {r['failed']} | {r['pages']} | {r['wall']:.1f} | {r['files_s']:.1f} | "
+            f"{r['pages_s']:.1f} | {base['wall'] / r['wall']:.2f}x | {r['steady_files_s']:.1f} | "
+            f"{r['steady_files_s'] / base['steady_files_s']:.2f}x | {r['cpu_ms']:.0f} | {r['cpus']:.2f} |"
+        )
+    same = all(
+        (ROOT / "out" / f"jobs{args.jobs[0]}" / f).read_bytes() == (ROOT / "out" / f"jobs{j}" / f).read_bytes()
+        for j in args.jobs[1:]
+        for f in COMBINED
+    )
     print(f"\ncombined files identical across worker counts: {same}")
 
 

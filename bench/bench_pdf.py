@@ -13,6 +13,7 @@ Usage:  python bench/bench_pdf.py [--corpus DIR] [--pages 300] [--repeat 3] [--b
   which includes pdfium's C allocations) belongs to that run alone. Time is the best of --repeat runs
   of the stage itself, after the imports.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,6 +44,7 @@ def _child(mode: str, path: str, repeat: int, src: str) -> None:
         def run():
             return len(read_pdf(path, engine=mode, max_seconds=3600).text)
     elif mode == "pdftotext":
+
         def run():
             out = subprocess.run(["pdftotext", "-layout", path, "-"], check=True, capture_output=True)
             return len(out.stdout)
@@ -67,8 +69,17 @@ def _child(mode: str, path: str, repeat: int, src: str) -> None:
         best_cpu = min(best_cpu, time.process_time() + _children_cpu() - c0)
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"mode": mode, "pages": n_pages, "seconds": best, "cpu": best_cpu,
-                      "peak_mb": max(rss_kb, child_kb if mode == "pdftotext" else 0) / 1024}))
+    print(
+        json.dumps(
+            {
+                "mode": mode,
+                "pages": n_pages,
+                "seconds": best,
+                "cpu": best_cpu,
+                "peak_mb": max(rss_kb, child_kb if mode == "pdftotext" else 0) / 1024,
+            }
+        )
+    )
 
 
 def _children_cpu() -> float:
@@ -100,8 +111,11 @@ def make_big(corpus: list[Path], target: int) -> Path:
 
 
 def measure(mode: str, path: Path, repeat: int, src: Path) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--child", mode, str(path), "--repeat", str(repeat),
-                           "--src", str(src)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(path), "--repeat", str(repeat), "--src", str(src)],
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         return {"mode": mode, "error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -127,12 +141,18 @@ def main() -> None:
     if "pdftotext" in modes:  # measured first: the ratios are to it
         modes = ["pdftotext"] + [m for m in modes if m != "pdftotext"]
     big = make_big(corpus, args.pages)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; corpus {args.corpus} ({len(corpus)} PDFs); "
-          f"cqcparse from {args.src}")
-    print("seconds: best wall time of the stage; pages/s from it; CPU pages/s from the CPU time it used (steadier "
-          "on a busy machine); peak MB: the child process's max RSS")
-    print(f"{'file':46} {'stage':10} {'pages':>5} {'seconds':>8} {'pages/s':>8} {'CPU p/s':>8} {'peak MB':>8} "
-          f"{'x pdftotext':>11}")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; corpus {args.corpus} ({len(corpus)} PDFs); "
+        f"cqcparse from {args.src}"
+    )
+    print(
+        "seconds: best wall time of the stage; pages/s from it; CPU pages/s from the CPU time it used (steadier "
+        "on a busy machine); peak MB: the child process's max RSS"
+    )
+    print(
+        f"{'file':46} {'stage':10} {'pages':>5} {'seconds':>8} {'pages/s':>8} {'CPU p/s':>8} {'peak MB':>8} "
+        f"{'x pdftotext':>11}"
+    )
     totals: dict[str, list[float]] = {}
     for path in ([] if args.big_only else corpus) + [big]:
         ref = None
@@ -147,8 +167,10 @@ def main() -> None:
             if mode == "pdftotext":
                 ref = cps
             ratio = f"{cps / ref:11.2f}" if ref else f"{'-':>11}"
-            print(f"{name[:46]:46} {mode:10} {r['pages']:5d} {r['seconds']:8.3f} {pps:8.1f} {cps:8.1f} "
-                  f"{r['peak_mb']:8.1f} {ratio}")
+            print(
+                f"{name[:46]:46} {mode:10} {r['pages']:5d} {r['seconds']:8.3f} {pps:8.1f} {cps:8.1f} "
+                f"{r['peak_mb']:8.1f} {ratio}"
+            )
             if path != big:
                 t = totals.setdefault(mode, [0, 0.0, 0.0, 0.0])
                 t[0] += r["pages"]
@@ -157,8 +179,9 @@ def main() -> None:
                 t[3] = max(t[3], r["peak_mb"])
     print()
     for mode, (pages, secs, cpu, peak) in totals.items():
-        print(f"{'corpus total':46} {mode:10} {pages:5d} {secs:8.3f} {pages / secs:8.1f} {pages / cpu:8.1f} "
-              f"{peak:8.1f}")
+        print(
+            f"{'corpus total':46} {mode:10} {pages:5d} {secs:8.3f} {pages / secs:8.1f} {pages / cpu:8.1f} {peak:8.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ fresh process (the target is under 0.3 s), and which heavy modules importing cqc
 
     .venv/bin/python bench/bench_startup.py [--repeat 7]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,8 +13,7 @@ import sys
 import time
 
 HEAVY = ["spacy", "pydantic", "weasel", "rich.progress", "cqcparse.pipeline", "yaml", "pypdfium2", "pdfplumber"]
-CASES = {"--help": ["--help"], "--version": ["--version"], "usage error": ["extract"],
-         "python -c pass": None}
+CASES = {"--help": ["--help"], "--version": ["--version"], "usage error": ["extract"], "python -c pass": None}
 
 
 def seconds(args: list[str] | None) -> float:
@@ -42,6 +42,7 @@ def main() -> None:
 
 def _children_cpu() -> float:
     import resource
+
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
 

@@ -1,4 +1,5 @@
 """Shared fixtures: one Pipeline for the whole session, the fixture folder and the shared dev corpus."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -40,6 +41,7 @@ def shared_dir() -> Path:
 @dataclass
 class Segmented:
     """What the pipeline makes of a text: its blocks, headings and analysed sentences."""
+
     text: str
     blocks: list[Block]
     headings: list[Heading | None]

@@ -4,6 +4,7 @@ line breaking, fonts and text layer. Two-column stretches are set in one column.
 
 Usage: python tests/reportlab_pdf.py OUT_DIR [SOURCE.md ...]   (default: every ../shared/reports/src/*.md)
 """
+
 from __future__ import annotations
 
 import sys
@@ -26,8 +27,10 @@ def render(source: Path, out: Path) -> Path:
     pdfmetrics.registerFont(TTFont("dvb", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
     body = ParagraphStyle("body", fontName="dv", fontSize=9.5, leading=12, spaceAfter=4)
     bullet = ParagraphStyle("bullet", parent=body, leftIndent=12, bulletIndent=2, spaceAfter=2)
-    heads = {n: ParagraphStyle(f"h{n}", fontName="dvb", fontSize=size, leading=size * 1.3, spaceBefore=6,
-                               spaceAfter=3) for n, size in {1: 15, 2: 11.5, 3: 10, 4: 10}.items()}
+    heads = {
+        n: ParagraphStyle(f"h{n}", fontName="dvb", fontSize=size, leading=size * 1.3, spaceBefore=6, spaceAfter=3)
+        for n, size in {1: 15, 2: 11.5, 3: 10, 4: 10}.items()
+    }
     lines = source.read_text(encoding="utf-8").splitlines()
     meta = {}
     while lines and lines[0].startswith("@"):
@@ -60,8 +63,14 @@ def render(source: Path, out: Path) -> Path:
             flush()
             cells = [c.strip() for c in line.strip("|").split("|")]
             table = Table([cells], colWidths=[480 / len(cells)] * len(cells))
-            table.setStyle([("FONTNAME", (0, 0), (0, 0), "dv"), ("FONTNAME", (1, 0), (-1, 0), "dvb"),
-                            ("FONTSIZE", (0, 0), (-1, -1), 9.5), ("ALIGN", (1, 0), (-1, 0), "RIGHT")])
+            table.setStyle(
+                [
+                    ("FONTNAME", (0, 0), (0, 0), "dv"),
+                    ("FONTNAME", (1, 0), (-1, 0), "dvb"),
+                    ("FONTSIZE", (0, 0), (-1, -1), 9.5),
+                    ("ALIGN", (1, 0), (-1, 0), "RIGHT"),
+                ]
+            )
             story.append(table)
         else:
             para.append(line.strip())
@@ -71,8 +80,9 @@ def render(source: Path, out: Path) -> Path:
         canvas.setFont("dv", 7.5)
         canvas.drawString(50, 30, f"{doc.page} {footer}")
 
-    SimpleDocTemplate(str(out), pagesize=A4, leftMargin=50, rightMargin=50, topMargin=45,
-                      bottomMargin=55).build(story, onFirstPage=on_page, onLaterPages=on_page)
+    SimpleDocTemplate(str(out), pagesize=A4, leftMargin=50, rightMargin=50, topMargin=45, bottomMargin=55).build(
+        story, onFirstPage=on_page, onLaterPages=on_page
+    )
     return out
 
 

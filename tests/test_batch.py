@@ -2,6 +2,7 @@
 
 Batches run real worker processes, which take a couple of seconds to start, so the batches are run once per
 module and shared by the tests that inspect them."""
+
 from __future__ import annotations
 
 import json
@@ -58,8 +59,15 @@ Our findings
 
 def write_report(path: Path, n: int) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(REPORT.format(provider=f"Provider {n} Limited", location=f"Home {n}", day=n + 1,
-                                  overall="Good" if n % 2 else "Requires improvement"), encoding="utf-8")
+    path.write_text(
+        REPORT.format(
+            provider=f"Provider {n} Limited",
+            location=f"Home {n}",
+            day=n + 1,
+            overall="Good" if n % 2 else "Requires improvement",
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -106,17 +114,26 @@ def batch2(inputs: Path):
 
 @pytest.fixture(scope="module")
 def good_count(inputs: Path) -> int:
-    return len([p for p in inputs.rglob("*") if p.suffix in {".txt", ".html", ".pdf"} and
-                p.parent.name != "bad" and not p.name.startswith(".")])
+    return len(
+        [
+            p
+            for p in inputs.rglob("*")
+            if p.suffix in {".txt", ".html", ".pdf"} and p.parent.name != "bad" and not p.name.startswith(".")
+        ]
+    )
 
 
 # --- a batch with bad inputs ----------------------------------------------------------------------------------
+
 
 def test_bad_inputs_fail_alone(batch2, good_count: int) -> None:
     out, summary = batch2
     errors = jsonl(out / "errors.jsonl")
     assert {Path(e["source"]).name: e["error"] for e in errors} == {
-        "x.pdf": "InputError", "empty.txt": "InputError", "undecodable.txt": "InputError"}
+        "x.pdf": "InputError",
+        "empty.txt": "InputError",
+        "undecodable.txt": "InputError",
+    }
     assert all(e["message"] and set(e) == {"source", "error", "message"} for e in errors)
     assert summary.extracted == good_count and summary.failed == 3 and summary.skipped == 0
     assert len(list((out / "reports").glob("*.json"))) == good_count
@@ -129,8 +146,7 @@ def test_combined_files_hold_every_item(batch2, good_count: int) -> None:
         r = json.loads(f.read_text(encoding="utf-8"))
         per_report[f.stem] = r
     items = jsonl(out / "items.jsonl")
-    assert len(items) == sum(len(r["findings"]) + len(r["actions"]) + len(r["positives"])
-                             for r in per_report.values())
+    assert len(items) == sum(len(r["findings"]) + len(r["actions"]) + len(r["positives"]) for r in per_report.values())
     assert items and all(i["report_id"] in per_report for i in items)
     assert all(i["source"] == per_report[i["report_id"]]["source"] for i in items)
     assert list(items[0]) == ITEM_COLUMNS
@@ -179,6 +195,7 @@ def test_report_id_differs_by_folder(tmp_path: Path) -> None:
 
 # --- SQLite ------------------------------------------------------------------------------------------------------
 
+
 def test_sqlite_answers_a_join(batch2, good_count: int) -> None:
     out, _ = batch2
     db = sqlite3.connect(out / "cqc.db")
@@ -198,6 +215,7 @@ def test_sqlite_answers_a_join(batch2, good_count: int) -> None:
 
 
 # --- determinism and resuming ---------------------------------------------------------------------------------------
+
 
 def test_one_and_two_workers_give_identical_files(batch2, inputs: Path) -> None:
     out2, _ = batch2
@@ -239,6 +257,7 @@ def test_changed_input_and_force_are_redone(tmp_path: Path) -> None:
 
 
 # --- workers that crash or hang ----------------------------------------------------------------------------------
+
 
 def misbehave(pipe, task, timeout):
     """A worker handler: crashes on 'crash' files, hangs on 'hang' files, reads the rest."""
@@ -292,17 +311,32 @@ def test_memory_limit_costs_one_input(tmp_path: Path) -> None:
 
 # --- planning inputs ------------------------------------------------------------------------------------------------
 
+
 def test_plan_inputs_files_folders_globs(inputs: Path) -> None:
-    files = plan_inputs([str(inputs / "a"), str(inputs / "b" / "**" / "*.txt"), str(inputs / "a" / "home-1.txt"),
-                         str(inputs / "notes.md")])
+    files = plan_inputs(
+        [
+            str(inputs / "a"),
+            str(inputs / "b" / "**" / "*.txt"),
+            str(inputs / "a" / "home-1.txt"),
+            str(inputs / "notes.md"),
+        ]
+    )
     names = [str(p.relative_to(inputs)) for p in files]
     assert names == sorted(names)
-    assert names == ["a/home-0.txt", "a/home-1.txt", "a/home-2.txt", "b/deep/more/home-9.txt",
-                     "b/home-0.txt", "notes.md"]  # a file named directly is taken whatever its suffix
+    assert names == [
+        "a/home-0.txt",
+        "a/home-1.txt",
+        "a/home-2.txt",
+        "b/deep/more/home-9.txt",
+        "b/home-0.txt",
+        "notes.md",
+    ]  # a file named directly is taken whatever its suffix
 
 
-@pytest.mark.parametrize("name, message", [("nope.txt", "nope.txt: no such file or folder"),
-                                           ("*.none", "*.none: the pattern matches no files")])
+@pytest.mark.parametrize(
+    "name, message",
+    [("nope.txt", "nope.txt: no such file or folder"), ("*.none", "*.none: the pattern matches no files")],
+)
 def test_an_input_that_names_nothing_is_an_error_up_front(inputs: Path, name: str, message: str) -> None:
     with pytest.raises(InputError) as e:
         plan_inputs([str(inputs / "a"), str(inputs / name)])
@@ -324,6 +358,7 @@ def test_read_path_list(tmp_path: Path) -> None:
 
 # --- the command line ---------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("via", ["from-list", "stdin"])
 def test_cli_batch(tmp_path: Path, via: str) -> None:
     paths = [write_report(tmp_path / "in" / f"r{n}.txt", n) for n in range(2)]
@@ -338,16 +373,18 @@ def test_cli_batch(tmp_path: Path, via: str) -> None:
     assert jsonl(out / "errors.jsonl") == [] and (out / "reports.csv").read_text().count("\n") == 3
     # a listed path that does not exist stops the batch before any work
     (tmp_path / "list.txt").write_text(listing + str(tmp_path / "in" / "missing.txt") + "\n")
-    result = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "out-missing")],
-                                input=listing + str(tmp_path / "in" / "missing.txt") + "\n" if via == "stdin" else None)
+    result = CliRunner().invoke(
+        app,
+        [*args, "-o", str(tmp_path / "out-missing")],
+        input=listing + str(tmp_path / "in" / "missing.txt") + "\n" if via == "stdin" else None,
+    )
     assert (result.exit_code, result.output) == (1, f"Error: {tmp_path}/in/missing.txt: no such file or folder\n")
     assert not (tmp_path / "out-missing").exists()
 
 
 def test_cli_quiet_and_errors(tmp_path: Path) -> None:
     write_report(tmp_path / "in" / "r.txt", 1)
-    result = CliRunner().invoke(app, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q",
-                                      "--jobs", "1"])
+    result = CliRunner().invoke(app, ["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     assert result.output == ""
     result = CliRunner().invoke(app, ["batch", str(tmp_path / "empty-folder-x"), "-o", str(tmp_path / "o")])
@@ -362,8 +399,18 @@ def test_cli_quiet_and_errors(tmp_path: Path) -> None:
 def test_cli_help_documents_batch() -> None:
     result = CliRunner().invoke(app, ["batch", "--help"])
     assert result.exit_code == 0
-    for flag in ["--output", "--from-list", "--jobs", "--timeout", "--max-memory", "--force", "--sqlite",
-                 "--dask", "--quiet", "--rules"]:
+    for flag in [
+        "--output",
+        "--from-list",
+        "--jobs",
+        "--timeout",
+        "--max-memory",
+        "--force",
+        "--sqlite",
+        "--dask",
+        "--quiet",
+        "--rules",
+    ]:
         assert flag in result.output
 
 
@@ -394,13 +441,15 @@ def test_ctrl_c_leaves_nothing_half_written(tmp_path: Path) -> None:
 
 # --- Dask ------------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("processes", [False])  # True works too (checked by hand) but costs 10 s
 def test_dask_gives_the_same_files(batch2, inputs: Path, processes: bool) -> None:
     distributed = pytest.importorskip("distributed")
     out2, _ = batch2
     out = inputs.parent / f"out-dask-{processes}"
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=processes,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=processes, dashboard_address=None
+    ) as cluster:
         s = run_batch([str(inputs)], out, dask=cluster.scheduler_address, sqlite=out / "cqc.db")
     assert read_tables(out) == read_tables(out2)
     assert s.failed == 3 and s.workers == 2

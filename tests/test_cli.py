@@ -1,5 +1,6 @@
 """The command line: every format from a file and from stdin, -o, schema, --version, and error paths
 that exit 1 with one 'Error: ...' line and leave no output file behind."""
+
 from __future__ import annotations
 
 import csv
@@ -98,12 +99,14 @@ def test_extract_csv(runner, expected, source):
 
 
 def test_stdin_with_bom_offsets_follow_the_text_without_it(runner):
-    result = runner.invoke(app, ["extract", "-", "-f", "jsonl"],
-                           input=b"\xef\xbb\xbfStaff did not always wear gloves.\r\n")
+    result = runner.invoke(
+        app, ["extract", "-", "-f", "jsonl"], input=b"\xef\xbb\xbfStaff did not always wear gloves.\r\n"
+    )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["source"], r["kind"], r["start"], r["end"], r["text"]) for r in rows] == [
-        ("-", "finding", 0, 33, "Staff did not always wear gloves.")]
+        ("-", "finding", 0, 33, "Staff did not always wear gloves.")
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
@@ -123,7 +126,7 @@ def test_include_text(runner):
     data = json.loads(result.stdout)
     assert data["text"] == REPORT.read_text(encoding="utf-8")
     item = data["findings"][0]
-    assert " ".join(data["text"][item["start"]:item["end"]].split()) == item["text"]
+    assert " ".join(data["text"][item["start"] : item["end"]].split()) == item["text"]
 
 
 def test_schema_is_a_json_schema_of_the_json_output(runner):
@@ -145,8 +148,7 @@ def test_version(runner):
 
 
 def test_python_dash_m_version():
-    proc = subprocess.run([sys.executable, "-m", "cqcparse", "--version"], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run([sys.executable, "-m", "cqcparse", "--version"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == f"cqcparse {cqcparse.__version__}\n"
 
@@ -160,6 +162,7 @@ def test_every_command_is_documented():
 
 # --- error paths ---------------------------------------------------------------------------------------
 
+
 def _bad_input(tmp_path: Path, case: str) -> tuple[str, str]:
     """(path argument, message expected after 'Error: PATH: ')"""
     if case == "missing":
@@ -167,12 +170,20 @@ def _bad_input(tmp_path: Path, case: str) -> tuple[str, str]:
     if case == "directory":
         (tmp_path / "folder").mkdir()
         return str(tmp_path / "folder"), "is a directory"
-    data = {"empty": b"", "blank": b"\n \n", "binary": b"abc\x00\x00\x01def" * 10,
-            "undecodable": b"\x81\x8d\x8f\x90\x9d"}[case]
+    data = {
+        "empty": b"",
+        "blank": b"\n \n",
+        "binary": b"abc\x00\x00\x01def" * 10,
+        "undecodable": b"\x81\x8d\x8f\x90\x9d",
+    }[case]
     path = tmp_path / f"{case}.txt"
     path.write_bytes(data)
-    message = {"empty": "is empty", "blank": "is empty", "binary": "looks like a binary file",
-               "undecodable": "cannot be decoded as UTF-8 or cp1252"}[case]
+    message = {
+        "empty": "is empty",
+        "blank": "is empty",
+        "binary": "looks like a binary file",
+        "undecodable": "cannot be decoded as UTF-8 or cp1252",
+    }[case]
     return str(path), message
 
 
@@ -230,7 +241,7 @@ def test_bad_format_is_a_usage_error(runner, tmp_path):
 
 def test_broken_user_rules_exit_1_naming_file_and_line(runner, tmp_path):
     rules = tmp_path / "mine.yaml"
-    rules.write_text("kind: finding\nrules:\n  - id: mine.one\n    regex: \"(\"\n", encoding="utf-8")
+    rules.write_text('kind: finding\nrules:\n  - id: mine.one\n    regex: "("\n', encoding="utf-8")
     result = runner.invoke(app, ["extract", str(REPORT), "--rules", str(rules)])
     assert result.exit_code == 1, result.output
     lines = result.stderr.splitlines()
@@ -240,24 +251,28 @@ def test_broken_user_rules_exit_1_naming_file_and_line(runner, tmp_path):
 def test_user_rules_reach_the_cli(runner, tmp_path):
     rules = tmp_path / "mine.yaml"
     rules.write_text("kind: finding\nrules:\n  - id: mine.tardy\n    phrases: [tardy]\n", encoding="utf-8")
-    result = runner.invoke(app, ["extract", "-", "-f", "jsonl", "--rules", str(rules)],
-                           input=b"Carers were tardy on Sundays.")
+    result = runner.invoke(
+        app, ["extract", "-", "-f", "jsonl", "--rules", str(rules)], input=b"Carers were tardy on Sundays."
+    )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["kind"], r["text"], r["rules"]) for r in rows] == [
-        ("finding", "Carers were tardy on Sundays.", ["mine.tardy"])]
+        ("finding", "Carers were tardy on Sundays.", ["mine.tardy"])
+    ]
 
 
-@pytest.mark.parametrize(("report", "needle"), [
-    (REPORT, "overdue"),
-    (FIXTURES / "hollybank-homecare-2023.txt", "late at weekends"),  # broken across a running footer
-])
+@pytest.mark.parametrize(
+    ("report", "needle"),
+    [
+        (REPORT, "overdue"),
+        (FIXTURES / "hollybank-homecare-2023.txt", "late at weekends"),  # broken across a running footer
+    ],
+)
 def test_explain_agrees_with_extract(runner, pipe, report, needle):
     """`explain` must show the sentences `extract` decides on, with the same kinds and span."""
     result = runner.invoke(app, ["explain", str(report), "-s", needle, "-f", "json"])
     assert result.exit_code == 0, result.output
-    explained = [(s["start"], s["end"], s["text"], sorted(s["kinds"]))
-                 for s in json.loads(result.stdout)["sentences"]]
+    explained = [(s["start"], s["end"], s["text"], sorted(s["kinds"])) for s in json.loads(result.stdout)["sentences"]]
     extracted = pipe.extract(report)
     items = [i for i in extracted.items() if needle in i.text]
     assert explained == [(items[0].start, items[0].end, items[0].text, sorted(i.kind for i in items))]

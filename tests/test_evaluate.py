@@ -1,4 +1,5 @@
 """`evaluate`: the port of score.py gives score.py's numbers; the command runs the pipeline over a corpus."""
+
 from __future__ import annotations
 
 import copy
@@ -35,8 +36,12 @@ def fixture_eval(pipeline):
 def score_py(pred_dir: Path, gold_dir: Path) -> dict:
     if not SCORE_PY.exists():
         pytest.skip(f"reference scorer not found at {SCORE_PY}")
-    out = subprocess.run([sys.executable, str(SCORE_PY), "--json", str(pred_dir), str(gold_dir)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, str(SCORE_PY), "--json", str(pred_dir), str(gold_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
@@ -78,8 +83,10 @@ def test_the_fixture_gold_exercises_misses_and_label_errors(fixture_eval):
 def test_numbers_equal_score_py(fixture_eval, tmp_path, variant):
     predictions = fixture_eval.predictions if variant == "as extracted" else perturbed(fixture_eval.predictions)
     want = score_py(write_predictions(tmp_path / "pred", predictions), GOLD)
-    per_report = {name: score_report(pred, json.loads((GOLD / f"{name}.json").read_text(encoding="utf-8")))
-                  for name, pred in predictions.items()}
+    per_report = {
+        name: score_report(pred, json.loads((GOLD / f"{name}.json").read_text(encoding="utf-8")))
+        for name, pred in predictions.items()
+    }
     got = summarise(per_report, [])
     assert got == want
     if variant == "as extracted":
@@ -94,10 +101,13 @@ def test_missing_or_unreadable_inputs(pipeline, tmp_path):
     assert ev.skipped == ["eastfield-trust-well-led-2025"]
     [missing] = ev.summary["missing_predictions"]
     assert missing.startswith("brookside-care-home-2020.txt (") and "is empty" in missing
-    want = score_py(write_predictions(tmp_path / "pred", {"brookside-care-home-2020": {}}),
-                    _only(GOLD / "brookside-care-home-2020.json", tmp_path / "gold"))
-    assert {k: v for k, v in ev.summary.items() if k != "missing_predictions"} == \
-           {k: v for k, v in want.items() if k != "missing_predictions"}
+    want = score_py(
+        write_predictions(tmp_path / "pred", {"brookside-care-home-2020": {}}),
+        _only(GOLD / "brookside-care-home-2020.json", tmp_path / "gold"),
+    )
+    assert {k: v for k, v in ev.summary.items() if k != "missing_predictions"} == {
+        k: v for k, v in want.items() if k != "missing_predictions"
+    }
 
 
 def _only(gold_file: Path, folder: Path) -> Path:
@@ -106,28 +116,41 @@ def _only(gold_file: Path, folder: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize(("pred", "gold", "score"), [
-    ("The trust must act.", "the trust must act", 1.0),
-    ("- The trust must act;", "The trust must act.", 1.0),
-    ("Staff were kind, and the registered manager made sure every person living at the home had a named "
-     "keyworker", "Staff were kind", 0.0),  # the gold is in it, but it is far longer
-    ("Staff were kind", "Staff were kind and caring", 0.0),  # too short a prediction
-    ("Medicines were not stored safely", "Medicines were not stored safely at all", 0.8 + 0.1 * 32 / 39),
-    ("self-\nadminister their medicines", "selfadminister their medicines", 1.0),
-])
+@pytest.mark.parametrize(
+    ("pred", "gold", "score"),
+    [
+        ("The trust must act.", "the trust must act", 1.0),
+        ("- The trust must act;", "The trust must act.", 1.0),
+        (
+            "Staff were kind, and the registered manager made sure every person living at the home had a named "
+            "keyworker",
+            "Staff were kind",
+            0.0,
+        ),  # the gold is in it, but it is far longer
+        ("Staff were kind", "Staff were kind and caring", 0.0),  # too short a prediction
+        ("Medicines were not stored safely", "Medicines were not stored safely at all", 0.8 + 0.1 * 32 / 39),
+        ("self-\nadminister their medicines", "selfadminister their medicines", 1.0),
+    ],
+)
 def test_similarity(pred, gold, score):
     assert similarity(pred, gold) == pytest.approx(score)
 
 
 def test_optional_gold_items_neither_required_nor_counted():
-    gold = {"report": {}, "items": [{"kind": "finding", "quote": "A was late", "optional": True},
-                                    {"kind": "finding", "quote": "B was missing"}]}
+    gold = {
+        "report": {},
+        "items": [
+            {"kind": "finding", "quote": "A was late", "optional": True},
+            {"kind": "finding", "quote": "B was missing"},
+        ],
+    }
     r = score_report({"findings": [{"text": "A was late."}]}, gold)["finding"]
     assert (r["tp"], r["fp"], r["fn"]) == (0, 0, 1)
     assert r["misses"] == ["B was missing"]
 
 
 # -- the command --------------------------------------------------------------------------------------
+
 
 def test_evaluate_json_is_the_library_result(fixture_eval):
     result = runner.invoke(app, ["evaluate", str(GOLD), "--inputs", str(REPORTS), "--format", "json"])
@@ -141,8 +164,11 @@ def test_evaluate_json_is_the_library_result(fixture_eval):
 def test_evaluate_table_and_verbose_lists_with_rule_ids(tmp_path):
     # a quotation with its speaker is not evidence (GUIDELINES.md); switching that statement type off lets
     # the user's cue make it an extra finding
-    (tmp_path / "extra.yaml").write_text("rules:\n  - {id: test.extra, kind: finding, phrases: [relative said]}\n"
-                                         "  - {id: type.quotation, enabled: false}\n", encoding="utf-8")
+    (tmp_path / "extra.yaml").write_text(
+        "rules:\n  - {id: test.extra, kind: finding, phrases: [relative said]}\n"
+        "  - {id: type.quotation, enabled: false}\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["evaluate", str(GOLD), "--inputs", str(REPORTS), "-v", "--rules", str(tmp_path)])
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -151,8 +177,10 @@ def test_evaluate_table_and_verbose_lists_with_rule_ids(tmp_path):
     # the plain-practice positive "Audits were completed every month..." is found now (default polarity)
     assert "missed finding: Leaders needed to act on concerns more quickly" in out
     assert "extra  finding: One relative said," in out and "[test.extra]" in out
-    assert "wrong quality_statement on finding: want ['governance_management_sustainability'], got " \
-           "capable_compassionate_inclusive_leaders" in out
+    assert (
+        "wrong quality_statement on finding: want ['governance_management_sustainability'], got "
+        "capable_compassionate_inclusive_leaders" in out
+    )
 
 
 def test_evaluate_formats_without_inputs_and_bad_gold(tmp_path):

@@ -1,6 +1,7 @@
 """A hostile-input harness (issue 14): many odd or broken inputs, built here, through every one-report
 command. Whatever the input: no traceback, no 'unexpected' (that word is for real bugs), exit 0 only with
 output, exit 1 with one `Error:` line and no output file, no temporary file left, and bounded time."""
+
 from __future__ import annotations
 
 import os
@@ -23,20 +24,24 @@ INPUTS = {  # name -> (file name, bytes, or a callable that makes the file; may 
     "undefined cp1252": ("a.txt", b"\x81\x8d\x8f\x90\x9d" * 40, False),
     "garbage pdf": ("a.pdf", b"%PDF-1.4\n" + bytes(range(256)) * 8, False),
     "truncated pdf": ("a.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nendobj\n", False),
-    "self-referencing pdf": ("a.pdf", b"%PDF-1.4\n7 0 obj 7 0 R endobj\ntrailer << /Root 7 0 R >>\n%%EOF\n",
-                             False),
+    "self-referencing pdf": ("a.pdf", b"%PDF-1.4\n7 0 obj 7 0 R endobj\ntrailer << /Root 7 0 R >>\n%%EOF\n", False),
     "html without text": ("a.html", b"<html><body><script>x()</script></body></html>", False),
-    "deep html": ("a.html", b"<html><body>" + b"<div>" * 3000 + SENTENCES.encode() + b"</div>" * 3000
-                  + b"</body></html>", True),
-    "entity-heavy html": ("a.html", b"<html><body><p>" + b"&amp;&#8217;&nbsp;" * 5000 + b"</p></body></html>",
-                          True),
+    "deep html": (
+        "a.html",
+        b"<html><body>" + b"<div>" * 3000 + SENTENCES.encode() + b"</div>" * 3000 + b"</body></html>",
+        True,
+    ),
+    "entity-heavy html": ("a.html", b"<html><body><p>" + b"&amp;&#8217;&nbsp;" * 5000 + b"</p></body></html>", True),
     "one long word": ("a.txt", b"a" * 200_000, True),
     "full stops": ("a.txt", b"." * 200_000, True),
     "spaces": ("a.txt", b"Staff were kind." + b" " * 200_000 + b"Meals were good.", True),
     "blank lines": ("a.txt", b"Provider Limited\n" + b" \n" * 3000 + b"Staff were kind.\n", True),
     "lower-case sentences": ("a.txt", b"staff were kind. the ward was clean. " * 3000, True),
-    "many bullets": ("a.txt", b"".join(b"- The trust must ensure staff complete training %d.\n" % (i % 7)
-                                       for i in range(2000)), True),
+    "many bullets": (
+        "a.txt",
+        b"".join(b"- The trust must ensure staff complete training %d.\n" % (i % 7) for i in range(2000)),
+        True,
+    ),
     "quotes never closed": ("a.txt", ("\u201c" + SENTENCES * 2000).encode(), True),
     "stray bytes": ("a.txt", SENTENCES.encode() * 50 + b"\x92\x93\xff" + SENTENCES.encode(), True),
     "fifo": ("a.txt", os.mkfifo, False),

@@ -3,6 +3,7 @@
 
 The hostile files are built here; the commands run as a user runs them (`python -m cqcparse`), so that
 what happens when stdout is flushed at exit is tested too."""
+
 from __future__ import annotations
 
 import csv
@@ -19,17 +20,26 @@ import pytest
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX files: FIFOs, /dev/full, signals")
 
-REPORT = ("Our view of the service\n"
-          "Staff did not always wear gloves when they gave personal care.\n"
-          "The provider must ensure that audits identify and act on shortfalls.\n"
-          "People said staff were kind and treated them with dignity.\n")
+REPORT = (
+    "Our view of the service\n"
+    "Staff did not always wear gloves when they gave personal care.\n"
+    "The provider must ensure that audits identify and act on shortfalls.\n"
+    "People said staff were kind and treated them with dignity.\n"
+)
 ROOT_USER = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def cqc(*args: str, cwd: Path | None = None, input: bytes | None = None, timeout: float = 120,
-        env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cqcparse", *args], cwd=cwd, input=input, capture_output=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+def cqc(
+    *args: str, cwd: Path | None = None, input: bytes | None = None, timeout: float = 120, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "cqcparse", *args],
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def assert_error(result: subprocess.CompletedProcess, message: str) -> None:
@@ -49,12 +59,18 @@ def report(tmp_path: Path) -> Path:
 
 # --- writing the output ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("args", [["extract", "{report}"], ["schema"], ["rules", "list"],
-                                  ["show", "{report}"], ["summary", "{report}"]])
+
+@pytest.mark.parametrize(
+    "args", [["extract", "{report}"], ["schema"], ["rules", "list"], ["show", "{report}"], ["summary", "{report}"]]
+)
 def test_stdout_on_a_full_device_is_an_error(report: Path, args: list[str]) -> None:
     with open("/dev/full", "w") as full:
-        result = subprocess.run([sys.executable, "-m", "cqcparse", *(a.format(report=report) for a in args)],
-                                stdout=full, stderr=subprocess.PIPE, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "cqcparse", *(a.format(report=report) for a in args)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=120,
+        )
     assert result.returncode == 1
     assert result.stderr.decode().splitlines() == ["Error: cannot write the output: no space left on device"]
 
@@ -67,22 +83,27 @@ def test_output_file_on_a_full_device_is_an_error(report: Path, command: str) ->
 @pytest.mark.parametrize("command", ["extract", "show"])
 def test_output_onto_a_folder_names_it(report: Path, tmp_path: Path, command: str) -> None:
     (tmp_path / "out.json").mkdir()
-    assert_error(cqc(command, str(report), "-o", str(tmp_path / "out.json")),
-                 f"cannot write {tmp_path / 'out.json'}: is a folder")
+    assert_error(
+        cqc(command, str(report), "-o", str(tmp_path / "out.json")),
+        f"cannot write {tmp_path / 'out.json'}: is a folder",
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json", "report.txt"]  # no temporary file
 
 
 def test_output_under_a_file_names_the_output(report: Path, tmp_path: Path) -> None:
-    assert_error(cqc("extract", str(report), "-o", str(report / "out.json")),
-                 f"cannot write {report / 'out.json'}: not a directory")
+    assert_error(
+        cqc("extract", str(report), "-o", str(report / "out.json")),
+        f"cannot write {report / 'out.json'}: not a directory",
+    )
 
 
 @pytest.mark.skipif(ROOT_USER, reason="root writes into read-only folders")
 def test_output_in_a_read_only_folder_names_the_output(report: Path, tmp_path: Path) -> None:
     ro = tmp_path / "ro"
     ro.mkdir(mode=0o555)
-    assert_error(cqc("extract", str(report), "-o", str(ro / "out.json")),
-                 f"cannot write {ro / 'out.json'}: permission denied")
+    assert_error(
+        cqc("extract", str(report), "-o", str(ro / "out.json")), f"cannot write {ro / 'out.json'}: permission denied"
+    )
     assert list(ro.iterdir()) == []
 
 
@@ -105,8 +126,9 @@ def test_output_through_a_link_to_a_file_keeps_the_link(report: Path, tmp_path: 
 
 
 def test_output_equal_to_the_input_is_refused(report: Path) -> None:
-    assert_error(cqc("extract", str(report), "-o", str(report)),
-                 f"cannot write {report}: is the input report; give another file")
+    assert_error(
+        cqc("extract", str(report), "-o", str(report)), f"cannot write {report}: is the input report; give another file"
+    )
     assert report.read_text(encoding="utf-8") == REPORT
 
 
@@ -123,8 +145,11 @@ def test_output_file_gets_the_umask_mode(report: Path, tmp_path: Path) -> None:
 def test_a_reader_that_stops_early_ends_it_quietly(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     big.write_text(REPORT * 2000, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "cqcparse", "extract", str(big), "--format", "jsonl"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cqcparse", "extract", str(big), "--format", "jsonl"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stdout is not None
     first = proc.stdout.readline()
     proc.stdout.close()
@@ -135,32 +160,39 @@ def test_a_reader_that_stops_early_ends_it_quietly(tmp_path: Path) -> None:
 
 # --- reading the input -------------------------------------------------------------------------------------
 
+
 def test_a_fifo_is_not_read(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
-    assert_error(cqc("extract", str(fifo), timeout=60), f"{fifo}: is not a regular file (a FIFO, device or "
-                                                        "socket): not read")
+    assert_error(
+        cqc("extract", str(fifo), timeout=60), f"{fifo}: is not a regular file (a FIFO, device or socket): not read"
+    )
 
 
 def test_a_link_to_dev_zero_is_not_read(tmp_path: Path) -> None:
     link = tmp_path / "zero.txt"
     link.symlink_to("/dev/zero")
-    assert_error(cqc("extract", str(link), timeout=60), f"{link}: is not a regular file (a FIFO, device or "
-                                                        "socket): not read")
+    assert_error(
+        cqc("extract", str(link), timeout=60), f"{link}: is not a regular file (a FIFO, device or socket): not read"
+    )
 
 
 def test_an_input_over_the_size_limit_is_refused_before_reading(report: Path) -> None:
     result = cqc("extract", str(report), env={"CQCPARSE_MAX_INPUT_MB": "0.0001"})
-    assert_error(result, f"{report}: is 0 MB, over the limit of 0 MB for one input (set CQCPARSE_MAX_INPUT_MB "
-                         "to raise it)")
-    assert_error(cqc("extract", "-", input=REPORT.encode(), env={"CQCPARSE_MAX_INPUT_MB": "0.0001"}),
-                 "-: is over 0 MB, the limit of one input (set CQCPARSE_MAX_INPUT_MB to raise it)")
+    assert_error(
+        result, f"{report}: is 0 MB, over the limit of 0 MB for one input (set CQCPARSE_MAX_INPUT_MB to raise it)"
+    )
+    assert_error(
+        cqc("extract", "-", input=REPORT.encode(), env={"CQCPARSE_MAX_INPUT_MB": "0.0001"}),
+        "-: is over 0 MB, the limit of one input (set CQCPARSE_MAX_INPUT_MB to raise it)",
+    )
 
 
 def test_a_stray_cp1252_byte_in_utf8_is_read_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "stray.txt"
-    path.write_bytes(REPORT.replace("The provider", "The provider\u2019s manager").encode()
-                     .replace(b"they gave", b"they\x92d given"))
+    path.write_bytes(
+        REPORT.replace("The provider", "The provider\u2019s manager").encode().replace(b"they gave", b"they\x92d given")
+    )
     result = cqc("extract", str(path), "--format", "jsonl")
     assert result.returncode == 0
     assert result.stderr.decode().splitlines() == [f"Warning: {path}: 1 byte not UTF-8, read as cp1252"]
@@ -175,7 +207,8 @@ def test_an_undefined_cp1252_byte_is_replaced_with_a_warning(tmp_path: Path) -> 
     result = cqc("extract", str(path), "--format", "jsonl")
     assert result.returncode == 0
     assert result.stderr.decode().splitlines() == [
-        f"Warning: {path}: 3 bytes not UTF-8, read as cp1252; 1 undefined in cp1252 replaced by U+FFFD"]
+        f"Warning: {path}: 3 bytes not UTF-8, read as cp1252; 1 undefined in cp1252 replaced by U+FFFD"
+    ]
     texts = [json.loads(line)["text"] for line in result.stdout.decode().splitlines()]
     assert "People said staff were \u201ckind\u201d\ufffd and treated them with dignity." in texts
 
@@ -189,6 +222,7 @@ def test_an_input_over_a_million_characters_is_read(tmp_path: Path) -> None:
 
 
 # --- batch -------------------------------------------------------------------------------------------------
+
 
 def batch_inputs(folder: Path, n: int) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
@@ -214,6 +248,7 @@ def test_batch_into_an_earlier_output_folder_keeps_its_reports(tmp_path: Path) -
     assert table_sources(out) == ["r00.txt", "r00.txt", "r01.txt"]  # sorted by source: new/ before old/
     assert len((out / "items.jsonl").read_text().splitlines()) == 3 * 3
     import sqlite3
+
     with sqlite3.connect(out / "c.db") as db:
         assert db.execute("SELECT count(*) FROM reports").fetchone() == (3,)
 
@@ -247,8 +282,11 @@ def test_batch_leaves_out_fifos_devices_and_links_out_of_the_folder(tmp_path: Pa
 def test_batch_resumes_after_kill_9(tmp_path: Path) -> None:
     batch_inputs(tmp_path / "in", 40)  # enough that the kill comes mid-batch
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "cqcparse", "batch", str(tmp_path / "in"), "-o", str(out),
-                             "-j", "1"], stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cqcparse", "batch", str(tmp_path / "in"), "-o", str(out), "-j", "1"],
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list((out / "reports").glob("*.json"))) < 3:
         time.sleep(0.05)
@@ -265,6 +303,7 @@ def test_batch_resumes_after_kill_9(tmp_path: Path) -> None:
 
 def test_a_second_batch_into_a_held_folder_is_refused(tmp_path: Path) -> None:
     import fcntl
+
     batch_inputs(tmp_path / "in", 1)
     out = tmp_path / "out"
     out.mkdir()
@@ -273,8 +312,11 @@ def test_a_second_batch_into_a_held_folder_is_refused(tmp_path: Path) -> None:
         held.write("pid 4242 on testhost, started 2026-01-01 10:00:00\n")
         held.flush()
         result = cqc("batch", str(tmp_path / "in"), "-o", str(out), "-j", "1")
-    assert_error(result, f"{out} is in use by another batch (pid 4242 on testhost, started 2026-01-01 "
-                         "10:00:00): wait for it to finish or give another --output")
+    assert_error(
+        result,
+        f"{out} is in use by another batch (pid 4242 on testhost, started 2026-01-01 "
+        "10:00:00): wait for it to finish or give another --output",
+    )
     assert not (out / "reports.csv").exists()
 
 
@@ -296,13 +338,13 @@ def test_a_bad_sqlite_target_stops_before_any_work(tmp_path: Path, case: str) ->
 
 def test_csv_cells_that_look_like_formulas_are_neutralised(tmp_path: Path) -> None:
     path = tmp_path / "formula.txt"
-    path.write_text("Our view of the service\n=HYPERLINK(\"x\") staff did not always wear gloves.\n", encoding="utf-8")
+    path.write_text('Our view of the service\n=HYPERLINK("x") staff did not always wear gloves.\n', encoding="utf-8")
     out = tmp_path / "out"
     assert cqc("batch", str(path), "-o", str(out), "-j", "1").returncode == 0
     with (out / "items.csv").open(encoding="utf-8") as f:
-        assert [r["text"] for r in csv.DictReader(f)] == ["'=HYPERLINK(\"x\") staff did not always wear gloves."]
+        assert [r["text"] for r in csv.DictReader(f)] == ['\'=HYPERLINK("x") staff did not always wear gloves.']
     raw = cqc("extract", str(path), "--format", "csv", "--raw-csv").stdout.decode()
-    assert list(csv.DictReader(raw.splitlines()))[0]["text"] == "=HYPERLINK(\"x\") staff did not always wear gloves."
+    assert list(csv.DictReader(raw.splitlines()))[0]["text"] == '=HYPERLINK("x") staff did not always wear gloves.'
 
 
 def test_combined_files_follow_the_umask(tmp_path: Path) -> None:
@@ -319,22 +361,36 @@ def test_combined_files_follow_the_umask(tmp_path: Path) -> None:
 
 # --- user rules --------------------------------------------------------------------------------------------
 
+
 def write_rules(folder: Path, body: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "mine.yaml").write_text("kind: finding\nrules:\n" + body, encoding="utf-8")
     return folder
 
 
-@pytest.mark.parametrize("body, problem", [
-    ('  - id: finding.nested\n    regex: "(a+)+$"\n', "rule finding.nested: the regex '(a+)+$' repeats a repeated "
-     "group, as (a+)+: it can take exponential time; repeat the group's content once"),
-    ('  - id: finding.token\n    pattern: [{"LOWER": {"REGEX": "^(x+)+y$"}}]\n', "rule finding.token: the regex "
-     "'^(x+)+y$' repeats a repeated group, as (a+)+: it can take exponential time; repeat the group's content once"),
-    ('  - id: finding.empty\n    regex: "(?:staff)?"\n', "rule finding.empty: the regex '(?:staff)?' matches the "
-     "empty string (it would fire everywhere)"),
-    ('  - id: finding.nan\n    phrases: [short staffed]\n    weight: .nan\n', "rule finding.nan: weight must be a "
-     "finite number (got nan)"),
-])
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        (
+            '  - id: finding.nested\n    regex: "(a+)+$"\n',
+            "rule finding.nested: the regex '(a+)+$' repeats a repeated "
+            "group, as (a+)+: it can take exponential time; repeat the group's content once",
+        ),
+        (
+            '  - id: finding.token\n    pattern: [{"LOWER": {"REGEX": "^(x+)+y$"}}]\n',
+            "rule finding.token: the regex "
+            "'^(x+)+y$' repeats a repeated group, as (a+)+: it can take exponential time; repeat the group's content once",
+        ),
+        (
+            '  - id: finding.empty\n    regex: "(?:staff)?"\n',
+            "rule finding.empty: the regex '(?:staff)?' matches the empty string (it would fire everywhere)",
+        ),
+        (
+            "  - id: finding.nan\n    phrases: [short staffed]\n    weight: .nan\n",
+            "rule finding.nan: weight must be a finite number (got nan)",
+        ),
+    ],
+)
 def test_rules_check_rejects_rules_that_hang_or_fire_everywhere(tmp_path: Path, body: str, problem: str) -> None:
     folder = write_rules(tmp_path / "rules", body)
     result = cqc("rules", "check", str(folder))
@@ -343,8 +399,15 @@ def test_rules_check_rejects_rules_that_hang_or_fire_everywhere(tmp_path: Path, 
     assert b"Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", [["rules", "check"], ["rules", "list", "--rules"], ["rules", "test", "--rules"],
-                                     ["explain", "{report}", "-s", "staff", "--rules"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["rules", "check"],
+        ["rules", "list", "--rules"],
+        ["rules", "test", "--rules"],
+        ["explain", "{report}", "-s", "staff", "--rules"],
+    ],
+)
 @pytest.mark.parametrize("case", ["not-utf8", "folder"])
 def test_unreadable_rule_files_are_one_error_line(report: Path, tmp_path: Path, command: list[str], case: str) -> None:
     bad = tmp_path / "bad.yaml"
@@ -380,18 +443,24 @@ def test_aliases_repeating_a_phrase_list_are_refused(tmp_path: Path) -> None:
     result = cqc("rules", "check", str(folder))
     assert result.returncode == 1
     (line,) = result.stdout.decode().splitlines()
-    assert re.match(rf"{re.escape(str(folder / 'mine.yaml'))}:0: 30\d{{4}} phrases in all", line)  # 60 x 5000, and the shipped rules' phrases
+    assert re.match(
+        rf"{re.escape(str(folder / 'mine.yaml'))}:0: 30\d{{4}} phrases in all", line
+    )  # 60 x 5000, and the shipped rules' phrases
     assert line.endswith(" phrases in all (more than 200000): are YAML aliases repeating one list in many rules?")
 
 
 # --- evaluate ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("case, message", [
-    ("no-gold", "{gold}: holds no gold files (NAME.json): nothing to score"),
-    ("no-quote", "{gold}/report.json: item 1 is not an object with a 'quote' (see docs/gold-format.md)"),
-    ("not-object", "{gold}/report.json: item 2 is not an object with a 'quote' (see docs/gold-format.md)"),
-    ("deep", "{gold}/report.json: is not a gold file: its JSON is nested too deeply"),
-])
+
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("no-gold", "{gold}: holds no gold files (NAME.json): nothing to score"),
+        ("no-quote", "{gold}/report.json: item 1 is not an object with a 'quote' (see docs/gold-format.md)"),
+        ("not-object", "{gold}/report.json: item 2 is not an object with a 'quote' (see docs/gold-format.md)"),
+        ("deep", "{gold}/report.json: is not a gold file: its JSON is nested too deeply"),
+    ],
+)
 def test_evaluate_on_bad_gold_is_one_error_line(report: Path, tmp_path: Path, case: str, message: str) -> None:
     gold = tmp_path / "gold"
     gold.mkdir()
@@ -409,8 +478,10 @@ def test_timeout_stops_a_backtracking_user_regex(tmp_path: Path) -> None:
     """Not recognisable as nested quantifiers, (a|aa)+$ still takes exponential time: --timeout stops it."""
     rules = write_rules(tmp_path / "rules", '  - id: finding.slow\n    regex: "(a|aa)+$"\n')
     path = tmp_path / "slow.txt"
-    path.write_text("Our view of the service\nPeople said the staff were kind and " + "a" * 60
-                    + "x in every way they could be.\n", encoding="utf-8")
+    path.write_text(
+        "Our view of the service\nPeople said the staff were kind and " + "a" * 60 + "x in every way they could be.\n",
+        encoding="utf-8",
+    )
     t0 = time.monotonic()
     result = cqc("extract", str(path), "--rules", str(rules), "--timeout", "3", "-o", str(tmp_path / "out.json"))
     assert time.monotonic() - t0 < 60

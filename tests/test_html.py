@@ -1,4 +1,5 @@
 """Tests for the HTML reader (cqcparse.read_html)."""
+
 from __future__ import annotations
 
 import html
@@ -51,7 +52,7 @@ def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
 
 def headings_of(src: SourceText) -> list[tuple[str, int]]:
     assert src.headings is not None
-    return [(src.text[h.start:h.end], h.level) for h in src.headings]
+    return [(src.text[h.start : h.end], h.level) for h in src.headings]
 
 
 # --- own fixture --------------------------------------------------------------------------------
@@ -69,15 +70,28 @@ def test_fixture_heading_offsets(parser: str) -> None:
     assert src.headings is not None
     fsu = src.headings[1]
     assert fsu.start == src.text.index("\nFreedom to speak up\n") + 1
-    assert src.text[fsu.start:fsu.end] == "Freedom to speak up" and fsu.level == 2
+    assert src.text[fsu.start : fsu.end] == "Freedom to speak up" and fsu.level == 2
 
 
 def test_fixture_chrome_removed(parser: str) -> None:
     text = read_html(FIXTURE).text
     assert "cookie" not in text.lower()
-    for chrome in ["Find and compare services", "Regulator home", "Search", "Home", "Open Government Licence",
-                   "Related", "All reports for this service", "JavaScript", "tracking", "track", "color",
-                   "comment", "Hidden draft", "inspection report\n"]:
+    for chrome in [
+        "Find and compare services",
+        "Regulator home",
+        "Search",
+        "Home",
+        "Open Government Licence",
+        "Related",
+        "All reports for this service",
+        "JavaScript",
+        "tracking",
+        "track",
+        "color",
+        "comment",
+        "Hidden draft",
+        "inspection report\n",
+    ]:
         assert chrome not in text, chrome
 
 
@@ -105,12 +119,24 @@ def test_lists_tables_and_loose_block_text(parser: str) -> None:
         "<body><div>Intro text <span>here</span><p>Para</p>tail text</div>"
         "<ol><li>One<ul><li>One.a</li><li>One.b<ol><li>deep</li></ol></li></ul></li><li><p>Two</p></li></ol>"
         "<table><tr><th>Overall</th><td> Requires\n improvement </td></tr><tr><td></td><td>Good</td></tr></table>"
-        "<dl><dt>Term</dt><dd>Meaning</dd></dl><h4>  Spaced <b>head</b>  </h4><pre>a\n  b</pre></body>", "t.html")
+        "<dl><dt>Term</dt><dd>Meaning</dd></dl><h4>  Spaced <b>head</b>  </h4><pre>a\n  b</pre></body>",
+        "t.html",
+    )
     assert src.text.split("\n") == [
-        "Intro text here", "Para", "tail text",
-        "- One", "- One.a", "- One.b", "- deep", "- Two",
-        "Overall Requires improvement", "Good",
-        "Term", "Meaning", "Spaced head", "a b",
+        "Intro text here",
+        "Para",
+        "tail text",
+        "- One",
+        "- One.a",
+        "- One.b",
+        "- deep",
+        "- Two",
+        "Overall Requires improvement",
+        "Good",
+        "Term",
+        "Meaning",
+        "Spaced head",
+        "a b",
     ]
     assert headings_of(src) == [("Spaced head", 4)]
 
@@ -121,29 +147,39 @@ def test_inline_markup_does_not_split_words(parser: str) -> None:
 
 
 def test_script_and_style_inside_content_never_in_text(parser: str) -> None:
-    src = html_to_source("<article><p>Before</p><script>var secret = '<p>injected</p>';</script>"
-                         "<style>.x{}</style><noscript>noscript text</noscript><p>After</p></article>", "t.html")
+    src = html_to_source(
+        "<article><p>Before</p><script>var secret = '<p>injected</p>';</script>"
+        "<style>.x{}</style><noscript>noscript text</noscript><p>After</p></article>",
+        "t.html",
+    )
     assert src.text == "Before\nAfter"
 
 
 def test_article_preferred_and_its_own_header_kept(parser: str) -> None:
-    src = html_to_source("<body><header><h1>Site name</h1></header><p>Outside the report</p>"
-                         "<article><header><h1>Report title</h1></header><p>Body</p><footer><p>Published 2025</p>"
-                         "</footer></article><footer><p>Site footer</p></footer></body>", "t.html")
+    src = html_to_source(
+        "<body><header><h1>Site name</h1></header><p>Outside the report</p>"
+        "<article><header><h1>Report title</h1></header><p>Body</p><footer><p>Published 2025</p>"
+        "</footer></article><footer><p>Site footer</p></footer></body>",
+        "t.html",
+    )
     assert src.text == "Report title\nBody\nPublished 2025"
     assert headings_of(src) == [("Report title", 1)]
 
 
 def test_main_used_when_several_articles(parser: str) -> None:
-    src = html_to_source("<body><p>Skip link</p><main><article><h2>A</h2></article><article><h2>B</h2>"
-                         "</article></main></body>", "t.html")
+    src = html_to_source(
+        "<body><p>Skip link</p><main><article><h2>A</h2></article><article><h2>B</h2></article></main></body>", "t.html"
+    )
     assert src.text == "A\nB"
 
 
 def test_body_fallback_drops_landmarks_by_role_and_cookie_class(parser: str) -> None:
-    src = html_to_source("<body><div role='banner'>Banner</div><div class='site-Cookie-notice'><p>Cookies</p></div>"
-                         "<div role='navigation'>Menu</div><section><h2>Safe</h2><p>Good</p></section>"
-                         "<div role='contentinfo'>Footer</div><form><label>Email</label></form></body>", "t.html")
+    src = html_to_source(
+        "<body><div role='banner'>Banner</div><div class='site-Cookie-notice'><p>Cookies</p></div>"
+        "<div role='navigation'>Menu</div><section><h2>Safe</h2><p>Good</p></section>"
+        "<div role='contentinfo'>Footer</div><form><label>Email</label></form></body>",
+        "t.html",
+    )
     assert src.text == "Safe\nGood"
 
 
@@ -159,8 +195,14 @@ def test_empty_file_is_an_error_naming_the_file(tmp_path: Path, content: bytes) 
     assert err.value.path == str(path)
 
 
-@pytest.mark.parametrize("markup", ["", "<html><head><title>T</title></head><body></body></html>",
-                                    "<body><nav>Menu</nav><footer>Footer</footer><script>x()</script></body>"])
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "",
+        "<html><head><title>T</title></head><body></body></html>",
+        "<body><nav>Menu</nav><footer>Footer</footer><script>x()</script></body>",
+    ],
+)
 def test_page_without_report_text_is_an_error(markup: str) -> None:
     with pytest.raises(InputError, match=r"^page\.html: no report text found in the page$"):
         html_to_source(markup, "page.html")
@@ -180,17 +222,20 @@ def test_binary_and_missing_files_are_errors(tmp_path: Path) -> None:
         read_html(tmp_path / "absent.html")
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    (b"<p>caf\xc3\xa9</p>", "caf\u00e9"),                                        # utf-8 by default
-    (b"<p>caf\xe9 \x93quoted\x94</p>", "caf\u00e9 \u201cquoted\u201d"),          # cp1252 fallback
-    (b"<meta charset='iso-8859-1'><p>\x93caf\xe9\x94</p>", "\u201ccaf\u00e9\u201d"),  # latin-1 label = cp1252
-    (b'<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"><p>\x82\xa0</p>', "\u3042"),
-    (b"<meta charset='utf-8'><p>caf\xe9</p>", "caf\u00e9"),                      # wrong label, still read
-    (b"<meta charset='no-such-codec'><p>ok</p>", "ok"),
-    (b"\xef\xbb\xbf<p>caf\xc3\xa9</p>", "caf\u00e9"),                            # utf-8 BOM
-    ("<p>caf\u00e9</p>".encode("utf-16"), "caf\u00e9"),                          # utf-16 BOM
-    (b"<meta charset='utf-16'><p>caf\xc3\xa9!</p>", "caf\u00e9!"),  # even length; browsers read it as utf-8
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"<p>caf\xc3\xa9</p>", "caf\u00e9"),  # utf-8 by default
+        (b"<p>caf\xe9 \x93quoted\x94</p>", "caf\u00e9 \u201cquoted\u201d"),  # cp1252 fallback
+        (b"<meta charset='iso-8859-1'><p>\x93caf\xe9\x94</p>", "\u201ccaf\u00e9\u201d"),  # latin-1 label = cp1252
+        (b'<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"><p>\x82\xa0</p>', "\u3042"),
+        (b"<meta charset='utf-8'><p>caf\xe9</p>", "caf\u00e9"),  # wrong label, still read
+        (b"<meta charset='no-such-codec'><p>ok</p>", "ok"),
+        (b"\xef\xbb\xbf<p>caf\xc3\xa9</p>", "caf\u00e9"),  # utf-8 BOM
+        ("<p>caf\u00e9</p>".encode("utf-16"), "caf\u00e9"),  # utf-16 BOM
+        (b"<meta charset='utf-16'><p>caf\xc3\xa9!</p>", "caf\u00e9!"),  # even length; browsers read it as utf-8
+    ],
+)
 def test_decoding(data: bytes, expected: str) -> None:
     assert read_html("x.html", data=data).text == expected
 
@@ -207,8 +252,11 @@ def test_property_one_block_per_line(blocks: list[tuple[str, str]]) -> None:
     parts = []
     for tag, words in blocks:
         inner = html.escape(words)
-        parts.append({"li": f"<ul><li>{inner}</li></ul>", "td": f"<table><tr><td>{inner}</td></tr></table>"}
-                     .get(tag, f"<{tag}>{inner}</{tag}>"))
+        parts.append(
+            {"li": f"<ul><li>{inner}</li></ul>", "td": f"<table><tr><td>{inner}</td></tr></table>"}.get(
+                tag, f"<{tag}>{inner}</{tag}>"
+            )
+        )
     expected = [("- " if tag == "li" else "") + " ".join(words.split()) for tag, words in blocks if words.split()]
     expected_heads = [(" ".join(w.split()), int(t[1])) for t, w in blocks if t[0] == "h" and w.split()]
     markup = "<main>" + "\n".join(parts) + "</main>"
@@ -249,14 +297,18 @@ def test_corpus_lines_match_reference_text(page: Path | None, parser: str) -> No
     assert src.headings
     for h in src.headings:  # every hint is one whole line
         assert (h.start == 0 or text[h.start - 1] == "\n") and (h.end == len(text) or text[h.end] == "\n")
-        assert 1 <= h.level <= 6 and text[h.start:h.end].strip() == text[h.start:h.end] != ""
+        assert 1 <= h.level <= 6 and text[h.start : h.end].strip() == text[h.start : h.end] != ""
 
 
-@pytest.mark.parametrize(("name", "level"), [("harbourside-nhs-ft-well-led-2025", 2),
-                                              ("larkspur-care-home-assessment-2025", 3)])
+@pytest.mark.parametrize(
+    ("name", "level"), [("harbourside-nhs-ft-well-led-2025", 2), ("larkspur-care-home-assessment-2025", 3)]
+)
 def test_corpus_freedom_to_speak_up_heading(name: str, level: int) -> None:
     corpus_or_skip()
     src = read_html(CORPUS / f"{name}.html")
-    hits = [(src.text[h.start:h.end], h.level) for h in src.headings or [] if
-            src.text[h.start:h.end] == "Freedom to speak up"]
+    hits = [
+        (src.text[h.start : h.end], h.level)
+        for h in src.headings or []
+        if src.text[h.start : h.end] == "Freedom to speak up"
+    ]
     assert hits == [("Freedom to speak up", level)]

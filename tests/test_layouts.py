@@ -1,5 +1,6 @@
 """One test per report layout, on fixtures written for this project (fixtures/heldout: reports we wrote
 and annotated, never tuned on sentence by sentence), plus an unknown layout."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -69,8 +70,13 @@ def test_nhs_trust_well_led_web_page(pipe):
 
 def test_older_trust_quality_report(pipe):
     r = pipe.extract(FIXTURES / "millbrook-acute-trust-quality-report-2016.txt")
-    assert r.report.ratings == {"safe": "Requires improvement", "effective": "Good", "caring": "Good",
-                                "responsive": "Requires improvement", "well-led": "Requires improvement"}
+    assert r.report.ratings == {
+        "safe": "Requires improvement",
+        "effective": "Good",
+        "caring": "Good",
+        "responsive": "Requires improvement",
+        "well-led": "Requires improvement",
+    }
     assert r.report.service_ratings["Wrenfield Community Hospital: Medical care"] == "Good"
     assert r.report.service_ratings["Millbrook General Hospital: Medical care"] == "Requires improvement"
     ensure = [a for a in r.actions if a.text.startswith("Ensure")]
@@ -100,4 +106,4 @@ def test_unknown_layout_still_gives_sentences_and_items(pipe):
     assert ("action", "The") in kinds and ("action", "Leaders") in kinds
     assert {a.modality for a in r.actions} == {"must", "needs"}
     assert r.report.provider == "Riverside Dental Studio"
-    assert all(UNKNOWN[i.start:i.end] == i.text for i in r.items())
+    assert all(UNKNOWN[i.start : i.end] == i.text for i in r.items())

@@ -1,5 +1,6 @@
 """Offsets: every item and every sentence is grounded in the decoded input text, and decoding keeps those
 offsets meaningful (BOM removed, cp1252 accepted, CRLF kept)."""
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,9 @@ def visible(text: str, start: int, end: int, furniture: set[str]) -> str:
     """text[start:end] as a reader sees it: whitespace normalised, and running header/footer lines that
     fall wholly inside the span left out (a sentence broken across a page is one sentence without them)."""
     lines = text[start:end].split("\n")
-    inner = [ln for i, ln in enumerate(lines)
-             if i in (0, len(lines) - 1) or not ln.strip() or _mask(ln) not in furniture]
+    inner = [
+        ln for i, ln in enumerate(lines) if i in (0, len(lines) - 1) or not ln.strip() or _mask(ln) not in furniture
+    ]
     return " ".join(" ".join(inner).split())
 
 
@@ -50,7 +52,7 @@ def check_grounded(pipe, segmented_source, src: SourceText) -> int:
         assert not text[item.start].isspace() and not text[item.end - 1].isspace()
     for breach in report.breaches:
         for c in breach.citations:
-            assert " ".join(text[c.start:c.end].split()) == c.text
+            assert " ".join(text[c.start : c.end].split()) == c.text
     analysed = segmented_source(src).analysed
     for a in analysed:
         assert visible(text, a.sentence.start, a.sentence.end, furniture) == a.text
@@ -80,6 +82,7 @@ def test_corpus_offsets(pipe, segmented_source, shared_dir, name):
 
 # --- decoding ------------------------------------------------------------------------------------------
 
+
 def test_utf8_bom_is_removed_and_offsets_follow_the_text_without_it(pipe, tmp_path):
     body = "Thornby Lodge\nStaff did not always wear gloves. People were kind and caring."
     path = tmp_path / "bom.txt"
@@ -103,7 +106,9 @@ def test_cp1252_bytes_are_decoded_not_rejected(pipe, tmp_path):
     path.write_bytes(b"\x93quoted\x94 and \x96 dash. Staff did not always wear gloves.")
     src = read_source(path)
     assert src.text == "\u201cquoted\u201d and \u2013 dash. Staff did not always wear gloves."
-    assert [(i.text, i.start) for i in pipe.run(src).findings] == [("Staff did not always wear gloves.", src.text.index("Staff"))]
+    assert [(i.text, i.start) for i in pipe.run(src).findings] == [
+        ("Staff did not always wear gloves.", src.text.index("Staff"))
+    ]
 
 
 def test_crlf_offsets_point_into_the_text_as_read(pipe, tmp_path):
@@ -112,18 +117,21 @@ def test_crlf_offsets_point_into_the_text_as_read(pipe, tmp_path):
     src = read_source(path)
     assert "\r\n" in src.text
     (finding,) = pipe.run(src).findings
-    assert src.text[finding.start:finding.end] == "Staff did not always wear gloves."
+    assert src.text[finding.start : finding.end] == "Staff did not always wear gloves."
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "is empty"),
-    (b"  \n\t\n", "is empty"),
-    (b"\xef\xbb\xbf", "is empty"),  # a BOM and nothing else
-    (b"\xef\xbb\xbf\r\n \r\n", "is empty"),
-    (b"\xff\xfe", "is empty"),  # UTF-16 BOM only
-    (b"abc\x00\x00def", "looks like a binary file, not report text"),
-    (b"\x81\x8d\x8f\x90\x9d", "cannot be decoded as UTF-8 or cp1252 (byte 0)"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "is empty"),
+        (b"  \n\t\n", "is empty"),
+        (b"\xef\xbb\xbf", "is empty"),  # a BOM and nothing else
+        (b"\xef\xbb\xbf\r\n \r\n", "is empty"),
+        (b"\xff\xfe", "is empty"),  # UTF-16 BOM only
+        (b"abc\x00\x00def", "looks like a binary file, not report text"),
+        (b"\x81\x8d\x8f\x90\x9d", "cannot be decoded as UTF-8 or cp1252 (byte 0)"),
+    ],
+)
 def test_unusable_input_is_an_input_error(data, message):
     with pytest.raises(InputError) as err:
         decode_text(data, "in.txt")
@@ -132,9 +140,37 @@ def test_unusable_input_is_an_input_error(data, message):
 
 # --- the property: generated documents ------------------------------------------------------------------
 
-WORDS = ["staff", "people", "care", "plans", "were", "reviewed", "regularly", "the", "manager", "visited",
-         "homes", "and", "records", "showed", "medicines", "audits", "checked", "weekly", "relatives",
-         "told", "us", "carers", "arrived", "on", "time", "with", "support", "from", "leaders"]
+WORDS = [
+    "staff",
+    "people",
+    "care",
+    "plans",
+    "were",
+    "reviewed",
+    "regularly",
+    "the",
+    "manager",
+    "visited",
+    "homes",
+    "and",
+    "records",
+    "showed",
+    "medicines",
+    "audits",
+    "checked",
+    "weekly",
+    "relatives",
+    "told",
+    "us",
+    "carers",
+    "arrived",
+    "on",
+    "time",
+    "with",
+    "support",
+    "from",
+    "leaders",
+]
 CANNED = [
     "Staff did not always follow the medicines policy.",
     "The trust must ensure that audits are completed.",
@@ -145,9 +181,15 @@ CANNED = [
     "Succession planning had been lacking and needed to be prioritised.",
     "The visit was led by Dr. Smith and the practice manager.",
 ]
-HEADINGS = ["Our view of the service", "Is the service safe?", "Freedom to speak up", "Safeguarding",
-            "Action the trust MUST take to improve", "People's experience of this service",
-            "Summary of findings"]
+HEADINGS = [
+    "Our view of the service",
+    "Is the service safe?",
+    "Freedom to speak up",
+    "Safeguarding",
+    "Action the trust MUST take to improve",
+    "People's experience of this service",
+    "Summary of findings",
+]
 BULLETS = ["-", "\u2022", "\u25cf"]
 GAPS = [" ", " ", " ", "  ", "\t", " \u00a0", ""]  # "" glues the next sentence to the full stop
 
@@ -171,7 +213,7 @@ def paragraph(draw) -> str:
     spaces = [m.start() for m in re.finditer(r" (?=[a-z])", out)]
     if spaces and draw(st.booleans()):
         cut = draw(st.sampled_from(spaces))
-        out = out[:cut] + draw(st.sampled_from(["\n", " \n", "\n  "])) + out[cut + 1:]
+        out = out[:cut] + draw(st.sampled_from(["\n", " \n", "\n  "])) + out[cut + 1 :]
     return out
 
 
@@ -182,8 +224,9 @@ def block(draw) -> tuple[str, str]:
         return kind, draw(st.sampled_from(HEADINGS))
     lead = draw(st.sampled_from(["", "", " ", "\t"]))
     if kind == "bullet":
-        return kind, lead + draw(st.sampled_from(BULLETS)) + draw(st.sampled_from([" ", "  ", "\t"])) + \
-            draw(paragraph())
+        return kind, lead + draw(st.sampled_from(BULLETS)) + draw(st.sampled_from([" ", "  ", "\t"])) + draw(
+            paragraph()
+        )
     return kind, lead + draw(paragraph())
 
 

@@ -5,6 +5,7 @@ that folder is never copied and no text of it is quoted here: its checks are com
 or use the generic CQC template wording only. Every broken or special PDF is made by the tests themselves:
 with pypdfium2 or by writing minimal PDF bytes (`make_pdf`, which also does RC4 encryption).
 """
+
 from __future__ import annotations
 
 import bisect
@@ -75,6 +76,7 @@ def corpus_params(test: str, pdfs: list[Path], engines: tuple[str, ...] = ()) ->
 
     return [param(p, e) for e in engines or (None,) for p in pdfs]
 
+
 _CACHE: dict[tuple[str, str], object] = {}
 
 
@@ -121,8 +123,7 @@ def _esc(text: str) -> bytes:
     return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def make_pdf(path: Path, pages: list[list[tuple]], *, user_password: str | None = None,
-             size=(595.0, 842.0)) -> Path:
+def make_pdf(path: Path, pages: list[list[tuple]], *, user_password: str | None = None, size=(595.0, 842.0)) -> Path:
     """Write a PDF. Each page is a list of (x, top, font_size, text[, bold]); top is from the page top."""
     w, h = size
     objs: dict[int, bytes] = {}
@@ -140,11 +141,16 @@ def make_pdf(path: Path, pages: list[list[tuple]], *, user_password: str | None 
         for item in items:
             x, top, fs, text = item[:4]
             bold = item[4] if len(item) > 4 else False
-            ops.append(b"BT /F%d %.2f Tf %.2f %.2f Td (" % (2 if bold else 1, fs, x, h - top - 0.8 * fs)
-                       + _esc(text) + b") Tj ET")
+            ops.append(
+                b"BT /F%d %.2f Tf %.2f %.2f Td (" % (2 if bold else 1, fs, x, h - top - 0.8 * fs)
+                + _esc(text)
+                + b") Tj ET"
+            )
         streams[content_no] = b"\n".join(ops)
-        objs[page_no] = (f"<< /Type /Page /Parent 2 0 R /Contents {content_no} 0 R "
-                         f"/Resources << /Font << /F1 {font_r} 0 R /F2 {font_b} 0 R >> >> >>").encode()
+        objs[page_no] = (
+            f"<< /Type /Page /Parent 2 0 R /Contents {content_no} 0 R "
+            f"/Resources << /Font << /F1 {font_r} 0 R /F2 {font_b} 0 R >> >> >>"
+        ).encode()
     file_id = hashlib.md5(str(path).encode()).digest()
     trailer_extra = b""
     key = None
@@ -157,8 +163,15 @@ def make_pdf(path: Path, pages: list[list[tuple]], *, user_password: str | None 
         key = hashlib.md5(upad + o_entry + perms.to_bytes(4, "little", signed=True) + file_id).digest()[:5]
         u_entry = _rc4(key, _PAD)
         enc_no = 5 + 2 * n_pages
-        objs[enc_no] = (b"<< /Filter /Standard /V 1 /R 2 /O <" + o_entry.hex().encode() + b"> /U <"
-                        + u_entry.hex().encode() + b"> /P " + str(perms).encode() + b" >>")
+        objs[enc_no] = (
+            b"<< /Filter /Standard /V 1 /R 2 /O <"
+            + o_entry.hex().encode()
+            + b"> /U <"
+            + u_entry.hex().encode()
+            + b"> /P "
+            + str(perms).encode()
+            + b" >>"
+        )
         trailer_extra = f" /Encrypt {enc_no} 0 R".encode()
     for num, data in streams.items():
         if key is not None:
@@ -175,9 +188,12 @@ def make_pdf(path: Path, pages: list[list[tuple]], *, user_password: str | None 
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (top_no + 1)
     for num in range(1, top_no + 1):
         out += b"%010d 00000 n \n" % offsets[num] if num in offsets else b"0000000000 65535 f \n"
-    out += (b"trailer\n<< /Size %d /Root 1 0 R /ID [<%s> <%s>]" % (top_no + 1, file_id.hex().encode(),
-                                                                 file_id.hex().encode())
-            + trailer_extra + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+    out += (
+        b"trailer\n<< /Size %d /Root 1 0 R /ID [<%s> <%s>]"
+        % (top_no + 1, file_id.hex().encode(), file_id.hex().encode())
+        + trailer_extra
+        + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    )
     path.write_bytes(bytes(out))
     return path
 
@@ -196,11 +212,26 @@ def report_pages(n: int = 3, footer: str = "Testhaven Lodge Inspection report 3 
                 (50, 115, 10, "People were supported by staff who knew them well and the home was clean."),
                 (50, 140, 10, "Is the service safe?"),
                 (450, 140, 10, "Good", True),
-                (50, 165, 10, "\u2022 Staff managed medicines safely and people received their medicines as prescribed by"),
+                (
+                    50,
+                    165,
+                    10,
+                    "\u2022 Staff managed medicines safely and people received their medicines as prescribed by",
+                ),
                 (50, 178, 10, "their doctors."),
                 (50, 195, 10, "\u2022 Risks were assessed."),
-                (50, 220, 10, "The registered manager reviewed care plans every month and the provider's quality checks"),
-                (50, 233, 10, "were carried out regularly, so that the records of people's care and support stayed up to"),
+                (
+                    50,
+                    220,
+                    10,
+                    "The registered manager reviewed care plans every month and the provider's quality checks",
+                ),
+                (
+                    50,
+                    233,
+                    10,
+                    "were carried out regularly, so that the records of people's care and support stayed up to",
+                ),
             ]
         elif i == 2:
             items += [
@@ -218,30 +249,36 @@ def report_pages(n: int = 3, footer: str = "Testhaven Lodge Inspection report 3 
 # --pages
 
 
-@pytest.mark.parametrize("spec, n, expected", [
-    ("3", 10, [3]),
-    ("1-12", 12, list(range(1, 13))),
-    ("2,5-7", 10, [2, 5, 6, 7]),
-    (" 2 , 5 - 7 ", 10, [2, 5, 6, 7]),
-    ("7,2,2-3", 10, [2, 3, 7]),
-    ("8-", 10, [8, 9, 10]),
-    ("1", 1, [1]),
-])
+@pytest.mark.parametrize(
+    "spec, n, expected",
+    [
+        ("3", 10, [3]),
+        ("1-12", 12, list(range(1, 13))),
+        ("2,5-7", 10, [2, 5, 6, 7]),
+        (" 2 , 5 - 7 ", 10, [2, 5, 6, 7]),
+        ("7,2,2-3", 10, [2, 3, 7]),
+        ("8-", 10, [8, 9, 10]),
+        ("1", 1, [1]),
+    ],
+)
 def test_page_spec_good(spec, n, expected):
     assert parse_page_spec(spec, n) == expected
 
 
-@pytest.mark.parametrize("spec, n, fragment", [
-    ("", 5, "empty"),
-    ("0", 5, "from 1"),
-    ("6", 5, "past the last page"),
-    ("3-1", 5, "backwards"),
-    ("a", 5, "not a page"),
-    ("1,,2", 5, "not a page"),
-    ("1-2-3", 5, "not a page"),
-    ("-2", 5, "not a page"),
-    ("2-9", 5, "past the last page"),
-])
+@pytest.mark.parametrize(
+    "spec, n, fragment",
+    [
+        ("", 5, "empty"),
+        ("0", 5, "from 1"),
+        ("6", 5, "past the last page"),
+        ("3-1", 5, "backwards"),
+        ("a", 5, "not a page"),
+        ("1,,2", 5, "not a page"),
+        ("1-2-3", 5, "not a page"),
+        ("-2", 5, "not a page"),
+        ("2-9", 5, "past the last page"),
+    ],
+)
 def test_page_spec_bad(spec, n, fragment):
     with pytest.raises(ValueError, match=fragment):
         parse_page_spec(spec, n)
@@ -399,17 +436,20 @@ def test_generated_report_layout(small_report, engine):
     assert not any("Inspection report 3 March 2024" in ln for ln in lines)
     assert not any("findings" in ln for ln in lines if ln != "Summary of findings")
     # bullets, with the bullet's wrapped line joined
-    assert ("- Staff managed medicines safely and people received their medicines as prescribed by their "
-            "doctors.") in lines
+    assert (
+        "- Staff managed medicines safely and people received their medicines as prescribed by their doctors."
+    ) in lines
     assert "- Risks were assessed." in lines
     # a label beside its question stays on its line
     assert "Is the service safe? Good" in lines
     # a sentence over a page break is one block
-    assert ("The registered manager reviewed care plans every month and the provider's quality checks were "
-            "carried out regularly, so that the records of people's care and support stayed up to date and "
-            "accurate across the service.") in lines
+    assert (
+        "The registered manager reviewed care plans every month and the provider's quality checks were "
+        "carried out regularly, so that the records of people's care and support stayed up to date and "
+        "accurate across the service."
+    ) in lines
     # headings: bold lines, not the bold table cell
-    heads = {src.text[h.start:h.end]: h.level for h in src.headings}
+    heads = {src.text[h.start : h.end]: h.level for h in src.headings}
     assert heads.keys() == {"Testhaven Lodge", "Summary of findings", "Is the service effective?"}
     assert heads["Testhaven Lodge"] < heads["Summary of findings"]
     # pages cover the text in order
@@ -423,7 +463,7 @@ def test_page_selection_offsets(small_report):
     assert [p.number for p in src.pages] == [1, 3]
     assert {b.page for b in src.boxes} == {1, 3}
     one, three = src.pages
-    assert src.text[three.start:three.end] == "Page 3 body text stands alone here."
+    assert src.text[three.start : three.end] == "Page 3 body text stands alone here."
     assert one.start == 0 and one.end < three.start
     # the unfinished sentence at the foot of page 1 does not swallow page 3
     assert src.text.split("\n")[-1] == "Page 3 body text stands alone here."
@@ -438,11 +478,13 @@ def test_page_selection_keeps_footer_detection(small_report):
 
 
 def test_line_end_hyphens(tmp_path):
-    pages = [[
-        (50, 60, 10, "The management of medicines was safe, and staff were trained in medicines manage-"),
-        (50, 73, 10, "ment by the provider. People were supported by staff who knew them well to self-"),
-        (50, 86, 10, "administer their medicines where they could do so safely, as their care plans said."),
-    ]]
+    pages = [
+        [
+            (50, 60, 10, "The management of medicines was safe, and staff were trained in medicines manage-"),
+            (50, 73, 10, "ment by the provider. People were supported by staff who knew them well to self-"),
+            (50, 86, 10, "administer their medicines where they could do so safely, as their care plans said."),
+        ]
+    ]
     src = read_pdf(make_pdf(tmp_path / "hyphens.pdf", pages))
     assert "medicines management by the provider" in src.text
     assert "to self-administer their" in src.text
@@ -486,12 +528,16 @@ def wrap(text: str, width: float, size: float = 10.0) -> list[str]:
     return lines + [cur]
 
 
-PARA_A = ("The inspection team was led by an inspector and included a specialist adviser in infection control "
-          "and a pharmacist who reviewed the management of medicines on all the wards we visited during the "
-          "inspection, including the storage of controlled drugs and the records kept of them.")
+PARA_A = (
+    "The inspection team was led by an inspector and included a specialist adviser in infection control "
+    "and a pharmacist who reviewed the management of medicines on all the wards we visited during the "
+    "inspection, including the storage of controlled drugs and the records kept of them."
+)
 PARA_B = "Before the inspection we reviewed information we held about the service and asked other organisations."
-PARA_C = ("After the columns the report goes on in one column across the whole width of the page again, with a "
-          "paragraph long enough to wrap over two lines of text.")
+PARA_C = (
+    "After the columns the report goes on in one column across the whole width of the page again, with a "
+    "paragraph long enough to wrap over two lines of text."
+)
 
 
 def test_two_columns(tmp_path):
@@ -523,9 +569,11 @@ def test_two_columns(tmp_path):
 # The property tests run a fixed set of examples (stable in CI); PDF_EXAMPLES=500 explores new ones.
 FIXED = "PDF_EXAMPLES" not in os.environ
 
-WORDS = ("care staff people home service manager record plan risk safe medicine visit family support team "
-         "kind the and of to in was were had told us said not always well quality check audit nurse doctor "
-         "breakfast independence dignity safeguarding appropriately Registered Provider Wednesday").split()
+WORDS = (
+    "care staff people home service manager record plan risk safe medicine visit family support team "
+    "kind the and of to in was were had told us said not always well quality check audit nurse doctor "
+    "breakfast independence dignity safeguarding appropriately Registered Provider Wednesday"
+).split()
 
 
 @st.composite
@@ -585,13 +633,15 @@ def typeset(blocks, *, size=10.0, pitch=12.0, gap=6.0, left=50.0, width=480.0, b
     return pages
 
 
-layouts = st.fixed_dictionaries({
-    "size": st.sampled_from([9.0, 10.0, 11.0, 12.0]),
-    "spacing": st.floats(1.05, 1.5),   # line pitch / font size
-    "gap": st.floats(0.3, 1.5),        # paragraph gap / font size
-    "left": st.floats(30, 80),
-    "width": st.floats(380, 500),
-})
+layouts = st.fixed_dictionaries(
+    {
+        "size": st.sampled_from([9.0, 10.0, 11.0, 12.0]),
+        "spacing": st.floats(1.05, 1.5),  # line pitch / font size
+        "gap": st.floats(0.3, 1.5),  # paragraph gap / font size
+        "left": st.floats(30, 80),
+        "width": st.floats(380, 500),
+    }
+)
 
 
 @settings(max_examples=int(os.environ.get("PDF_EXAMPLES", "25")), deadline=None, derandomize=FIXED)
@@ -601,8 +651,14 @@ def test_typeset_reports_read_back(tmp_path_factory, blocks, layout):
     margins, and wherever the page breaks fall, the reader gives back exactly the blocks that were typeset,
     and the headings as heading hints."""
     size = layout["size"]
-    pages = typeset(blocks, size=size, pitch=size * layout["spacing"], gap=size * layout["gap"],
-                    left=layout["left"], width=layout["width"])
+    pages = typeset(
+        blocks,
+        size=size,
+        pitch=size * layout["spacing"],
+        gap=size * layout["gap"],
+        left=layout["left"],
+        width=layout["width"],
+    )
     pdf = make_pdf(tmp_path_factory.mktemp("typeset") / "doc.pdf", pages)
     want = [("- " + t if k == "b" else t) for k, t in blocks]
     if pages[-1][0][3] == "End of report.":
@@ -610,7 +666,7 @@ def test_typeset_reports_read_back(tmp_path_factory, blocks, layout):
     for engine in ("pdfium", "plumber"):
         src = read_pdf(pdf, engine=engine)
         assert src.text.split("\n") == want, engine
-        heads = [src.text[h.start:h.end] for h in src.headings]
+        heads = [src.text[h.start : h.end] for h in src.headings]
         assert heads == [t for k, t in blocks if k == "h"], engine
 
 
@@ -685,7 +741,7 @@ def test_corpus_no_spurious_lines(pdf):
     assert len(extra) <= 0.03 * len(got), extra[:5]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def plumber_chars(pdf: Path) -> list[tuple[float, list[dict], list[float]]]:
     """Per page: (height, chars sorted by vertical centre, those centres), read once by pdfplumber."""
     import pdfplumber
@@ -698,14 +754,14 @@ def plumber_chars(pdf: Path) -> list[tuple[float, list[dict], list[float]]]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _bottom_lines(pdf: Path) -> list[str]:
     """The lowest printed line of each page (the running footer), page number stripped."""
     from pdfplumber.utils import extract_text
 
     out = []
     for height, chars, ys in plumber_chars(pdf):
-        band = chars[bisect.bisect_left(ys, 0.85 * height):]
+        band = chars[bisect.bisect_left(ys, 0.85 * height) :]
         if band:
             last_top = max(c["top"] for c in band)
             line = [c for c in band if abs(c["top"] - last_top) < 2]
@@ -727,7 +783,9 @@ def test_corpus_running_footer_removed(pdf):
 
 
 @needs_corpus
-@pytest.mark.parametrize(("engine", "pdf"), corpus_params("boxes_point_at_their_text", corpus_pdfs(), ("pdfium", "plumber")))
+@pytest.mark.parametrize(
+    ("engine", "pdf"), corpus_params("boxes_point_at_their_text", corpus_pdfs(), ("pdfium", "plumber"))
+)
 def test_corpus_boxes_point_at_their_text(pdf, engine):
     """The characters pdfplumber finds inside each LineBox start with the text the box points at."""
     src = cached(pdf, engine)
@@ -736,13 +794,13 @@ def test_corpus_boxes_point_at_their_text(pdf, engine):
     bad = []
     for box in src.boxes:
         assert 0 <= box.start < box.end <= len(src.text)
-        assert "\n" not in src.text[box.start:box.end]
+        assert "\n" not in src.text[box.start : box.end]
         _h, chars, ys = pages[box.page - 1]
         lo, hi = bisect.bisect_left(ys, box.top - 1), bisect.bisect_right(ys, box.bottom + 1)
         inside = [c for c in chars[lo:hi] if box.x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= box.x1 + 1]
         inside.sort(key=lambda c: (round(c["top"]), c["x0"]))
         printed = squash("".join(c["text"] for c in inside))
-        want = squash(src.text[box.start:box.end])[:6]
+        want = squash(src.text[box.start : box.end])[:6]
         if not printed.startswith(want):
             bad.append((box, want, printed[:12]))
     assert not bad, bad[:3]
@@ -768,7 +826,7 @@ def test_corpus_pages_and_boxes_consistent(pdf):
     for a, b in zip(src.boxes, src.boxes[1:]):
         assert a.end <= b.start
     for box in src.boxes:
-        covered[box.start:box.end] = b"\x01" * (box.end - box.start)
+        covered[box.start : box.end] = b"\x01" * (box.end - box.start)
     assert all(covered[i] or src.text[i].isspace() for i in range(len(src.text)))
 
 
@@ -795,7 +853,7 @@ def test_corpus_headings(pdf):
     src = cached(pdf)
     got = {}
     for h in src.headings:
-        got.setdefault(src.text[h.start:h.end], h.level)
+        got.setdefault(src.text[h.start : h.end], h.level)
     assert set(want) <= set(got), set(want) - set(got)
     assert len(set(got) - set(want)) <= 1, set(got) - set(want)
     # level order follows the markup's
@@ -804,7 +862,7 @@ def test_corpus_headings(pdf):
             if want[a] < want[b]:
                 assert got[a] < got[b], (a, b)
     # table rows with bold cells are not headings
-    assert not any(src.text[h.start:h.end].endswith((" Good", " Requires improvement")) for h in src.headings)
+    assert not any(src.text[h.start : h.end].endswith((" Good", " Requires improvement")) for h in src.headings)
 
 
 def two_column_pdfs() -> list[Path]:

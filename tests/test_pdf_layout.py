@@ -1,5 +1,6 @@
 """Reader rules for real-world PDF layouts, on PDFs built here: printed order rather than content-stream
 order, spaces from geometry, overprinted headings, rating dots, unlevel columns, and a Chromium-printed page."""
+
 from __future__ import annotations
 
 import shutil
@@ -35,8 +36,9 @@ def words_apart(x: float, top: float, size: float, text: str, bold: bool = False
 def banded_pages() -> list[list[tuple]]:
     """Four pages, each with its footer first in the content stream and its key-question band last."""
     pages = []
-    for i, band in enumerate(["Is the service safe?", "Is the service safe?", "Is the service caring?",
-                              "Is the service caring?"], 1):
+    for i, band in enumerate(
+        ["Is the service safe?", "Is the service safe?", "Is the service caring?", "Is the service caring?"], 1
+    ):
         items: list[tuple] = [(50, 805, 8, FOOTER.format(i))]
         y = 120.0
         for para in BODY:
@@ -55,7 +57,7 @@ def test_band_last_in_the_stream_is_read_first_and_footer_dropped(tmp_path, engi
     # the band names its section: read once, where the section starts, and not again on its later pages
     want = ["Is the service safe?", *BODY, *BODY, "Is the service caring?", *BODY, *BODY]
     assert src.text.split("\n") == want
-    assert [src.text[h.start:h.end] for h in src.headings] == ["Is the service safe?", "Is the service caring?"]
+    assert [src.text[h.start : h.end] for h in src.headings] == ["Is the service safe?", "Is the service caring?"]
 
 
 def test_band_sets_the_key_question_of_the_text_below_it(tmp_path):
@@ -72,34 +74,53 @@ def test_words_placed_apart_get_spaces_and_compounds_stay_whole(tmp_path, engine
     items += [(50, 120, 10, "The service was well-"), (50, 132, 10, "led and self-contained.")]
     items += [(50, 160, 10, "well-"), (70.6, 160, 10, "led")]  # two objects, no gap: one word
     src = read_pdf(make_pdf(tmp_path / "apart.pdf", [items]), engine=engine)
-    assert src.text.split("\n") == ["Our findings", "Regulated activity",
-                                    "The service was well-led and self-contained.", "well-led"]
+    assert src.text.split("\n") == [
+        "Our findings",
+        "Regulated activity",
+        "The service was well-led and self-contained.",
+        "well-led",
+    ]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_overprinted_heading_is_read_once(tmp_path, engine):
-    items = [(50, 60, 14, "Overall summary", True), (50.4, 60.2, 14, "Overall summary", True),
-             (50, 90, 10, BODY[0]), (50, 120, 14, "Is the service caring?", True),
-             (50.3, 120, 14, "Is the service caring?", True)]
+    items = [
+        (50, 60, 14, "Overall summary", True),
+        (50.4, 60.2, 14, "Overall summary", True),
+        (50, 90, 10, BODY[0]),
+        (50, 120, 14, "Is the service caring?", True),
+        (50.3, 120, 14, "Is the service caring?", True),
+    ]
     src = read_pdf(make_pdf(tmp_path / "bold.pdf", [items]), engine=engine)
     assert src.text.split("\n") == ["Overall summary", BODY[0], "Is the service caring?"]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_rating_dots_are_dropped(tmp_path, engine):
-    items = [(50, 60, 12, "Overall rating for this service"), (228, 60, 12, "Good", True),
-             (262, 60, 12, "\u2013\u2013\u2013", True), (50, 80, 12, "Is the service safe?"),
-             (170, 80, 12, "Requires improvement \u2013\u2013\u2013", True)]
+    items = [
+        (50, 60, 12, "Overall rating for this service"),
+        (228, 60, 12, "Good", True),
+        (262, 60, 12, "\u2013\u2013\u2013", True),
+        (50, 80, 12, "Is the service safe?"),
+        (170, 80, 12, "Requires improvement \u2013\u2013\u2013", True),
+    ]
     src = read_pdf(make_pdf(tmp_path / "dots.pdf", [items]), engine=engine)
     assert src.text.split("\n") == ["Overall rating for this service Good", "Is the service safe? Requires improvement"]
 
 
 def test_two_columns_on_unlevel_baselines_are_read_by_column(tmp_path):
-    left_text = " ".join(BODY + ["Care plans were reviewed every month and relatives were invited to take part.",
-                                 "The home was clean and staff followed good practice in infection control."])
-    right_text = ("The registered manager had not notified us of two incidents as the law requires. Audits had "
-                  "not found the gaps in the records of people's fluid intake that we found. Staff meetings were "
-                  "held rarely and their minutes did not show who would act on what was agreed.")
+    left_text = " ".join(
+        BODY
+        + [
+            "Care plans were reviewed every month and relatives were invited to take part.",
+            "The home was clean and staff followed good practice in infection control.",
+        ]
+    )
+    right_text = (
+        "The registered manager had not notified us of two incidents as the law requires. Audits had "
+        "not found the gaps in the records of people's fluid intake that we found. Staff meetings were "
+        "held rarely and their minutes did not show who would act on what was agreed."
+    )
     items: list[tuple] = []
     for k, line in enumerate(wrap(left_text, 220)):
         items.append((50, 100 + 14 * k, 10, line))
@@ -114,22 +135,37 @@ ACTION = "The provider must ensure staff follow the medicines policy."
 
 
 def chromium() -> str | None:
-    return next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),
-                None)
+    return next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 
 
 @pytest.mark.skipif(chromium() is None, reason="Chromium is not installed (apt-get install chromium)")
 def test_chromium_printed_page(tmp_path):
     paras = [BODY[0], "We found the service was not always safe. " * 4, BODY[1]]
-    html = ("<html><body style='font-family: sans-serif'><h1>Is the service safe?</h1>"
-            + "".join(f"<p>{p.strip()}</p>" for p in paras[:2]) + "<h2>Is the service caring?</h2>"
-            + f"<p>{paras[2]}</p><ul><li>{ACTION}</li></ul></body></html>")
+    html = (
+        "<html><body style='font-family: sans-serif'><h1>Is the service safe?</h1>"
+        + "".join(f"<p>{p.strip()}</p>" for p in paras[:2])
+        + "<h2>Is the service caring?</h2>"
+        + f"<p>{paras[2]}</p><ul><li>{ACTION}</li></ul></body></html>"
+    )
     (tmp_path / "page.html").write_text(html, encoding="utf-8")
     pdf = tmp_path / "page.pdf"
-    done = subprocess.run([chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                           "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
-                           f"--print-to-pdf={pdf}", (tmp_path / "page.html").as_uri()],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            (tmp_path / "page.html").as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0 and pdf.exists(), done.stderr[-2000:]
     for engine in ENGINES:
         src = read_pdf(pdf, engine=engine)

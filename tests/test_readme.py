@@ -1,5 +1,6 @@
 """Every README example runs (issue 14): the Python blocks as written, and each `cqcparse` command line
 names a command and options that exist (the quick start and summary examples are run for real)."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,15 @@ from cqcparse.cli.app import app
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"^```(\w*)\n(.*?)^```", README, flags=re.S | re.M)
-COMMAND_LINES = sorted({line.removeprefix("$ ").split("#")[0].strip() for lang, body in BLOCKS if lang == ""
-                        for line in body.splitlines() if line.removeprefix("$ ").startswith("cqcparse ")})
+COMMAND_LINES = sorted(
+    {
+        line.removeprefix("$ ").split("#")[0].strip()
+        for lang, body in BLOCKS
+        if lang == ""
+        for line in body.splitlines()
+        if line.removeprefix("$ ").startswith("cqcparse ")
+    }
+)
 
 
 @pytest.mark.parametrize("code", [body for lang, body in BLOCKS if lang == "python"])
@@ -45,7 +53,11 @@ def test_quick_start_and_summary_examples_run() -> None:
     result = CliRunner().invoke(app, ["extract", "fixtures/harbourside-nhs-ft-well-led-2025.txt", "--format", "jsonl"])
     assert result.exit_code == 0, result.output
     first = json.loads(result.stdout.splitlines()[0])
-    assert first["source"] == "fixtures/harbourside-nhs-ft-well-led-2025.txt" and first["kind"] in ("finding", "action", "positive")
+    assert first["source"] == "fixtures/harbourside-nhs-ft-well-led-2025.txt" and first["kind"] in (
+        "finding",
+        "action",
+        "positive",
+    )
     result = CliRunner().invoke(app, ["summary", "fixtures/harbourside-nhs-ft-well-led-2025.txt"])
     assert result.exit_code == 0, result.output
     assert "Harbourside NHS Foundation Trust" in result.stdout and "Total" in result.stdout

@@ -1,6 +1,7 @@
 """Every shipped regex runs in linear time (issue 14): timed on adversarial text (runs of spaces and
 newlines, blank lines of spaces, repeated lines, bullets, long words) at two sizes, a rule fails when its
 time grows faster than the size. A rule that backtracks catastrophically would hang `extract`."""
+
 from __future__ import annotations
 
 import time
@@ -51,10 +52,17 @@ def _growth(pattern, make) -> tuple[float, float] | None:
     return max(_seconds(pattern, make(SMALL), 3), 1e-6), _seconds(pattern, make(LARGE), 3)
 
 
-@pytest.mark.parametrize("rule", [
-    pytest.param(r, id=r.id, marks=[pytest.mark.xfail(strict=True, reason=BACKTRACKING[r.id])]
-                 if r.id in BACKTRACKING else [])
-    for r in _regex_rules()])
+@pytest.mark.parametrize(
+    "rule",
+    [
+        pytest.param(
+            r,
+            id=r.id,
+            marks=[pytest.mark.xfail(strict=True, reason=BACKTRACKING[r.id])] if r.id in BACKTRACKING else [],
+        )
+        for r in _regex_rules()
+    ],
+)
 def test_shipped_regex_runs_in_linear_time(rule) -> None:
     pattern = rule.compiled()
     slow = []

@@ -4,6 +4,7 @@ The layout and escaping tests need no browser. The browser tests open the page i
 (Debian's `chromium`), dump the DOM after the page's script ran, and take a screenshot; they skip when
 Chromium is not installed.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,17 +36,31 @@ Staff told us the &amp; sign & the <b>bold</b> tag showed in records <img src=x 
 
 # -- helpers ----------------------------------------------------------------------------------------------
 
-def item(kind: str, start: int, end: int, text: str, *, modality: str | None = None,
-         qs: str | None = None) -> Item:
-    return Item(id=f"{kind}-{start:06d}", kind=kind, text=text[start:end], modality=modality,
-                quality_statement=qs, start=start, end=end)
+
+def item(kind: str, start: int, end: int, text: str, *, modality: str | None = None, qs: str | None = None) -> Item:
+    return Item(
+        id=f"{kind}-{start:06d}",
+        kind=kind,
+        text=text[start:end],
+        modality=modality,
+        quality_statement=qs,
+        start=start,
+        end=end,
+    )
 
 
 def synthetic(text: str, items: list[Item], sections: list[Section] | None = None) -> Report:
-    return Report(source="<test>", format="text", report=ReportFacts(), sections=sections or [],
-                  findings=[i for i in items if i.kind == "finding"],
-                  actions=[i for i in items if i.kind == "action"],
-                  positives=[i for i in items if i.kind == "positive"], breaches=[], text=text)
+    return Report(
+        source="<test>",
+        format="text",
+        report=ReportFacts(),
+        sections=sections or [],
+        findings=[i for i in items if i.kind == "finding"],
+        actions=[i for i in items if i.kind == "action"],
+        positives=[i for i in items if i.kind == "positive"],
+        breaches=[],
+        text=text,
+    )
 
 
 def parse(page: str) -> BeautifulSoup:
@@ -70,7 +85,7 @@ def assert_each_item_once(soup: BeautifulSoup, report: Report) -> None:
     pieces = marks_by_item(soup)
     for it in report.items():
         shown = "".join(m.get_text() for m in pieces[it.id])
-        assert shown == report.text[it.start:it.end], it.id
+        assert shown == report.text[it.start : it.end], it.id
         first = pieces[it.id][0]
         assert first["data-kind"] == it.kind
         assert first["data-modality"] == (it.modality or "")
@@ -92,6 +107,7 @@ def hostile(pipe) -> Report:
 
 
 # -- layout -----------------------------------------------------------------------------------------------
+
 
 def test_identical_spans_nest_one_mark_per_item():
     text = "A sentence that is a finding and an action."
@@ -125,10 +141,21 @@ def test_item_over_a_line_break_is_one_item_in_two_marks():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="ab \n<&", min_size=1, max_size=40).flatmap(lambda text: st.tuples(
-    st.just(text),
-    st.lists(st.tuples(st.sampled_from(["finding", "action", "positive"]),
-                       st.integers(0, len(text)), st.integers(0, len(text))), max_size=8))))
+@given(
+    st.text(alphabet="ab \n<&", min_size=1, max_size=40).flatmap(
+        lambda text: st.tuples(
+            st.just(text),
+            st.lists(
+                st.tuples(
+                    st.sampled_from(["finding", "action", "positive"]),
+                    st.integers(0, len(text)),
+                    st.integers(0, len(text)),
+                ),
+                max_size=8,
+            ),
+        )
+    )
+)
 def test_any_spans_each_item_once_and_text_intact(case):
     text, spans = case
     items, seen = [], set()
@@ -157,7 +184,7 @@ def _visible_parts(text: str, start: int, end: int) -> list[str]:
     for line in text.split("\n"):
         ls, le = pos, pos + len(line)
         if line.strip():
-            out.append(text[max(ls, start):min(le, end)] if max(ls, start) < min(le, end) else "")
+            out.append(text[max(ls, start) : min(le, end)] if max(ls, start) < min(le, end) else "")
         pos = le + 1
     return out
 
@@ -165,8 +192,16 @@ def _visible_parts(text: str, start: int, end: int) -> list[str]:
 def test_headings_from_sections_and_page_markers():
     text = "Intro line\nSafe\nStaff were kind.\nMore text on page two."
     safe = text.index("Safe")
-    sec = Section(id=f"s{safe}", title="Safe", type="key_question", level=2, start=safe, end=len(text),
-                  key_question="safe", page_start=1)
+    sec = Section(
+        id=f"s{safe}",
+        title="Safe",
+        type="key_question",
+        level=2,
+        start=safe,
+        end=len(text),
+        key_question="safe",
+        page_start=1,
+    )
     report = synthetic(text, [], [sec])
     pages = [Page(1, 0, text.index("More")), Page(2, text.index("More"), len(text))]
     blocks = layout(report, pages)
@@ -179,19 +214,23 @@ def test_headings_from_sections_and_page_markers():
 
 def test_page_markers_without_reader_pages_come_from_items():
     text = "One.\nTwo.\nThree."
-    items = [item("finding", 0, 4, text).model_copy(update={"page": 1}),
-             item("finding", 10, 16, text).model_copy(update={"page": 2})]
+    items = [
+        item("finding", 0, 4, text).model_copy(update={"page": 1}),
+        item("finding", 10, 16, text).model_copy(update={"page": 2}),
+    ]
     blocks = layout(synthetic(text, items))
     assert [b.page for b in blocks] == [1, None, 2]
 
 
 def test_report_without_text_is_an_input_error():
     from cqcparse.errors import InputError
+
     with pytest.raises(InputError, match="include_text"):
         build_review(synthetic("x", []).model_copy(update={"text": None}))
 
 
 # -- the seed report, no browser ---------------------------------------------------------------------------
+
 
 def test_seed_every_item_highlighted_once(seed):
     soup = parse(build_review(seed))
@@ -215,8 +254,9 @@ def test_seed_counts_link_to_filters(seed):
     links = soup.select("#counts a[data-count]")
     assert sum(int(a["data-count"]) for a in links) == len(seed.items())
     for a in links:
-        assert re.fullmatch(r"#group=[\w-]+&kind=(finding|positive|action&modality=(must|should|needs))",
-                            a["href"]), a["href"]
+        assert re.fullmatch(r"#group=[\w-]+&kind=(finding|positive|action&modality=(must|should|needs))", a["href"]), a[
+            "href"
+        ]
 
 
 def test_report_text_is_escaped(hostile):
@@ -233,22 +273,35 @@ def test_report_text_is_escaped(hostile):
 
 # -- in Chromium -------------------------------------------------------------------------------------------
 
+
 def chromium_binary() -> str | None:
-    return next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
-                 if shutil.which(n)), None)
+    return next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 
 
-needs_chromium = pytest.mark.skipif(chromium_binary() is None, reason="Chromium is not installed "
-                                    "(apt-get install chromium); the browser tests need it")
+needs_chromium = pytest.mark.skipif(
+    chromium_binary() is None, reason="Chromium is not installed (apt-get install chromium); the browser tests need it"
+)
 
 
 def run_chromium(tmp_path: Path, url: str, *args: str) -> str:
     """Run headless Chromium offline in a throwaway profile; return what it printed on stdout."""
     profile = tmp_path / "profile"
-    cmd = [chromium_binary(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--no-first-run", "--no-default-browser-check", "--hide-scrollbars", f"--user-data-dir={profile}",
-           *args, url]
+    cmd = [
+        chromium_binary(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        *args,
+        url,
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
@@ -283,8 +336,11 @@ def test_browser_filter_click_hides_the_others(seed, seed_page, tmp_path):
     link = next(a for a in static.select("#counts a[data-count]") if "modality=must" in a["href"])
     group = re.search(r"group=([\w-]+)", link["href"]).group(1)
     soup = dump_dom(tmp_path, seed_page, link["href"])
-    wanted = {i.id for i in seed.items()
-              if i.kind == "action" and i.modality == "must" and (i.quality_statement or i.key_question) == group}
+    wanted = {
+        i.id
+        for i in seed.items()
+        if i.kind == "action" and i.modality == "must" and (i.quality_statement or i.key_question) == group
+    }
     assert len(wanted) == int(link["data-count"]) > 0
     for m in soup.select("mark[data-item-id]"):
         assert ("off" not in m.get("class", [])) == (m["data-item-id"] in wanted), m["data-item-id"]

@@ -1,5 +1,6 @@
 """Rule files: the shipped ones load and keep their own examples; broken ones fail with
 'FILE:LINE: rule ID: message' lines that name the place and the fix."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,19 @@ def test_every_shipped_rule_file_loads():
     assert names, "no rule files shipped in the package"
     files_with_rules = {r.file for r in SHIPPED.rules}
     assert files_with_rules == set(names)
-    for kind in ("finding", "positive", "action", "not_action", "not_item", "topic", "heading", "fact",
-                 "breach", "context", "abbreviation"):
+    for kind in (
+        "finding",
+        "positive",
+        "action",
+        "not_action",
+        "not_item",
+        "topic",
+        "heading",
+        "fact",
+        "breach",
+        "context",
+        "abbreviation",
+    ):
         assert SHIPPED.of(kind), f"no enabled {kind} rules shipped"
 
 
@@ -71,8 +83,9 @@ def _case(rule: Rule, text: str, expected: bool):
     marks = []
     if (rule.id, text) in KNOWN_BAD_EXAMPLES:
         marks = [pytest.mark.xfail(strict=False, reason=KNOWN_BAD_EXAMPLES[(rule.id, text)])]
-    return pytest.param(rule, text, expected, id=f"{rule.id}:{'match' if expected else 'no_match'}:{text[:30]}",
-                        marks=marks)
+    return pytest.param(
+        rule, text, expected, id=f"{rule.id}:{'match' if expected else 'no_match'}:{text[:30]}", marks=marks
+    )
 
 
 @pytest.mark.parametrize(("rule", "text", "expected"), list(_example_cases()))
@@ -88,78 +101,112 @@ def write(tmp_path: Path, text: str, name: str = "bad.yaml") -> Path:
 
 # (case, file text, the problem line expected after 'FILE:')
 BAD_RULES = [
-    ("invalid-yaml",
-     "kind: finding\nrules:\n  - id: f.one\n    phrases: [late\n  - id: f.two\n",
-     "5: invalid YAML: expected ',' or ']', but got ':'"),
-    ("unknown-key",
-     "kind: finding\nrules:\n  - id: f.one\n    phrases: [late]\n    lable: x\n",
-     "3: rule f.one: [lable] Extra inputs are not permitted"),
-    ("unknown-examples-key",
-     "kind: finding\nrules:\n  - id: f.one\n    phrases: [late]\n    examples: {matches: [late]}\n",
-     "3: rule f.one: [examples -> matches] Extra inputs are not permitted"),
-    ("neither-phrases-pattern-regex",
-     "kind: finding\nrules:\n  - id: f.one\n    description: nothing to match\n",
-     "3: rule f.one: give exactly one of 'phrases', 'pattern' or 'regex'"),
-    ("both-phrases-and-regex",
-     "kind: finding\nrules:\n  - id: f.one\n    phrases: [late]\n    regex: late\n",
-     "3: rule f.one: give exactly one of 'phrases', 'pattern' or 'regex' (got phrases, regex)"),
-    ("bad-token-pattern",
-     "kind: finding\nrules:\n  - id: f.one\n    pattern: [{LOWR: late}]\n",
-     "3: rule f.one: bad token pattern: [pattern -> 0 -> LOWR] Extra inputs are not permitted"),
-    ("lemma-not-set",
-     "kind: finding\nrules:\n  - id: f.two\n    pattern: [{LEMMA: be}, {LOWER: late}]\n",
-     "3: rule f.two: token attribute LEMMA is not set by the pipeline (no tagger, parser or lemmatizer); "
-     "use LOWER or REGEX"),
-    ("pos-not-set",
-     "kind: finding\nrules:\n  - id: f.two\n    pattern: [{POS: VERB}]\n",
-     "3: rule f.two: token attribute POS is not set by the pipeline (no tagger, parser or lemmatizer); "
-     "use LOWER or REGEX"),
-    ("invalid-regex",
-     "kind: finding\nrules:\n  - id: f.one\n    regex: \"late(\"\n",
-     "3: rule f.one: invalid regex: missing ), unterminated subpattern at position 4"),
-    ("unknown-topic-label",
-     "kind: topic\nrules:\n  - id: t.one\n    phrases: [late]\n    label: not_a_statement\n",
-     "3: rule t.one: unknown quality statement 'not_a_statement'"),
-    ("unknown-heading-quality-statement",
-     "kind: heading\nrules:\n  - id: h.one\n    regex: late\n    level: 3\n    quality_statement: saftey\n",
-     "3: rule h.one: unknown quality statement 'saftey'"),
-    ("action-without-modality",
-     "kind: action\nrules:\n  - id: a.one\n    phrases: [must]\n",
-     "3: rule a.one: action rules need label one of must, should, needs (got None)"),
-    ("action-with-unknown-modality",
-     "kind: action\nrules:\n  - id: a.one\n    phrases: [could]\n    label: could\n",
-     "3: rule a.one: action rules need label one of must, should, needs (got 'could')"),
-    ("duplicate-id",
-     "kind: finding\nrules:\n  - id: f.one\n    phrases: [late]\n  - id: f.one\n    phrases: [slow]\n",
-     "5: rule f.one: duplicate id (first at line 3)"),
-    ("unknown-kind",
-     "kind: finding\nrules:\n  - id: f.one\n    kind: findng\n    phrases: [late]\n",
-     "3: rule f.one: [kind] Input should be 'finding', 'positive', 'action', 'not_action', 'not_item', "
-     "'statement_type', 'modifier', 'topic', 'heading', 'context', 'fact', 'breach' or 'abbreviation'"),
-    ("missing-kind",
-     "rules:\n  - id: f.one\n    phrases: [late]\n",
-     "2: rule f.one: [kind] Field required"),
-    ("bad-id",
-     "kind: finding\nrules:\n  - id: F One\n    phrases: [late]\n",
-     "3: rule F One: [id] String should match pattern '^[a-z0-9_.\\-]+$'"),
-    ("heading-without-level",
-     "kind: heading\nrules:\n  - id: h.one\n    regex: late\n",
-     "3: rule h.one: heading rules need a level (1-6)"),
-    ("heading-with-phrases",
-     "kind: heading\nrules:\n  - id: h.one\n    phrases: [late]\n    level: 2\n",
-     "3: rule h.one: heading rules match whole lines: give 'regex'"),
-    ("unknown-key-question",
-     "kind: heading\nrules:\n  - id: h.one\n    regex: late\n    level: 2\n    key_question: wellled\n",
-     "3: rule h.one: unknown key question 'wellled'"),
-    ("no-rules-list",
-     "kind: finding\nrules: {}\n",
-     "1: a rule file is a mapping with a 'rules:' list"),
-    ("unknown-top-level-key",
-     "kind: finding\nlabel: x\nrules:\n  - id: f.one\n    phrases: [late]\n",
-     "1: unknown top-level key(s): label"),
-    ("rule-not-a-mapping",
-     "kind: finding\nrules:\n  - late\n",
-     "3: rule #1: a rule is a mapping"),
+    (
+        "invalid-yaml",
+        "kind: finding\nrules:\n  - id: f.one\n    phrases: [late\n  - id: f.two\n",
+        "5: invalid YAML: expected ',' or ']', but got ':'",
+    ),
+    (
+        "unknown-key",
+        "kind: finding\nrules:\n  - id: f.one\n    phrases: [late]\n    lable: x\n",
+        "3: rule f.one: [lable] Extra inputs are not permitted",
+    ),
+    (
+        "unknown-examples-key",
+        "kind: finding\nrules:\n  - id: f.one\n    phrases: [late]\n    examples: {matches: [late]}\n",
+        "3: rule f.one: [examples -> matches] Extra inputs are not permitted",
+    ),
+    (
+        "neither-phrases-pattern-regex",
+        "kind: finding\nrules:\n  - id: f.one\n    description: nothing to match\n",
+        "3: rule f.one: give exactly one of 'phrases', 'pattern' or 'regex'",
+    ),
+    (
+        "both-phrases-and-regex",
+        "kind: finding\nrules:\n  - id: f.one\n    phrases: [late]\n    regex: late\n",
+        "3: rule f.one: give exactly one of 'phrases', 'pattern' or 'regex' (got phrases, regex)",
+    ),
+    (
+        "bad-token-pattern",
+        "kind: finding\nrules:\n  - id: f.one\n    pattern: [{LOWR: late}]\n",
+        "3: rule f.one: bad token pattern: [pattern -> 0 -> LOWR] Extra inputs are not permitted",
+    ),
+    (
+        "lemma-not-set",
+        "kind: finding\nrules:\n  - id: f.two\n    pattern: [{LEMMA: be}, {LOWER: late}]\n",
+        "3: rule f.two: token attribute LEMMA is not set by the pipeline (no tagger, parser or lemmatizer); "
+        "use LOWER or REGEX",
+    ),
+    (
+        "pos-not-set",
+        "kind: finding\nrules:\n  - id: f.two\n    pattern: [{POS: VERB}]\n",
+        "3: rule f.two: token attribute POS is not set by the pipeline (no tagger, parser or lemmatizer); "
+        "use LOWER or REGEX",
+    ),
+    (
+        "invalid-regex",
+        'kind: finding\nrules:\n  - id: f.one\n    regex: "late("\n',
+        "3: rule f.one: invalid regex: missing ), unterminated subpattern at position 4",
+    ),
+    (
+        "unknown-topic-label",
+        "kind: topic\nrules:\n  - id: t.one\n    phrases: [late]\n    label: not_a_statement\n",
+        "3: rule t.one: unknown quality statement 'not_a_statement'",
+    ),
+    (
+        "unknown-heading-quality-statement",
+        "kind: heading\nrules:\n  - id: h.one\n    regex: late\n    level: 3\n    quality_statement: saftey\n",
+        "3: rule h.one: unknown quality statement 'saftey'",
+    ),
+    (
+        "action-without-modality",
+        "kind: action\nrules:\n  - id: a.one\n    phrases: [must]\n",
+        "3: rule a.one: action rules need label one of must, should, needs (got None)",
+    ),
+    (
+        "action-with-unknown-modality",
+        "kind: action\nrules:\n  - id: a.one\n    phrases: [could]\n    label: could\n",
+        "3: rule a.one: action rules need label one of must, should, needs (got 'could')",
+    ),
+    (
+        "duplicate-id",
+        "kind: finding\nrules:\n  - id: f.one\n    phrases: [late]\n  - id: f.one\n    phrases: [slow]\n",
+        "5: rule f.one: duplicate id (first at line 3)",
+    ),
+    (
+        "unknown-kind",
+        "kind: finding\nrules:\n  - id: f.one\n    kind: findng\n    phrases: [late]\n",
+        "3: rule f.one: [kind] Input should be 'finding', 'positive', 'action', 'not_action', 'not_item', "
+        "'statement_type', 'modifier', 'topic', 'heading', 'context', 'fact', 'breach' or 'abbreviation'",
+    ),
+    ("missing-kind", "rules:\n  - id: f.one\n    phrases: [late]\n", "2: rule f.one: [kind] Field required"),
+    (
+        "bad-id",
+        "kind: finding\nrules:\n  - id: F One\n    phrases: [late]\n",
+        "3: rule F One: [id] String should match pattern '^[a-z0-9_.\\-]+$'",
+    ),
+    (
+        "heading-without-level",
+        "kind: heading\nrules:\n  - id: h.one\n    regex: late\n",
+        "3: rule h.one: heading rules need a level (1-6)",
+    ),
+    (
+        "heading-with-phrases",
+        "kind: heading\nrules:\n  - id: h.one\n    phrases: [late]\n    level: 2\n",
+        "3: rule h.one: heading rules match whole lines: give 'regex'",
+    ),
+    (
+        "unknown-key-question",
+        "kind: heading\nrules:\n  - id: h.one\n    regex: late\n    level: 2\n    key_question: wellled\n",
+        "3: rule h.one: unknown key question 'wellled'",
+    ),
+    ("no-rules-list", "kind: finding\nrules: {}\n", "1: a rule file is a mapping with a 'rules:' list"),
+    (
+        "unknown-top-level-key",
+        "kind: finding\nlabel: x\nrules:\n  - id: f.one\n    phrases: [late]\n",
+        "1: unknown top-level key(s): label",
+    ),
+    ("rule-not-a-mapping", "kind: finding\nrules:\n  - late\n", "3: rule #1: a rule is a mapping"),
 ]
 
 
@@ -174,7 +221,7 @@ def test_bad_rule_file_names_file_line_and_rule(tmp_path, text, expected):
 
 def test_bad_user_rules_are_reported_together_with_shipped_ones_loaded(tmp_path):
     """A broken user file fails the load even beside the (valid) shipped rules."""
-    path = write(tmp_path, "kind: finding\nrules:\n  - id: f.one\n    regex: \"(\"\n")
+    path = write(tmp_path, 'kind: finding\nrules:\n  - id: f.one\n    regex: "("\n')
     with pytest.raises(RuleError) as err:
         load_rules([path])
     assert len(err.value.problems) == 1
@@ -184,15 +231,20 @@ def test_bad_user_rules_are_reported_together_with_shipped_ones_loaded(tmp_path)
 def test_every_problem_of_every_file_is_listed(tmp_path):
     folder = tmp_path / "rules"
     folder.mkdir()
-    write(folder, "kind: finding\nrules:\n  - id: f.one\n    regex: \"(\"\n"
-                  "  - id: f.two\n    phrases: [late]\n    lable: x\n", "a.yaml")
+    write(
+        folder,
+        'kind: finding\nrules:\n  - id: f.one\n    regex: "("\n  - id: f.two\n    phrases: [late]\n    lable: x\n',
+        "a.yaml",
+    )
     write(folder, "kind: action\nrules:\n  - id: a.one\n    phrases: [must]\n", "b.yml")
     with pytest.raises(RuleError) as err:
         load_rules([folder], defaults=False)
     problems = err.value.problems
     assert sorted(": ".join(p.split(": ")[:2]) for p in problems) == [
-        f"{folder / 'a.yaml'}:3: rule f.one", f"{folder / 'a.yaml'}:5: rule f.two",
-        f"{folder / 'b.yml'}:3: rule a.one"]
+        f"{folder / 'a.yaml'}:3: rule f.one",
+        f"{folder / 'a.yaml'}:5: rule f.two",
+        f"{folder / 'b.yml'}:3: rule a.one",
+    ]
     assert str(err.value).endswith("(and 2 more problems)")
 
 
@@ -221,8 +273,11 @@ def test_missing_rules_path(tmp_path):
 
 
 def test_user_rule_overrides_shipped_rule_in_place(tmp_path):
-    path = write(tmp_path, "kind: action\nrules:\n  - id: action.must\n    phrases: [must, shall]\n"
-                           "    label: must\n", "mine.yaml")
+    path = write(
+        tmp_path,
+        "kind: action\nrules:\n  - id: action.must\n    phrases: [must, shall]\n    label: must\n",
+        "mine.yaml",
+    )
     rules = load_rules([path])
     ids = [r.id for r in rules.rules]
     assert ids == [r.id for r in SHIPPED.rules]
@@ -233,8 +288,11 @@ def test_user_rule_overrides_shipped_rule_in_place(tmp_path):
 def test_user_rule_can_switch_a_shipped_rule_off(tmp_path):
     shipped = SHIPPED.by_id("action.must")
     assert shipped is not None and shipped.pattern is not None
-    path = write(tmp_path, "kind: action\nrules:\n  - id: action.must\n    enabled: false\n"
-                           f"    pattern: {json.dumps(shipped.pattern)}\n    label: must\n")
+    path = write(
+        tmp_path,
+        "kind: action\nrules:\n  - id: action.must\n    enabled: false\n"
+        f"    pattern: {json.dumps(shipped.pattern)}\n    label: must\n",
+    )
     rules = load_rules([path])
     assert "action.must" not in [r.id for r in rules.of("action")]
     report = Pipeline(rules).run(_src("The trust must ensure that audits are completed."))
@@ -255,4 +313,5 @@ def test_fingerprint_changes_with_the_rules(tmp_path):
 
 def _src(text: str):
     from cqcparse.readers.source import SourceText
+
     return SourceText("<test>", "text", text)

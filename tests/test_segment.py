@@ -3,6 +3,7 @@
 Each case states what GUIDELINES.md calls one sentence; spans are checked against the input text so a
 sentence that drops or gains characters fails even when its normalised text looks right.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -19,8 +20,7 @@ def spans_text(text: str, spans: list[tuple[int, int]]) -> list[str]:
 def test_bullet_mark_is_not_part_of_the_sentence(segmented, mark):
     text = f"We found these concerns:\n{mark}Staff did not always wear gloves.\n{mark}Audits were late."
     seg = segmented(text)
-    assert seg.sentences == ["We found these concerns:", "Staff did not always wear gloves.",
-                             "Audits were late."]
+    assert seg.sentences == ["We found these concerns:", "Staff did not always wear gloves.", "Audits were late."]
     first = text.index("Staff")
     assert seg.spans[1] == (first, first + len("Staff did not always wear gloves."))
     assert [b.bullet for b in seg.blocks] == [False, True, True]
@@ -29,8 +29,7 @@ def test_bullet_mark_is_not_part_of_the_sentence(segmented, mark):
 def test_bullet_block_starts_after_the_mark():
     src = SourceText("<test>", "text", "Intro.\n  \u25cf  Staff were kind.")
     blocks = segment.blocks(src)
-    assert [(b.bullet, src.text[b.start:b.end]) for b in blocks] == [(False, "Intro."),
-                                                                    (True, "Staff were kind.")]
+    assert [(b.bullet, src.text[b.start : b.end]) for b in blocks] == [(False, "Intro."), (True, "Staff were kind.")]
 
 
 def test_hyphen_inside_a_line_is_not_a_bullet(segmented):
@@ -39,14 +38,23 @@ def test_hyphen_inside_a_line_is_not_a_bullet(segmented):
     assert seg.blocks[0].bullet is False
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("We found shortfalls in most of the areas we reviewed.These were as follows:",
-     ["We found shortfalls in most of the areas we reviewed.", "These were as follows:"]),
-    ("Staff felt the new plan gave the wards a clearer purpose.The board met monthly.",
-     ["Staff felt the new plan gave the wards a clearer purpose.", "The board met monthly."]),
-    ("Records were incomplete.These included care plans.",
-     ["Records were incomplete.", "These included care plans."]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "We found shortfalls in most of the areas we reviewed.These were as follows:",
+            ["We found shortfalls in most of the areas we reviewed.", "These were as follows:"],
+        ),
+        (
+            "Staff felt the new plan gave the wards a clearer purpose.The board met monthly.",
+            ["Staff felt the new plan gave the wards a clearer purpose.", "The board met monthly."],
+        ),
+        (
+            "Records were incomplete.These included care plans.",
+            ["Records were incomplete.", "These included care plans."],
+        ),
+    ],
+)
 def test_glued_sentences_split(segmented, text, expected):
     seg = segmented(text)
     assert seg.sentences == expected
@@ -54,14 +62,17 @@ def test_glued_sentences_split(segmented, text, expected):
     assert seg.spans[0][1] == seg.spans[1][0] == text.index(expected[1][:5])
 
 
-@pytest.mark.parametrize("text", [
-    "Staff used tools, e.g. the falls checklist, to plan care.",
-    "Staff used tools, i.e. the falls checklist, to plan care.",
-    "The visit was led by Dr. Smith and the practice manager.",
-    "Mr. Jones and Mrs. Khan met the inspectors at St. Luke's ward.",
-    "Falls were 1.6 times higher than the national average.",
-    "Details are on www.cqc.org.uk and in our reports.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Staff used tools, e.g. the falls checklist, to plan care.",
+        "Staff used tools, i.e. the falls checklist, to plan care.",
+        "The visit was led by Dr. Smith and the practice manager.",
+        "Mr. Jones and Mrs. Khan met the inspectors at St. Luke's ward.",
+        "Falls were 1.6 times higher than the national average.",
+        "Details are on www.cqc.org.uk and in our reports.",
+    ],
+)
 def test_no_split_inside_abbreviations_numbers_and_addresses(segmented, text):
     assert segmented(text).sentences == [text]
 
@@ -86,10 +97,13 @@ def test_straight_quotation_stays_with_its_introducing_sentence(segmented):
     assert segmented(text).sentences == [text]
 
 
-@pytest.mark.parametrize(("quote", "after"), [
-    ("One person said, \u201cI feel safe. They are kind.\u201d", "Staff knew people well."),
-    ('A relative said, "The staff are lovely. I trust them."', "The manager agreed."),
-])
+@pytest.mark.parametrize(
+    ("quote", "after"),
+    [
+        ("One person said, \u201cI feel safe. They are kind.\u201d", "Staff knew people well."),
+        ('A relative said, "The staff are lovely. I trust them."', "The manager agreed."),
+    ],
+)
 def test_sentence_after_a_quotation_is_its_own(segmented, quote, after):
     """The quotation closes its sentence: the next sentence is not swallowed into it."""
     seg = segmented(f"{quote} {after}")
@@ -97,8 +111,10 @@ def test_sentence_after_a_quotation_is_its_own(segmented, quote, after):
 
 
 def test_headings_are_never_inside_sentences(segmented):
-    text = ("Our view of the service\nPeople were safe.\nIs the service safe?\nStaff were kind.\n"
-            "Freedom to speak up\nStaff knew how to raise concerns.")
+    text = (
+        "Our view of the service\nPeople were safe.\nIs the service safe?\nStaff were kind.\n"
+        "Freedom to speak up\nStaff knew how to raise concerns."
+    )
     seg = segmented(text)
     assert seg.titles == ["Our view of the service", "Is the service safe?", "Freedom to speak up"]
     assert seg.sentences == ["People were safe.", "Staff were kind.", "Staff knew how to raise concerns."]
@@ -107,8 +123,7 @@ def test_headings_are_never_inside_sentences(segmented):
 
 
 def test_heading_after_unpunctuated_paragraph_is_not_joined(segmented):
-    seg = segmented("People were supported by carers who knew them well\nIs the service safe?\n"
-                    "Staff were kind.")
+    seg = segmented("People were supported by carers who knew them well\nIs the service safe?\nStaff were kind.")
     assert "Is the service safe?" in seg.titles
     assert not any("safe?" in s for s in seg.sentences)
 
@@ -116,8 +131,10 @@ def test_heading_after_unpunctuated_paragraph_is_not_joined(segmented):
 def test_heading_types_and_key_questions(segmented):
     seg = segmented("Is the service well-led?\nLeaders were visible.\nSafeguarding\nStaff knew the policy.")
     kinds = [(h.title, h.type, h.key_question, h.quality_statement) for h in seg.headings if h]
-    assert kinds == [("Is the service well-led?", "key_question", "well-led", None),
-                     ("Safeguarding", "quality_statement", None, "safeguarding")]
+    assert kinds == [
+        ("Is the service well-led?", "key_question", "well-led", None),
+        ("Safeguarding", "quality_statement", None, "safeguarding"),
+    ]
 
 
 def test_wrapped_line_is_joined_into_one_block(segmented):
@@ -145,8 +162,7 @@ def footer(page: int) -> str:
 
 
 def test_running_footer_lines_are_removed(segmented):
-    text = "\n".join(["Staff were kind.", footer(5), "People felt safe.", footer(6), "Meals were good.",
-                      footer(7)])
+    text = "\n".join(["Staff were kind.", footer(5), "People felt safe.", footer(6), "Meals were good.", footer(7)])
     seg = segmented(text)
     assert seg.sentences == ["Staff were kind.", "People felt safe.", "Meals were good."]
     assert len(seg.blocks) == 3
@@ -160,12 +176,21 @@ def test_repeated_line_with_the_same_number_is_not_furniture(segmented):
 
 
 def test_sentence_broken_across_a_footer_is_joined_without_it(segmented):
-    text = "\n".join(["Staff were kind.", footer(4), "Meals were good.", footer(5),
-                      "People said carers were often late at weekends and",
-                      footer(6), "they were not told when a carer would arrive."])
+    text = "\n".join(
+        [
+            "Staff were kind.",
+            footer(4),
+            "Meals were good.",
+            footer(5),
+            "People said carers were often late at weekends and",
+            footer(6),
+            "they were not told when a carer would arrive.",
+        ]
+    )
     seg = segmented(text)
-    assert seg.sentences[-1] == ("People said carers were often late at weekends and they were not told "
-                                 "when a carer would arrive.")
+    assert seg.sentences[-1] == (
+        "People said carers were often late at weekends and they were not told when a carer would arrive."
+    )
     # the sentence starts at its first word and ends at its full stop
     start, end = seg.spans[-1]
     assert text[start:].startswith("People said") and text[:end].endswith("would arrive.")
@@ -183,7 +208,9 @@ def test_text_before_the_first_heading_is_a_preamble(pipe):
     text = "Foo Care Limited provides care at home.\nOur view of the service\nStaff were kind."
     report = pipe.run(SourceText("<test>", "text", text))
     assert [(s.title, s.type, s.start, s.end) for s in report.sections] == [
-        ("Preamble", "preamble", 0, 40), ("Our view of the service", "summary", 40, len(text))]
+        ("Preamble", "preamble", 0, 40),
+        ("Our view of the service", "summary", 40, len(text)),
+    ]
 
 
 def test_document_without_headings_is_one_section(pipe):
@@ -193,18 +220,23 @@ def test_document_without_headings_is_one_section(pipe):
 
 def test_bulleted_key_question_names_are_not_headings(pipe):
     """A list item naming a key question is text, not a section: what follows is not 'well-led'."""
-    text = ("Our view of the service\nWe looked at the following key questions:\n- Safe\n- Well-led\n"
-            "Staff did not always follow the policy.")
+    text = (
+        "Our view of the service\nWe looked at the following key questions:\n- Safe\n- Well-led\n"
+        "Staff did not always follow the policy."
+    )
     report = pipe.run(SourceText("<test>", "text", text))
     assert [s.title for s in report.sections] == ["Our view of the service"]
     (finding,) = report.findings
     assert (finding.section, finding.key_question) == ("Our view of the service", None)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Staff said no. The manager did not agree.", ["Staff said no.", "The manager did not agree."]),
-    ("Room No. 5 was clean.", ["Room No. 5 was clean."]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Staff said no. The manager did not agree.", ["Staff said no.", "The manager did not agree."]),
+        ("Room No. 5 was clean.", ["Room No. 5 was clean."]),
+    ],
+)
 def test_no_is_an_abbreviation_only_before_a_number(segmented, text, expected):
     assert segmented(text).sentences == expected
 
@@ -224,15 +256,37 @@ def test_adjacent_unpunctuated_lines_with_rising_numbers_are_kept(segmented):
 
 
 def test_a_repeat_whose_number_does_not_rise_is_not_a_page_header():
-    text = "\n".join(["Audit 12 of records", "Staff were kind.", "Audit 30 of records", "Meals were good.",
-                      "Audit 7 of records", "People felt safe."])
+    text = "\n".join(
+        [
+            "Audit 12 of records",
+            "Staff were kind.",
+            "Audit 30 of records",
+            "Meals were good.",
+            "Audit 7 of records",
+            "People felt safe.",
+        ]
+    )
     assert furniture.mask_furniture(text) == text
 
 
 def test_page_header_is_blanked_with_offsets_kept():
-    text = "\n".join(["Foo Care Limited Page 1 of 9", "Staff were kind.", "Foo Care Limited Page 2 of 9",
-                      "Meals were good.", "Foo Care Limited Page 3 of 9", "People felt safe."])
+    text = "\n".join(
+        [
+            "Foo Care Limited Page 1 of 9",
+            "Staff were kind.",
+            "Foo Care Limited Page 2 of 9",
+            "Meals were good.",
+            "Foo Care Limited Page 3 of 9",
+            "People felt safe.",
+        ]
+    )
     masked = furniture.mask_furniture(text)
     assert len(masked) == len(text)
-    assert [ln.strip() for ln in masked.split("\n")] == ["", "Staff were kind.", "", "Meals were good.", "",
-                                                         "People felt safe."]
+    assert [ln.strip() for ln in masked.split("\n")] == [
+        "",
+        "Staff were kind.",
+        "",
+        "Meals were good.",
+        "",
+        "People felt safe.",
+    ]

@@ -1,4 +1,5 @@
 """Summaries: counts per quality statement and kind, batch inputs, must-action themes, the CLI."""
+
 from __future__ import annotations
 
 import csv
@@ -22,10 +23,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "fixtures" / "harbourside-nhs-ft-well-led-2025.txt"  # the shipped sample report (fictional)
 
 
-def item(n: int, kind: str, *, modality: str | None = None, qs: str | None = None, kq: str | None = None,
-         text: str = "x") -> Item:
-    return Item(id=f"{kind}-{n:06d}", kind=kind, text=text, modality=modality, quality_statement=qs,
-                key_question=kq, start=n, end=n + len(text))
+def item(
+    n: int, kind: str, *, modality: str | None = None, qs: str | None = None, kq: str | None = None, text: str = "x"
+) -> Item:
+    return Item(
+        id=f"{kind}-{n:06d}",
+        kind=kind,
+        text=text,
+        modality=modality,
+        quality_statement=qs,
+        key_question=kq,
+        start=n,
+        end=n + len(text),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,15 +49,19 @@ def invoke(*args: str):
 
 # -- counting ---------------------------------------------------------------------------------------------
 
+
 def test_rows_count_each_kind_and_modality_in_framework_order():
-    items = [SourcedItem("a", i) for i in [
-        item(1, "finding", qs="freedom_to_speak_up"),
-        item(2, "action", modality="must", qs="freedom_to_speak_up"),
-        item(3, "action", modality="should", qs="safeguarding"),
-        item(4, "action", modality="needs", kq="safe"),
-        item(5, "positive"),
-        item(6, "positive", qs="safeguarding", kq="safe"),
-    ]]
+    items = [
+        SourcedItem("a", i)
+        for i in [
+            item(1, "finding", qs="freedom_to_speak_up"),
+            item(2, "action", modality="must", qs="freedom_to_speak_up"),
+            item(3, "action", modality="should", qs="safeguarding"),
+            item(4, "action", modality="needs", kq="safe"),
+            item(5, "positive"),
+            item(6, "positive", qs="safeguarding", kq="safe"),
+        ]
+    ]
     rows, totals = count_rows(items, {"safeguarding": [3, 2]})
     assert [r.group for r in rows] == ["safe", "safeguarding", "freedom_to_speak_up", OTHER]
     by = {r.group: r for r in rows}
@@ -81,6 +95,7 @@ def test_report_summary_adds_up(seed):
 
 # -- batch inputs -----------------------------------------------------------------------------------------
 
+
 def test_jsonl_of_extract_gives_the_report_counts(seed, tmp_path):
     path = tmp_path / "items.jsonl"
     path.write_text(to_jsonl([seed]), encoding="utf-8")
@@ -91,8 +106,10 @@ def test_jsonl_of_extract_gives_the_report_counts(seed, tmp_path):
 
 
 def test_batch_rows_with_report_id_and_folder(tmp_path):
-    rows = [{"report_id": "r1", "source": "a.pdf", **item(1, "action", modality="must", qs="safeguarding").model_dump()},
-            {"report_id": "r2", "source": "b.pdf", **item(2, "action", modality="must", qs="safeguarding").model_dump()}]
+    rows = [
+        {"report_id": "r1", "source": "a.pdf", **item(1, "action", modality="must", qs="safeguarding").model_dump()},
+        {"report_id": "r2", "source": "b.pdf", **item(2, "action", modality="must", qs="safeguarding").model_dump()},
+    ]
     (tmp_path / "items.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows) + "\n", encoding="utf-8")
     s = summarise_batch(load_items(tmp_path))
     [row] = s.rows
@@ -101,10 +118,17 @@ def test_batch_rows_with_report_id_and_folder(tmp_path):
 
 
 def test_batch_folder_report_jsons_add_scores_ratings_breaches(seed, tmp_path):
-    unrated = seed.model_copy(update={"report": seed.report.model_copy(
-        update={"overall_rating": None, "quality_statement_scores": {}})})
-    scored = seed.model_copy(update={"source": "other.txt", "report": seed.report.model_copy(
-        update={"overall_rating": "Good", "quality_statement_scores": {"freedom_to_speak_up": 3}})})
+    unrated = seed.model_copy(
+        update={"report": seed.report.model_copy(update={"overall_rating": None, "quality_statement_scores": {}})}
+    )
+    scored = seed.model_copy(
+        update={
+            "source": "other.txt",
+            "report": seed.report.model_copy(
+                update={"overall_rating": "Good", "quality_statement_scores": {"freedom_to_speak_up": 3}}
+            ),
+        }
+    )
     (tmp_path / "reports").mkdir()
     (tmp_path / "manifest.json").write_text("{}")
     for n, r in enumerate([unrated, scored]):
@@ -116,11 +140,14 @@ def test_batch_folder_report_jsons_add_scores_ratings_breaches(seed, tmp_path):
     assert s.totals.reports == 2
 
 
-@pytest.mark.parametrize("content, reason", [
-    ("not json", "Expecting value"),
-    ('{"source": "a"}', "id: Field required"),
-    ("[1, 2]", "a line must be a JSON object"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        ("not json", "Expecting value"),
+        ('{"source": "a"}', "id: Field required"),
+        ("[1, 2]", "a line must be a JSON object"),
+    ],
+)
 def test_bad_rows_name_the_line(tmp_path, content, reason):
     path = tmp_path / "items.jsonl"
     path.write_text("\n" + content + "\n", encoding="utf-8")  # the blank first line is skipped
@@ -136,11 +163,14 @@ def test_folder_without_items_jsonl(tmp_path):
 
 # -- themes -----------------------------------------------------------------------------------------------
 
+
 def test_themes_rank_phrases_merge_plurals_and_skip_boilerplate():
-    texts = [("r1", "The provider must ensure medicines management is safe."),
-             ("r2", "The trust must ensure medicines management audits are completed."),
-             ("r3", "The provider must ensure risks to people are assessed."),
-             ("r3", "The provider must ensure the risk assessments are reviewed.")]
+    texts = [
+        ("r1", "The provider must ensure medicines management is safe."),
+        ("r2", "The trust must ensure medicines management audits are completed."),
+        ("r3", "The provider must ensure risks to people are assessed."),
+        ("r3", "The provider must ensure the risk assessments are reviewed."),
+    ]
     musts = [SourcedItem(r, item(n, "action", modality="must", text=t)) for n, (r, t) in enumerate(texts)]
     themes = must_action_themes(musts, n=3)
     assert [(t.theme, t.actions, t.reports) for t in themes][:2] == [("medicines management", 2, 2), ("risk", 2, 1)]
@@ -150,6 +180,7 @@ def test_themes_rank_phrases_merge_plurals_and_skip_boilerplate():
 
 
 # -- the CLI ----------------------------------------------------------------------------------------------
+
 
 def test_cli_summary_table():
     result = invoke("summary", str(SEED))
@@ -245,9 +276,18 @@ def test_breach_pages_are_plural_when_more_than_one() -> None:
     from types import SimpleNamespace
 
     from cqcparse.cli.view import report_notes
-    result = SimpleNamespace(overall_rating="Good", ratings={}, breaches=[
-        {"regulation": "12", "title": "Safe care and treatment", "pages": [9, 11]},
-        {"regulation": "17", "title": None, "pages": [3]}])
-    assert report_notes(result) == ["Overall rating: Good", "Breaches:",
-                                    "  Regulation 12 (Safe care and treatment), pages 9, 11",
-                                    "  Regulation 17 (untitled), page 3"]
+
+    result = SimpleNamespace(
+        overall_rating="Good",
+        ratings={},
+        breaches=[
+            {"regulation": "12", "title": "Safe care and treatment", "pages": [9, 11]},
+            {"regulation": "17", "title": None, "pages": [3]},
+        ],
+    )
+    assert report_notes(result) == [
+        "Overall rating: Good",
+        "Breaches:",
+        "  Regulation 12 (Safe care and treatment), pages 9, 11",
+        "  Regulation 17 (untitled), page 3",
+    ]

@@ -1,4 +1,5 @@
 """Typed errors. Core code raises these; only the CLI turns them into messages and exit codes."""
+
 from __future__ import annotations
 
 

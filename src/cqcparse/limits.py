@@ -1,4 +1,5 @@
 """Process limits that keep one bad input from taking the machine down."""
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,11 @@ def limit_memory(megabytes: int) -> None:
     Call it once spaCy and the rules are loaded; a cap too close to what is already used cannot work."""
     used = address_space_mb()
     if megabytes < used + 64:
-        raise CqcparseError(f"--max-memory {megabytes} MB is too low: cqcparse already uses {used} MB "
-                            f"before reading (give at least {used + 64})")
+        raise CqcparseError(
+            f"--max-memory {megabytes} MB is too low: cqcparse already uses {used} MB "
+            f"before reading (give at least {used + 64})"
+        )
     import resource  # POSIX only: imported here so that the rest of this module works everywhere
+
     limit = megabytes * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -1,5 +1,6 @@
 """The data flow, stage by stage: read -> blocks -> sections -> sentences -> cue matches -> decisions
 -> typed records. `Pipeline` loads spaCy and the rules once, so many reports run in one process."""
+
 from __future__ import annotations
 
 import bisect
@@ -26,6 +27,7 @@ from cqcparse.records import Item, Report, Section
 @dataclass(frozen=True, slots=True)
 class Analysed:
     """One sentence with everything that decided it (used by `explain` and to build items)."""
+
     sentence: Sentence
     text: str
     context: Context
@@ -45,8 +47,9 @@ class Pipeline:
     `rule_paths` adds rule folders or files (a rule with a shipped rule's id replaces it);
     `default_rules=False` uses only those."""
 
-    def __init__(self, rules: RuleSet | None = None, *, rule_paths: list[Path] | None = None,
-                 default_rules: bool = True):
+    def __init__(
+        self, rules: RuleSet | None = None, *, rule_paths: list[Path] | None = None, default_rules: bool = True
+    ):
         self.rules = rules or load_rules(rule_paths, defaults=default_rules)
         self.nlp = spacy.blank("en")
         # only the tokenizer runs (no parser or NER, whose memory spaCy's 1,000,000-character limit guards):
@@ -68,8 +71,10 @@ class Pipeline:
         headings = segment.find_headings(masked.text, bl, self.rules)
         if not uses_quality_statements(headings, masked.text, self.rules):
             # before 2024 "Infection prevention and control" is a sub-heading, not a quality statement
-            headings = [replace(h, type="heading", level=4, quality_statement=None)
-                        if h and h.quality_statement else h for h in headings]
+            headings = [
+                replace(h, type="heading", level=4, quality_statement=None) if h and h.quality_statement else h
+                for h in headings
+            ]
         return Structure(masked, bl, headings, self.analyse(masked, bl, headings))
 
     def run(self, src: SourceText, *, include_text: bool = False) -> Report:
@@ -79,30 +84,44 @@ class Pipeline:
         doc_text = src.text
         sections = build_sections(bl, headings, src)
         items = [make_item(a, kind, src) for a in analysed for kind in a.decision.kinds]
-        qs_offsets = [(s.quality_statement, s.start) for s in sections
-                      if s.type == "quality_statement" and s.quality_statement]
+        qs_offsets = [
+            (s.quality_statement, s.start) for s in sections if s.type == "quality_statement" and s.quality_statement
+        ]
         facts = read_facts(doc_text, self.rules, qs_offsets, lambda offset: page_of(src, offset))
         spans = [(a.sentence.start, a.sentence.end, page_of(src, a.sentence.start)) for a in analysed]
         # table rows and other label lines hold no sentences but can cite a breach
-        spans += [(b.start, b.end, page_of(src, b.start)) for b, h in zip(bl, headings)
-                  if h is None and not segment.is_prose(b, doc_text)]
+        spans += [
+            (b.start, b.end, page_of(src, b.start))
+            for b, h in zip(bl, headings)
+            if h is None and not segment.is_prose(b, doc_text)
+        ]
         breaches = read_breaches(doc_text, self.rules, sorted(spans))
-        return Report(source=src.path, format=src.format, report=facts, sections=sections,
-                      findings=[i for i in items if i.kind == "finding"],
-                      actions=[i for i in items if i.kind == "action"],
-                      positives=[i for i in items if i.kind == "positive"],
-                      breaches=breaches, text=original if include_text else None)
+        return Report(
+            source=src.path,
+            format=src.format,
+            report=facts,
+            sections=sections,
+            findings=[i for i in items if i.kind == "finding"],
+            actions=[i for i in items if i.kind == "action"],
+            positives=[i for i in items if i.kind == "positive"],
+            breaches=breaches,
+            text=original if include_text else None,
+        )
 
     def analyse(self, src: SourceText, bl: list[Block], headings: list[Heading | None]) -> list[Analysed]:
         doc_text = src.text
         prose = [h is None and segment.is_prose(b, doc_text) for b, h in zip(bl, headings)]
         sents = segment.sentences(doc_text, bl, prose, self.abbreviations)
-        contexts = block_contexts(doc_text, bl, headings, self.rules,
-                                  use_topics=uses_quality_statements(headings, doc_text, self.rules))
+        contexts = block_contexts(
+            doc_text, bl, headings, self.rules, use_topics=uses_quality_statements(headings, doc_text, self.rules)
+        )
         doc = self.nlp.make_doc(doc_text)
         kqs = assessed_key_questions(headings, doc_text, self.rules)
-        hits = [h for h in self.matcher(doc, [(s.start, s.end) for s in sents])
-                if h.kind != "topic" or QUALITY_STATEMENTS.get(h.label or "") in kqs]
+        hits = [
+            h
+            for h in self.matcher(doc, [(s.start, s.end) for s in sents])
+            if h.kind != "topic" or QUALITY_STATEMENTS.get(h.label or "") in kqs
+        ]
         index = segment.SentenceIndex(sents)
         per_sentence: list[list[Hit]] = [[] for _ in sents]
         for h in hits:
@@ -116,7 +135,7 @@ class Pipeline:
             d = decide(sh, ctx, doc_text, s.start, s.end)
             if ctx.use_topics and not ctx.quality_statement and previous[0] == s.block and previous[1]:
                 carry_topic(d, sh, doc_text, previous[1])
-            out.append(Analysed(s, " ".join(doc_text[s.start:s.end].split()), ctx, sh, d))
+            out.append(Analysed(s, " ".join(doc_text[s.start : s.end].split()), ctx, sh, d))
             previous = (s.block, d.quality_statement)
         return out
 
@@ -145,8 +164,12 @@ def assessed_key_questions(headings: list[Heading | None], text: str, rules: Rul
     a single key question names (`assessment` fact rules: "Ratings - Well-led"), else all five."""
     kqs = {kq for h in headings if h and (kq := h.key_question or QUALITY_STATEMENTS.get(h.quality_statement or ""))}
     if not kqs:
-        named = (key_question_id(m.group("value")) for r in rules.of("fact") if r.label == "assessment"
-                 for m in r.compiled().finditer(text))
+        named = (
+            key_question_id(m.group("value"))
+            for r in rules.of("fact")
+            if r.label == "assessment"
+            for m in r.compiled().finditer(text)
+        )
         kqs = {kq for kq in named if kq}
     return kqs or set(KEY_QUESTIONS)
 
@@ -160,8 +183,9 @@ def uses_quality_statements(headings: list[Heading | None], text: str, rules: Ru
     return any(r.compiled().search(text) for r in rules.of("fact") if r.label == "framework")
 
 
-def block_contexts(text: str, bl: list[Block], headings: list[Heading | None], rules: RuleSet,
-                   *, use_topics: bool) -> list[Context]:
+def block_contexts(
+    text: str, bl: list[Block], headings: list[Heading | None], rules: RuleSet, *, use_topics: bool
+) -> list[Context]:
     """The context of each block: the open sections (a heading closes those at its level or deeper)
     and, for a bullet, the list introduction (a block ending in ':') before it."""
     stack: list[Heading] = []
@@ -176,7 +200,7 @@ def block_contexts(text: str, bl: list[Block], headings: list[Heading | None], r
             list_ctx = None
         elif not b.bullet:
             list_ctx = None
-            line = text[b.start:b.end].rstrip()
+            line = text[b.start : b.end].rstrip()
             if line.endswith((":", " -", " \u2013")):  # "The provider should:" or "The provider should -"
                 list_ctx = _list_context(line, context_rules)
         out.append(_context(stack, list_ctx if b.bullet else None, use_topics))
@@ -197,8 +221,14 @@ def _context(stack: list[Heading], list_ctx: tuple[str, str] | None, use_topics:
     kq = next((h.key_question for h in reversed(stack) if h.key_question), None)
     qs = next((h.quality_statement for h in reversed(stack) if h.quality_statement), None)
     kind, kind_rule = list_ctx or next(((h.context, h.rule) for h in reversed(stack) if h.context), (None, None))
-    return Context(section=stack[-1].title if stack else None, key_question=kq, quality_statement=qs,
-                   kind=kind, kind_rule=kind_rule, use_topics=use_topics)
+    return Context(
+        section=stack[-1].title if stack else None,
+        key_question=kq,
+        quality_statement=qs,
+        kind=kind,
+        kind_rule=kind_rule,
+        use_topics=use_topics,
+    )
 
 
 def build_sections(bl: list[Block], headings: list[Heading | None], src: SourceText) -> list[Section]:
@@ -209,16 +239,36 @@ def build_sections(bl: list[Block], headings: list[Heading | None], src: SourceT
     end_doc = len(src.text)
     if bl and (not found or found[0].block.start > bl[0].start):
         first = found[0].block.start if found else end_doc
-        out.append(Section(id="s0", title="Preamble", type="preamble", level=1, start=0, end=first,
-                           page_start=page_of(src, 0), page_end=page_of(src, max(0, first - 1))))
+        out.append(
+            Section(
+                id="s0",
+                title="Preamble",
+                type="preamble",
+                level=1,
+                start=0,
+                end=first,
+                page_start=page_of(src, 0),
+                page_end=page_of(src, max(0, first - 1)),
+            )
+        )
     for n, h in enumerate(found):
         if h.type == "heading":
             continue
-        end = next((g.block.start for g in found[n + 1:] if g.level <= h.level), end_doc)
-        out.append(Section(id=f"s{h.block.start}", title=h.title, type=h.type, level=h.level,
-                           start=h.block.start, end=end, quality_statement=h.quality_statement,
-                           key_question=h.key_question, page_start=page_of(src, h.block.start),
-                           page_end=page_of(src, max(h.block.start, end - 1))))
+        end = next((g.block.start for g in found[n + 1 :] if g.level <= h.level), end_doc)
+        out.append(
+            Section(
+                id=f"s{h.block.start}",
+                title=h.title,
+                type=h.type,
+                level=h.level,
+                start=h.block.start,
+                end=end,
+                quality_statement=h.quality_statement,
+                key_question=h.key_question,
+                page_start=page_of(src, h.block.start),
+                page_end=page_of(src, max(h.block.start, end - 1)),
+            )
+        )
     return out
 
 
@@ -241,12 +291,21 @@ def make_item(a: Analysed, kind: str, src: SourceText) -> Item:
     last = page_of(src, max(s.start, s.end - 1))
     pages = list(range(page, last + 1)) if page is not None and last is not None and last > page else None
     box = box_at(src, s.start)
-    return Item(id=f"{kind}-{s.start:06d}", kind=kind, text=a.text,
-                modality=a.decision.modality if kind == "action" else None,
-                section=a.context.section, quality_statement=a.decision.quality_statement,
-                key_question=a.context.key_question, start=s.start, end=s.end, page=page, pages=pages,
-                bbox=[box.x0, box.top, box.x1, box.bottom] if box else None,
-                rules=a.decision.rules.get(kind, []))
+    return Item(
+        id=f"{kind}-{s.start:06d}",
+        kind=kind,
+        text=a.text,
+        modality=a.decision.modality if kind == "action" else None,
+        section=a.context.section,
+        quality_statement=a.decision.quality_statement,
+        key_question=a.context.key_question,
+        start=s.start,
+        end=s.end,
+        page=page,
+        pages=pages,
+        bbox=[box.x0, box.top, box.x1, box.bottom] if box else None,
+        rules=a.decision.rules.get(kind, []),
+    )
 
 
 _DEFAULT: Pipeline | None = None

@@ -2,6 +2,7 @@
 
 Field order is declared once, here; JSON, JSONL and CSV writers all follow it.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -18,6 +19,7 @@ class Record(BaseModel):
 
 class Item(Record):
     """One finding, action or positive: a sentence of the report, grounded in the document text."""
+
     id: str = Field(description="Stable id: kind, then the offset of the sentence, e.g. 'action-001234'.")
     kind: Kind
     text: str
@@ -62,6 +64,7 @@ class Breach(Record):
 
 class FactSource(Record):
     """Where a report field was read: the text that gave it and the rule that read it."""
+
     rule: str
     text: str
     start: int = Field(description="Offset of the first character in the document text.")
@@ -69,46 +72,72 @@ class FactSource(Record):
     page: int | None = Field(default=None, description="1-based page (PDF input).")
 
 
-REPORT_TYPES = ("nhs_trust_well_led", "nhs_trust_quality_report", "core_service", "adult_social_care",
-                "home_care", "gp_practice", "dental", "ambulance", "independent_health", "mental_health")
+REPORT_TYPES = (
+    "nhs_trust_well_led",
+    "nhs_trust_quality_report",
+    "core_service",
+    "adult_social_care",
+    "home_care",
+    "gp_practice",
+    "dental",
+    "ambulance",
+    "independent_health",
+    "mental_health",
+)
 
 
 class ReportFacts(Record):
-    provider: str | None = Field(default=None, description="The location or service as the report's title names it "
-                                 "(no site prefix such as 'Archived:').")
-    registered_provider: str | None = Field(default=None, description="The company that runs it, when the report "
-                                            "names one apart from the provider.")
+    provider: str | None = Field(
+        default=None,
+        description="The location or service as the report's title names it (no site prefix such as 'Archived:').",
+    )
+    registered_provider: str | None = Field(
+        default=None, description="The company that runs it, when the report names one apart from the provider."
+    )
     location: str | None = Field(default=None, description="The location, when the report is about one.")
     location_id: str | None = Field(default=None, description="CQC location id as printed: '1-123456789', 'R1K02'.")
-    provider_id: str | None = Field(default=None, description="CQC provider id as printed: '1-101234567', an NHS "
-                                    "trust code such as 'RXT'.")
+    provider_id: str | None = Field(
+        default=None, description="CQC provider id as printed: '1-101234567', an NHS trust code such as 'RXT'."
+    )
     report_type: str | None = Field(default=None, description="The layout: " + ", ".join(REPORT_TYPES) + ".")
-    service_type: str | None = Field(default=None, description="The kind of service as the report names it: "
-                                     "'Care home', 'Urgent and emergency services'.")
+    service_type: str | None = Field(
+        default=None,
+        description="The kind of service as the report names it: 'Care home', 'Urgent and emergency services'.",
+    )
     assessment: str | None = None
     report_date: str | None = Field(default=None, description="Publication date, ISO 8601.")
     inspection_dates: list[str] = Field(default_factory=list)
-    overall_rating: str | None = Field(default=None, description="Null when the report gives none (dental and other "
-                                       "unrated reports).")
+    overall_rating: str | None = Field(
+        default=None, description="Null when the report gives none (dental and other unrated reports)."
+    )
     ratings: dict[str, str] = Field(default_factory=dict, description="Rating per key question.")
     service_ratings: dict[str, str] = Field(default_factory=dict, description="Rating per core service.")
     quality_statement_scores: dict[str, int] = Field(default_factory=dict)
-    fact_sources: dict[str, FactSource] = Field(default_factory=dict, description="For every field read, "
-                                                "where: keyed 'provider', 'ratings.safe', "
-                                                "'quality_statement_scores.safeguarding', 'inspection_dates'.")
+    fact_sources: dict[str, FactSource] = Field(
+        default_factory=dict,
+        description="For every field read, "
+        "where: keyed 'provider', 'ratings.safe', "
+        "'quality_statement_scores.safeguarding', 'inspection_dates'.",
+    )
 
 
 class ApiData(Record):
     """What CQC's API says about the report, from the fetched.jsonl that `cqcparse fetch` wrote beside it
     (batch only)."""
+
     location_id: str
     provider_id: str | None = None
     link_id: str
-    api_ratings: dict[str, str | None] = Field(default_factory=dict, description="The location's current "
-                                               "ratings from the API: overall and the five key questions.")
-    overall_rating_agrees: bool | None = Field(None, description="Whether the extracted overall rating is the "
-                                               "API's; null when either is missing or the API's current rating "
-                                               "comes from another report of the location.")
+    api_ratings: dict[str, str | None] = Field(
+        default_factory=dict,
+        description="The location's current ratings from the API: overall and the five key questions.",
+    )
+    overall_rating_agrees: bool | None = Field(
+        None,
+        description="Whether the extracted overall rating is the "
+        "API's; null when either is missing or the API's current rating "
+        "comes from another report of the location.",
+    )
 
 
 class Report(Record):
@@ -121,8 +150,11 @@ class Report(Record):
     positives: list[Item]
     breaches: list[Breach]
     text: str | None = Field(None, description="The document text the offsets refer to (--include-text).")
-    api: ApiData | None = Field(None, description="Batch: CQC's own data on the report, when it was "
-                                "downloaded by `cqcparse fetch` (left out when absent).")
+    api: ApiData | None = Field(
+        None,
+        description="Batch: CQC's own data on the report, when it was "
+        "downloaded by `cqcparse fetch` (left out when absent).",
+    )
 
     def items(self) -> list[Item]:
         """Every item in document order."""

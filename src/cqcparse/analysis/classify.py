@@ -2,6 +2,7 @@
 and its context (section heading, list introduction), in stages: the statement type (only evidence can
 be a finding or positive), the action, then polarity by composition (modifiers turn cues round) with a
 default polarity for evidence. Pure functions over typed values."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -14,18 +15,31 @@ from cqcparse.analysis.segment import in_quotes
 
 MODALITY_RANK = {"must": 3, "should": 2, "needs": 1}
 # When several statement-type rules fire, the first type in this order wins; "reported" is evidence.
-TYPE_ORDER = ("quotation", "definition", "law", "cqc_process", "past_inspection", "rating", "method",
-              "background", "description", "reported")
+TYPE_ORDER = (
+    "quotation",
+    "definition",
+    "law",
+    "cqc_process",
+    "past_inspection",
+    "rating",
+    "method",
+    "background",
+    "description",
+    "reported",
+)
 EVIDENCE = ("evidence", "reported")
 OPENING_QUOTES = ("\u201c", '"', "\u2018", "'")
 # the words of a bare negation: a shortfall cue made only of these is negation, nothing more
-NEGATION_WORDS = frozenset("not no none nobody never did do does had has have was were is are could would can "
-                           "been be being to of the which these them any one".split())
+NEGATION_WORDS = frozenset(
+    "not no none nobody never did do does had has have was were is are could would can "
+    "been be being to of the which these them any one".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Context:
     """What the enclosing section and list say about a sentence."""
+
     section: str | None = None
     key_question: str | None = None
     quality_statement: str | None = None
@@ -51,6 +65,7 @@ class Decision:
 @dataclass(slots=True)
 class Polarity:
     """The shortfall and strength cues of a sentence after its modifiers (see `compose`)."""
+
     shortfalls: list[Hit] = field(default_factory=list)
     strengths: list[Hit] = field(default_factory=list)
     rules: dict[str, list[str]] = field(default_factory=lambda: {"finding": [], "positive": []})
@@ -60,7 +75,7 @@ class Polarity:
 def statement_type(hits: list[Hit], text: str, sent_start: int) -> tuple[str, list[str]]:
     """The sentence's statement type and the rules that set it: a quotation when it opens with a quotation
     mark, else the first type of TYPE_ORDER a rule gives, else evidence."""
-    if text[sent_start:sent_start + 1] in OPENING_QUOTES:
+    if text[sent_start : sent_start + 1] in OPENING_QUOTES:
         return "quotation", ["type.quotation"]
     typed = {h.label or "background": h.rule for h in hits if h.kind in ("statement_type", "not_item")}
     found = next((t for t in TYPE_ORDER if t in typed), None)
@@ -79,8 +94,10 @@ def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str
     flipped: list[Scope] = []
 
     def note(h: Hit, s: Scope, what: str) -> None:
-        pol.path.append(f"{s.rule} {_quote(text, s.start, s.end)} (scope {_quote(text, s.end, s.scope_end)}) "
-                        f"{what} {h.rule} {_quote(text, h.start, h.end)}")
+        pol.path.append(
+            f"{s.rule} {_quote(text, s.start, s.end)} (scope {_quote(text, s.end, s.scope_end)}) "
+            f"{what} {h.rule} {_quote(text, h.start, h.end)}"
+        )
 
     def historical(h: Hit) -> bool:
         s = governing(scopes, h, "historical")
@@ -122,13 +139,16 @@ def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str
 def _negates(h: Hit, t: Scope, text: str) -> bool:
     """Is cue `h` a negation of its own, made with trigger `t` ('had not assessed', 'did not'), rather than
     a shortfall phrase holding a negation word ('left without help')?"""
-    return not _bound(Hit(h.rule, h.kind, h.label, h.weight, h.start, t.start), text) if t.start > h.start \
+    return (
+        not _bound(Hit(h.rule, h.kind, h.label, h.weight, h.start, t.start), text)
+        if t.start > h.start
         else t.start <= h.start
+    )
 
 
 def _bound(h: Hit, text: str) -> bool:
     """Does cue `h` say more than a bare negation ('did not', 'had not been')?"""
-    return any(w not in NEGATION_WORDS for w in text[h.start:h.end].lower().replace("n't", " not").split())
+    return any(w not in NEGATION_WORDS for w in text[h.start : h.end].lower().replace("n't", " not").split())
 
 
 def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: int) -> Decision:
@@ -149,8 +169,7 @@ def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: 
         # what CQC expects of every provider; list introductions ("the trust must:") are not items
         d.path.append("not an item: expectation or list introduction or question")
         return d
-    d.statement_type, type_rules = statement_type(by_kind["statement_type"] + by_kind["not_item"], text,
-                                                  sent_start)
+    d.statement_type, type_rules = statement_type(by_kind["statement_type"] + by_kind["not_item"], text, sent_start)
     d.modifiers = scopes(by_kind["modifier"], sent_start, sent_end)
     evidence = d.statement_type in EVIDENCE
     d.path.append(f"statement type: {d.statement_type}" + (f" {type_rules}" if type_rules else ""))
@@ -178,11 +197,15 @@ def _decide_action(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], evi
     traps = by_kind["not_action"]
     actions = []
     for h in by_kind["action"]:
-        s = next((s for s in d.modifiers if s.category in ("conditional", "historical")
-                  and (s.covers(h) or s.overlaps(h))), None)
+        s = next(
+            (s for s in d.modifiers if s.category in ("conditional", "historical") and (s.covers(h) or s.overlaps(h))),
+            None,
+        )
         if s:
-            d.path.append(f"action cue {h.rule} {_quote(text, h.start, h.end)} ignored: {s.category} "
-                          f"modifier {s.rule} {_quote(text, s.start, s.end)}")
+            d.path.append(
+                f"action cue {h.rule} {_quote(text, h.start, h.end)} ignored: {s.category} "
+                f"modifier {s.rule} {_quote(text, s.start, s.end)}"
+            )
         else:
             actions.append(h)
     if ctx.kind in ("must", "should"):
@@ -203,8 +226,9 @@ def _decide_action(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], evi
         d.kinds.append("action")
 
 
-def _decide_polarity(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], text: str,
-                     sent_start: int, sent_end: int) -> None:
+def _decide_polarity(
+    d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], text: str, sent_start: int, sent_end: int
+) -> None:
     """Finding, positive or neither, from the composed cues, the contrast modifiers, the section or list
     context and, for evidence with no cue at all, the default polarity: a strength."""
     # a default strength (label 'default': evidence in the past tense, not a dated fact) counts only when no
@@ -235,20 +259,32 @@ def _decide_polarity(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], t
         d.positive_score += 1.0
         p_rules.append(ctx.kind_rule or "context.positive")
     contrast = next((s for s in d.modifiers if s.category in ("contrast", "concession")), None)
-    if contrast and contrast.category == "contrast" and not pol.shortfalls and d.modality is None \
-            and not any(contrast.covers(h) for h in pol.strengths) and contrast.scope_end > contrast.end:
+    if (
+        contrast
+        and contrast.category == "contrast"
+        and not pol.shortfalls
+        and d.modality is None
+        and not any(contrast.covers(h) for h in pol.strengths)
+        and contrast.scope_end > contrast.end
+    ):
         # "X, but Y" with no cue in Y: in this register the clause after the contrast is the shortfall
         d.finding_score += 1.0
         f_rules.append(contrast.rule)
-        d.path.append(f"contrast {contrast.rule} {_quote(text, contrast.start, contrast.end)}: the clause after it "
-                      "states no strength, so it is the shortfall")
+        d.path.append(
+            f"contrast {contrast.rule} {_quote(text, contrast.start, contrast.end)}: the clause after it "
+            "states no strength, so it is the shortfall"
+        )
     if d.modality in ("must", "should") and d.finding_score < 2:
         d.path.append("an action stating no clear shortfall is not a finding")
     elif d.finding_score > 0 and (d.finding_score >= d.positive_score or contrast):
         d.kinds.append("finding")
         d.rules["finding"] = sorted(set(f_rules) | ({contrast.rule} if contrast else set()))
-        why = (f"{contrast.category} {contrast.rule} {_quote(text, contrast.start, contrast.end)} makes a mixed "
-               "sentence a finding" if contrast and d.finding_score < d.positive_score else "score")
+        why = (
+            f"{contrast.category} {contrast.rule} {_quote(text, contrast.start, contrast.end)} makes a mixed "
+            "sentence a finding"
+            if contrast and d.finding_score < d.positive_score
+            else "score"
+        )
         d.path.append(f"finding: {why}: shortfall {d.finding_score:g}, strength {d.positive_score:g}")
     elif d.modality is not None:
         return
@@ -258,4 +294,3 @@ def _decide_polarity(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], t
         d.path.append(f"positive: strength {d.positive_score:g} > shortfall {d.finding_score:g}")
     if defaults and "positive" in d.kinds and set(d.rules["positive"]) == {h.rule for h in defaults}:
         d.path[-1] = f"positive by default {d.rules['positive']}: evidence about practice with no shortfall"
-

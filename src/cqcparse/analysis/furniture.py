@@ -1,5 +1,6 @@
 """Running headers and footers of plain text, found so that they can be blanked before segmenting.
 (PDF readers find furniture by its position on the page instead.)"""
+
 from __future__ import annotations
 
 import re
@@ -34,7 +35,10 @@ def _furniture(lines: list[str]) -> Iterator[int]:
             groups.setdefault(_NUMBER.sub("#", s), []).append(i)
     for where in groups.values():
         numbers = [tuple(int(n) for n in _NUMBER.findall(lines[i])) for i in where]
-        if (len(where) >= 3 and len(set(numbers)) >= 3
-                and all(a < b for a, b in pairwise(numbers))
-                and all(any(lines[k].strip() for k in range(a + 1, b)) for a, b in pairwise(where))):
+        if (
+            len(where) >= 3
+            and len(set(numbers)) >= 3
+            and all(a < b for a, b in pairwise(numbers))
+            and all(any(lines[k].strip() for k in range(a + 1, b)) for a, b in pairwise(where))
+        ):
             yield from where

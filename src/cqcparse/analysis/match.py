@@ -1,5 +1,6 @@
 """The one matcher behind every cue rule: phrases go to spaCy's PhraseMatcher, token patterns to its
 Matcher, regexes to Python's re -- all run once over the whole document."""
+
 from __future__ import annotations
 
 import bisect
@@ -95,7 +96,17 @@ def filter_hits(hits: list[Hit]) -> list[Hit]:
     kept: list[Hit] = []
     taken: dict[tuple[str, str | None], tuple[list[int], list[int]]] = {}  # sorted starts, their ends
     for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start, h.rule)):
-        starts, ends = taken.setdefault((h.kind, h.label if h.kind == "topic" else h.rule if h.kind in ("modifier", "statement_type", "not_item", "not_action") else None), ([], []))
+        starts, ends = taken.setdefault(
+            (
+                h.kind,
+                h.label
+                if h.kind == "topic"
+                else h.rule
+                if h.kind in ("modifier", "statement_type", "not_item", "not_action")
+                else None,
+            ),
+            ([], []),
+        )
         i = bisect.bisect_left(starts, h.start)
         # kept spans do not overlap each other, so only the neighbours can overlap this one
         if (i > 0 and ends[i - 1] > h.start) or (i < len(starts) and starts[i] < h.end):

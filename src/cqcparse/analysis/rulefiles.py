@@ -1,5 +1,6 @@
 """Reading rule files, and the checks that keep one rule from hanging or flooding a run: a size limit per
 file, a limit on phrases in all, no regex that matches the empty string or repeats a repeated group."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,11 @@ FLAGS = re.IGNORECASE | re.MULTILINE
 def shipped_rule_files() -> list[tuple[str, str]]:
     """(name, text) of each rule file shipped inside the package."""
     folder = resources.files("cqcparse.rules")  # rules/ at the repository root, package data in the wheel
-    return sorted((f"rules/{f.name}", f.read_text(encoding="utf-8"))
-                  for f in folder.iterdir() if f.name.endswith((".yaml", ".yml")))
+    return sorted(
+        (f"rules/{f.name}", f.read_text(encoding="utf-8"))
+        for f in folder.iterdir()
+        if f.name.endswith((".yaml", ".yml"))
+    )
 
 
 def user_rule_files(paths: list[Path]) -> list[tuple[str, str]]:
@@ -54,8 +58,13 @@ NESTED_QUANTIFIER = re.compile(r"\((?:\?:)?(?:\\.|\[(?:\\.|[^\]])*\]|[^()\\\[|])
 
 def pattern_regexes(pattern: list[dict[str, Any]]) -> list[str]:
     """The REGEX values of a token pattern ({"LOWER": {"REGEX": "..."}} or {"TEXT": {"REGEX": ...}})."""
-    return [v["REGEX"] for tok in pattern if isinstance(tok, dict) for v in tok.values()
-            if isinstance(v, dict) and isinstance(v.get("REGEX"), str)]
+    return [
+        v["REGEX"]
+        for tok in pattern
+        if isinstance(tok, dict)
+        for v in tok.values()
+        if isinstance(v, dict) and isinstance(v.get("REGEX"), str)
+    ]
 
 
 def regex_problems(source: str) -> list[str]:
@@ -69,6 +78,8 @@ def regex_problems(source: str) -> list[str]:
     if compiled.search("") is not None:
         problems.append(f"the regex {source!r} matches the empty string (it would fire everywhere)")
     if NESTED_QUANTIFIER.search(source):
-        problems.append(f"the regex {source!r} repeats a repeated group, as (a+)+: it can take exponential "
-                        "time; repeat the group's content once")
+        problems.append(
+            f"the regex {source!r} repeats a repeated group, as (a+)+: it can take exponential "
+            "time; repeat the group's content once"
+        )
     return problems

@@ -4,6 +4,7 @@ Loading is three steps (as weasel and spaCy do): a friendly YAML parse error; sc
 lists every problem; semantic checks (duplicate ids, unknown labels, attributes the pipeline does not set).
 Every problem is reported as 'FILE:LINE: rule ID: message'.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,19 +27,68 @@ from cqcparse.analysis.rulefiles import (
 from cqcparse.analysis.vocabulary import KEY_QUESTIONS, MODALITIES, QUALITY_STATEMENTS
 from cqcparse.errors import RuleError
 
-RuleKind = Literal["finding", "positive", "action", "not_action", "not_item", "statement_type", "modifier",
-                   "topic", "heading", "context", "fact", "breach", "abbreviation"]
+RuleKind = Literal[
+    "finding",
+    "positive",
+    "action",
+    "not_action",
+    "not_item",
+    "statement_type",
+    "modifier",
+    "topic",
+    "heading",
+    "context",
+    "fact",
+    "breach",
+    "abbreviation",
+]
 
 CONTEXTS = ("improvement", "positive", "must", "should", "expectation", "background")
 # What a sentence is, before what it says; only evidence (and reported evidence) is a finding or positive.
-STATEMENT_TYPES = ("evidence", "reported", "method", "background", "definition", "law", "cqc_process",
-                   "past_inspection", "rating", "quotation", "description")
+STATEMENT_TYPES = (
+    "evidence",
+    "reported",
+    "method",
+    "background",
+    "definition",
+    "law",
+    "cqc_process",
+    "past_inspection",
+    "rating",
+    "quotation",
+    "description",
+)
 # ConText modifiers: what they do to the cues in their scope; `terminate` only ends other scopes.
 MODIFIER_CATEGORIES = ("negation", "pseudo", "contrast", "concession", "conditional", "historical", "terminate")
 # Token attributes a blank English pipeline sets; LEMMA, POS, TAG, DEP, MORPH would need more components.
-TOKEN_ATTRS = {"ORTH", "TEXT", "LOWER", "NORM", "LENGTH", "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER",
-               "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "IS_STOP", "IS_SENT_START", "LIKE_NUM",
-               "LIKE_URL", "LIKE_EMAIL", "SHAPE", "PREFIX", "SUFFIX", "OP", "_", "REGEX", "IN", "NOT_IN"}
+TOKEN_ATTRS = {
+    "ORTH",
+    "TEXT",
+    "LOWER",
+    "NORM",
+    "LENGTH",
+    "IS_ALPHA",
+    "IS_ASCII",
+    "IS_DIGIT",
+    "IS_LOWER",
+    "IS_UPPER",
+    "IS_TITLE",
+    "IS_PUNCT",
+    "IS_SPACE",
+    "IS_STOP",
+    "IS_SENT_START",
+    "LIKE_NUM",
+    "LIKE_URL",
+    "LIKE_EMAIL",
+    "SHAPE",
+    "PREFIX",
+    "SUFFIX",
+    "OP",
+    "_",
+    "REGEX",
+    "IN",
+    "NOT_IN",
+}
 
 
 class Examples(BaseModel):
@@ -50,6 +100,7 @@ class Examples(BaseModel):
 class Rule(BaseModel):
     """One rule. Exactly one of `phrases` (PhraseMatcher, case-insensitive), `pattern` (a spaCy token
     pattern for the Matcher) or `regex` (Python regex, case-insensitive) says what it matches."""
+
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9_.\-]+$")
     kind: RuleKind
@@ -81,8 +132,9 @@ class Rule(BaseModel):
     def _one_matcher(self) -> Rule:
         given = [k for k in ("phrases", "pattern", "regex") if getattr(self, k)]
         if len(given) != 1:
-            raise ValueError("give exactly one of 'phrases', 'pattern' or 'regex'"
-                             + (f" (got {', '.join(given)})" if given else ""))
+            raise ValueError(
+                "give exactly one of 'phrases', 'pattern' or 'regex'" + (f" (got {', '.join(given)})" if given else "")
+            )
         return self
 
     def compiled(self) -> re.Pattern[str]:
@@ -112,6 +164,7 @@ class RuleSet:
     @property
     def fingerprint(self) -> str:
         import hashlib
+
         blob = "\n".join(r.model_dump_json() for r in self.rules)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -156,8 +209,16 @@ def parse_rule_file(name: str, text: str) -> tuple[list[Rule], list[str]]:
             continue
         rid = raw.get("id", f"#{i + 1}")
         if set(raw) <= {"id", "enabled", "description"} and raw.get("enabled") is False and "id" in raw:
-            rules.append(Rule.model_construct(id=str(rid), kind=defaults.get("kind", "not_item"), enabled=False,
-                                              switch_off=True, file=name, line=line))
+            rules.append(
+                Rule.model_construct(
+                    id=str(rid),
+                    kind=defaults.get("kind", "not_item"),
+                    enabled=False,
+                    switch_off=True,
+                    file=name,
+                    line=line,
+                )
+            )
             continue
         merged = {"kind": defaults.get("kind"), **raw} if "kind" in defaults else raw
         try:
@@ -182,6 +243,7 @@ def _rule_lines(node: yaml.Node | None) -> list[int]:
 def check_rules(rules: list[Rule]) -> list[str]:
     """Semantic checks that need the rule itself or the whole set."""
     from spacy.schemas import validate_token_pattern
+
     problems = []
     seen: dict[str, Rule] = {}
     for r in rules:
@@ -206,13 +268,17 @@ def check_rules(rules: list[Rule]) -> list[str]:
                 problems.append(f"{where}: bad token pattern: {err}")
             for attr in _pattern_attrs(r.pattern):
                 if attr.upper() not in TOKEN_ATTRS:
-                    problems.append(f"{where}: token attribute {attr} is not set by the pipeline "
-                                    "(no tagger, parser or lemmatizer); use LOWER or REGEX")
+                    problems.append(
+                        f"{where}: token attribute {attr} is not set by the pipeline "
+                        "(no tagger, parser or lemmatizer); use LOWER or REGEX"
+                    )
         problems += [f"{where}: {m}" for m in _label_problems(r)]
     phrases = sum(len(r.phrases or []) for r in rules)
     if phrases > MAX_PHRASES:
-        problems.append(f"{rules[-1].file}:0: {phrases} phrases in all (more than {MAX_PHRASES}): are YAML "
-                        "aliases repeating one list in many rules?")
+        problems.append(
+            f"{rules[-1].file}:0: {phrases} phrases in all (more than {MAX_PHRASES}): are YAML "
+            "aliases repeating one list in many rules?"
+        )
     return problems
 
 
@@ -228,8 +294,9 @@ def _label_problems(r: Rule) -> list[str]:
         out.append(f"statement_type rules need label one of {', '.join(STATEMENT_TYPES)} (got {r.label!r})")
     if r.kind == "modifier" and r.label not in MODIFIER_CATEGORIES:
         out.append(f"modifier rules need label one of {', '.join(MODIFIER_CATEGORIES)} (got {r.label!r})")
-    out += [f"unknown modifier category {c!r} in terminated_by" for c in r.terminated_by
-            if c not in MODIFIER_CATEGORIES]
+    out += [
+        f"unknown modifier category {c!r} in terminated_by" for c in r.terminated_by if c not in MODIFIER_CATEGORIES
+    ]
     if r.kind == "topic" and r.label not in QUALITY_STATEMENTS:
         out.append(f"unknown quality statement {r.label!r}")
     if r.quality_statement is not None and r.quality_statement not in QUALITY_STATEMENTS:

@@ -4,6 +4,7 @@ A block is a heading, paragraph, bullet or table row (one line of reader output;
 wrapped are joined back). Headings are never part of a sentence. Text before the first heading is a
 preamble; a document with no headings is one section.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -18,8 +19,34 @@ from cqcparse.readers.source import SourceText
 BULLET = re.compile(r"[ \t]*(?:[-\u2022\u25cf\u25aa\u2023\u25e6*\u00b7]|\d{1,2}[.)])[ \t]+")
 PROSE_END = re.compile(r"[.!?:;\"\u201d\u2019')\]]\s*$")
 SENTENCE_END_CHARS = ".!?"
-DANGLING_WORDS = {"the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with",
-                  "from", "that", "which", "who", "was", "were", "is", "are", "had", "has", "their", "its"}
+DANGLING_WORDS = {
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "but",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "with",
+    "from",
+    "that",
+    "which",
+    "who",
+    "was",
+    "were",
+    "is",
+    "are",
+    "had",
+    "has",
+    "their",
+    "its",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +57,7 @@ class Block:
     heading_level: int | None  # from the reader (HTML/PDF markup), None when unknown
 
     def text(self, doc: str) -> str:
-        return " ".join(doc[self.start:self.end].split())
+        return " ".join(doc[self.start : self.end].split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +116,10 @@ def _continues(text: str, prev: Block, start: int) -> bool:
     first = text[start]
     if last in ",-\u2013" and first.isalnum():
         return True
-    if last in ".!?:;\u201d\"":
+    if last in '.!?:;\u201d"':
         return False
     # a line never ends on an article, preposition or conjunction: the PDF wrapped it
-    last_word = text[max(prev.start, prev.end - 12):prev.end].rsplit(None, 1)[-1].lower()
+    last_word = text[max(prev.start, prev.end - 12) : prev.end].rsplit(None, 1)[-1].lower()
     return first.islower() or last_word in DANGLING_WORDS
 
 
@@ -100,7 +127,7 @@ def is_prose(b: Block, doc: str) -> bool:
     """Prose blocks hold sentences; short unpunctuated lines are headings, labels or table rows."""
     if b.heading_level is not None:
         return False
-    text = doc[b.start:b.end]
+    text = doc[b.start : b.end]
     return bool(PROSE_END.search(text)) or len(text.split()) > 16
 
 
@@ -121,8 +148,18 @@ def find_headings(doc: str, bl: list[Block], rules: RuleSet) -> list[Heading | N
             kq = rule.key_question
             if kq == "$1":
                 kq = key_question_id(next((g for g in m.groups() if g), ""))
-            out.append(Heading(b, title, rule.label or "heading", rule.level or 4, rule.id, kq,
-                               rule.quality_statement, rule.context))
+            out.append(
+                Heading(
+                    b,
+                    title,
+                    rule.label or "heading",
+                    rule.level or 4,
+                    rule.id,
+                    kq,
+                    rule.quality_statement,
+                    rule.context,
+                )
+            )
         elif b.heading_level is not None or _generic_heading(b, title, doc):
             out.append(Heading(b, title, "heading", 4, None, None, None, None))
         else:
@@ -154,7 +191,7 @@ def sentences(doc: str, bl: list[Block], prose: list[bool], abbreviations: set[s
     return out
 
 
-_QUOTE_CHARS = "\u201c\u201d\""
+_QUOTE_CHARS = '\u201c\u201d"'
 _QUOTE_MARK = re.compile(f"[{_QUOTE_CHARS}]")
 
 
@@ -176,7 +213,7 @@ def in_quotes(text: str, start: int, offset: int) -> bool:
     between the two are looked at, found once per text: linear for many hits in one long sentence.)"""
     marks = _quote_marks(text)
     depth = 0
-    for i in marks[bisect.bisect_left(marks, start):bisect.bisect_left(marks, offset)]:
+    for i in marks[bisect.bisect_left(marks, start) : bisect.bisect_left(marks, offset)]:
         depth = quote_step(text, i, depth)
     return depth > 0
 
@@ -230,7 +267,7 @@ def _boundary(doc: str, s: int, i: int, j: int, end: int, abbreviations: set[str
     if k >= end:
         return False
     nxt = doc[k]
-    if doc[i] == "." :
+    if doc[i] == ".":
         w = _word_before(doc, s, i).lower()
         if w.rstrip(".") + "." in abbreviations or w + "." in abbreviations:
             return False
@@ -240,7 +277,7 @@ def _boundary(doc: str, s: int, i: int, j: int, end: int, abbreviations: set[str
             return False  # 1.5
         if not spaced:
             # glued sentences: 'assessed.These' but not 'www.cqc.org.uk' or 'e.g.'
-            return nxt.isupper() and len(w) >= 3 and w.isalnum() and doc[k + 1:k + 2].islower()
+            return nxt.isupper() and len(w) >= 3 and w.isalnum() and doc[k + 1 : k + 2].islower()
     if not spaced:
         return False
     return nxt.isupper() or nxt.isdigit() or nxt in "\u201c\"'\u2018(" or nxt == "-"

@@ -1,4 +1,5 @@
 """Dask: the same tasks on a cluster (the workers must see the input files at the same paths)."""
+
 from __future__ import annotations
 
 import os
@@ -17,12 +18,12 @@ def _dask_task(task: Task, rules: RuleSet, timeout: float | None, handler: Calla
     pipes = _LOCAL.__dict__.setdefault("pipes", {})  # one Pipeline per Dask worker thread and rule set
     if rules.fingerprint not in pipes:
         from cqcparse.pipeline import Pipeline
+
         pipes[rules.fingerprint] = Pipeline(rules)
     return _guarded(handler, pipes[rules.fingerprint], task, timeout)
 
 
-def run_dask(tasks: Sequence[Task], config: WorkerConfig, address,
-             on_outcome: Callable[[Outcome], None]) -> int:
+def run_dask(tasks: Sequence[Task], config: WorkerConfig, address, on_outcome: Callable[[Outcome], None]) -> int:
     """Run tasks on the Dask cluster at `address` (or an existing `distributed.Client`). Returns the number
     of worker threads. A task whose worker dies (crash, memory limit) fails as WorkerCrashed."""
     try:
@@ -37,8 +38,12 @@ def run_dask(tasks: Sequence[Task], config: WorkerConfig, address,
     futures = []
     try:
         rules = client.scatter(config.rules, broadcast=True)
-        futures = [client.submit(_dask_task, t, rules, config.timeout, config.handler, pure=False,
-                                 key=f"cqcparse-{t.report_id}-{run}") for t in tasks]
+        futures = [
+            client.submit(
+                _dask_task, t, rules, config.timeout, config.handler, pure=False, key=f"cqcparse-{t.report_id}-{run}"
+            )
+            for t in tasks
+        ]
         by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
         for f in as_completed(futures, loop=client.loop):
             on_outcome(_dask_outcome(f, by_key[f.key]))
@@ -60,4 +65,3 @@ def _dask_outcome(future, task: Task) -> Outcome:
     if type(e).__name__ == "KilledWorker":  # its worker died (crash, memory limit) on every try
         return Failed(task.source, "WorkerCrashed", "the Dask workers reading this input died")
     return Failed(task.source, type(e).__name__, str(e) or repr(e))
-

@@ -1,5 +1,6 @@
 """A lock on a batch output folder: two batches writing one folder at once would each rebuild the tables
 from a different set of reports. The lock is the kernel's (flock), so a killed batch never leaves it held."""
+
 from __future__ import annotations
 
 import os
@@ -33,8 +34,9 @@ def folder_lock(out: Path) -> Iterator[None]:
         except BlockingIOError:
             f.seek(0)
             holder = f.read().strip() or "another process"
-            raise CqcparseError(f"{out} is in use by another batch ({holder}): wait for it to finish or "
-                                "give another --output") from None
+            raise CqcparseError(
+                f"{out} is in use by another batch ({holder}): wait for it to finish or give another --output"
+            ) from None
         f.seek(0)
         f.truncate()
         f.write(f"pid {os.getpid()} on {socket.gethostname()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}\n")

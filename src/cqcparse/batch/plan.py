@@ -1,8 +1,9 @@
 """Planning a batch: which inputs, their ids and hashes, and what an earlier run left up to date.
 
-    inputs (files, folders, globs, lists) -> sorted distinct files -> Task (id, hash)
-    manifest.json: for each input, the hash, rules and version of its last extraction, or its error
+inputs (files, folders, globs, lists) -> sorted distinct files -> Task (id, hash)
+manifest.json: for each input, the hash, rules and version of its last extraction, or its error
 """
+
 from __future__ import annotations
 
 import glob
@@ -110,6 +111,7 @@ def file_sha256(path: Path) -> str | None:
 
 
 # --- the manifest: what each input gave, so a second run can skip it ----------------------------------------
+
 
 @dataclass(slots=True)
 class Entry:

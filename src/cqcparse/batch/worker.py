@@ -3,6 +3,7 @@
 Workers are processes that each build one `Pipeline` and read one input at a time. A worker that crashes,
 overruns the timeout or runs out of memory is killed and replaced; only its input fails.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -64,8 +65,10 @@ def _worker_main(conn: Connection, config: WorkerConfig) -> None:
     try:
         if config.max_memory_mb:
             from cqcparse.limits import limit_memory
+
             limit_memory(config.max_memory_mb)
         from cqcparse.pipeline import Pipeline
+
         pipe = Pipeline(config.rules)
     except BaseException as e:
         hint = f" (is --max-memory {config.max_memory_mb} MB enough?)" if config.max_memory_mb else ""
@@ -132,8 +135,7 @@ def _process_context():
     return ctx
 
 
-def run_local(tasks: Sequence[Task], config: WorkerConfig, jobs: int,
-              on_outcome: Callable[[Outcome], None]) -> None:
+def run_local(tasks: Sequence[Task], config: WorkerConfig, jobs: int, on_outcome: Callable[[Outcome], None]) -> None:
     """Run tasks on `jobs` worker processes. Outcomes arrive in completion order."""
     ctx = _process_context()
     pending = deque(tasks)
@@ -155,8 +157,11 @@ def run_local(tasks: Sequence[Task], config: WorkerConfig, jobs: int,
                     if not w.ready:  # died while building its Pipeline: do not respawn forever
                         startup_deaths += 1
                         if startup_deaths > 3:
-                            raise CqcparseError("workers stop while starting ("
-                                                + _crash_message(w.process.exitcode, config.max_memory_mb) + ")")
+                            raise CqcparseError(
+                                "workers stop while starting ("
+                                + _crash_message(w.process.exitcode, config.max_memory_mb)
+                                + ")"
+                            )
                     w.stop()
                     workers[i] = _Worker(ctx, config)
     finally:
@@ -192,8 +197,10 @@ def _check(w: _Worker, config: WorkerConfig) -> tuple[bool, Outcome | None]:
 
 
 def _crash_message(exitcode: int | None, max_memory: int | None) -> str:
-    how = (f"was killed by {signal.Signals(-exitcode).name}" if exitcode and exitcode < 0
-           else f"exited with code {exitcode}")
+    how = (
+        f"was killed by {signal.Signals(-exitcode).name}"
+        if exitcode and exitcode < 0
+        else f"exited with code {exitcode}"
+    )
     hint = f" (perhaps out of memory: --max-memory is {max_memory} MB)" if max_memory else ""
     return f"the worker {how}{hint}"
-

@@ -1,5 +1,6 @@
 """The command line: thin Typer wrappers around library functions. Only the cli package prints.
 The app imports the command modules; they import only the shared options."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,12 @@ from cqcparse.cli import batch, compare, extract, fetch, rules, view
 from cqcparse.cli.options import show_warnings, state
 from cqcparse.version import __version__
 
-app = typer.Typer(help="Turn CQC inspection and assessment reports into structured data.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Turn CQC inspection and assessment reports into structured data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 
 
 def _version(value: bool) -> None:
@@ -24,8 +29,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def options(
-    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
-                                                    help="Show the version and exit.")] = None,
+    version: Annotated[
+        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     state["debug"] = debug
@@ -61,6 +67,7 @@ def _stdout_failed(e: OSError) -> int:
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if not isinstance(e, BrokenPipeError):
         reason = (e.strerror or str(e)).lower()
-        sys.stderr.write(f"Error: {e.filename}: {reason}\n" if e.filename else
-                         f"Error: cannot write the output: {reason}\n")
+        sys.stderr.write(
+            f"Error: {e.filename}: {reason}\n" if e.filename else f"Error: cannot write the output: {reason}\n"
+        )
     return 1

@@ -1,4 +1,5 @@
 """`cqcparse batch`: a thin Typer wrapper around batch.run_batch, with a progress bar on stderr."""
+
 import sys
 import time
 from pathlib import Path
@@ -15,28 +16,52 @@ def register(app: typer.Typer) -> None:
     # to this function.
     @app.command()
     def batch(
-        inputs: Annotated[Optional[list[str]], typer.Argument(
-            help="Reports, folders (searched recursively for .pdf, .txt, .html) or globs; - reads paths "
-                 "from stdin, one a line.", show_default=False)] = None,
+        inputs: Annotated[
+            Optional[list[str]],
+            typer.Argument(
+                help="Reports, folders (searched recursively for .pdf, .txt, .html) or globs; - reads paths "
+                "from stdin, one a line.",
+                show_default=False,
+            ),
+        ] = None,
         output: Annotated[Path, typer.Option("--output", "-o", help="The output folder.")] = Path("out"),
-        from_list: Annotated[Optional[str], typer.Option("--from-list", help="A file of paths, one a line "
-                                                         "(- for stdin).")] = None,
-        jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes "
-                                                    "(default: the number of CPUs).")] = None,
-        timeout: Annotated[float, typer.Option("--timeout", min=0, help="Give up on an input after this many "
-                                               "seconds (0: never).")] = 120.0,
-        max_memory: Annotated[Optional[int], typer.Option("--max-memory", min=64, help="Address-space limit "
-                                                          "of each worker, MB; an input that needs more fails.")] = None,
+        from_list: Annotated[
+            Optional[str], typer.Option("--from-list", help="A file of paths, one a line (- for stdin).")
+        ] = None,
+        jobs: Annotated[
+            Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the number of CPUs).")
+        ] = None,
+        timeout: Annotated[
+            float, typer.Option("--timeout", min=0, help="Give up on an input after this many seconds (0: never).")
+        ] = 120.0,
+        max_memory: Annotated[
+            Optional[int],
+            typer.Option(
+                "--max-memory", min=64, help="Address-space limit of each worker, MB; an input that needs more fails."
+            ),
+        ] = None,
         force: Annotated[bool, typer.Option("--force", help="Redo inputs whose output is up to date.")] = False,
-        sqlite: Annotated[Optional[Path], typer.Option("--sqlite", help="Also write the tables to this "
-                                                       "SQLite file.")] = None,
-        dask: Annotated[Optional[str], typer.Option("--dask", help="Run on the Dask cluster at this scheduler "
-                                                    "address (needs the dask extra: pip install "
-                                                    "distributed); its workers must see the inputs at the same "
-                                                    "paths.")] = None,
+        sqlite: Annotated[
+            Optional[Path], typer.Option("--sqlite", help="Also write the tables to this SQLite file.")
+        ] = None,
+        dask: Annotated[
+            Optional[str],
+            typer.Option(
+                "--dask",
+                help="Run on the Dask cluster at this scheduler "
+                "address (needs the dask extra: pip install "
+                "distributed); its workers must see the inputs at the same "
+                "paths.",
+            ),
+        ] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
-        follow_links: Annotated[bool, typer.Option("--follow-links", help="Follow links in input folders to "
-                                                   "files outside them (by default they are left out).")] = False,
+        follow_links: Annotated[
+            bool,
+            typer.Option(
+                "--follow-links",
+                help="Follow links in input folders to files outside them (by default they are left out).",
+            ),
+        ] = False,
         raw_csv: RawCsvOpt = False,
         rules: RulesOpt = None,
         no_default_rules: NoDefaultsOpt = False,
@@ -45,6 +70,7 @@ def register(app: typer.Typer) -> None:
         reports.csv, breaches.csv and errors.jsonl, describing every report in the folder (from this run
         and earlier ones). A second run skips reports that are up to date. Exits 1 if any input failed."""
         from cqcparse.batch.run import read_path_list, run_batch
+
         paths = list(inputs or [])
         try:
             if "-" in paths:
@@ -52,16 +78,25 @@ def register(app: typer.Typer) -> None:
             if from_list:
                 paths += read_path_list(from_list)
             if not paths:
-                raise typer.BadParameter("name reports, folders or globs, or give --from-list",
-                                         param_hint="INPUTS")
+                raise typer.BadParameter("name reports, folders or globs, or give --from-list", param_hint="INPUTS")
             with _progress(quiet) as show:
-                summary = run_batch(paths, output, rule_paths=rules, default_rules=not no_default_rules,
-                                    jobs=jobs, timeout=timeout or None, max_memory=max_memory, force=force,
-                                    sqlite=sqlite, dask=dask, follow_links=follow_links, raw_csv=raw_csv,
-                                    progress=show)
+                summary = run_batch(
+                    paths,
+                    output,
+                    rule_paths=rules,
+                    default_rules=not no_default_rules,
+                    jobs=jobs,
+                    timeout=timeout or None,
+                    max_memory=max_memory,
+                    force=force,
+                    sqlite=sqlite,
+                    dask=dask,
+                    follow_links=follow_links,
+                    raw_csv=raw_csv,
+                    progress=show,
+                )
         except KeyboardInterrupt:
-            typer.echo("Interrupted: the reports finished so far are kept; run the same command to resume.",
-                       err=True)
+            typer.echo("Interrupted: the reports finished so far are kept; run the same command to resume.", err=True)
             raise typer.Exit(130) from None
         except CqcparseError as e:
             fail(e)
@@ -80,8 +115,10 @@ def summary_line(s, out: Path) -> str:
     failed = f", {s.failed} failed (see {out / 'errors.jsonl'})" if s.failed else ""
     speed = ""
     if s.extracted and s.seconds:
-        speed = (f" in {s.seconds:.1f} s: {s.extracted / s.seconds:.1f} files/s, {s.pages / s.seconds:.1f} pages/s, "
-                 f"{s.workers} worker{'s' if s.workers != 1 else ''}")
+        speed = (
+            f" in {s.seconds:.1f} s: {s.extracted / s.seconds:.1f} files/s, {s.pages / s.seconds:.1f} pages/s, "
+            f"{s.workers} worker{'s' if s.workers != 1 else ''}"
+        )
     return f"{s.extracted} extracted, {s.skipped} up to date{failed}{speed} -> {out}"
 
 
@@ -97,9 +134,17 @@ class _progress:
             return None
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.fields[rates]}"), TimeRemainingColumn(),
-                            TextColumn("{task.fields[errors]}"), console=Console(stderr=True), transient=True)
+
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rates]}"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[errors]}"),
+            console=Console(stderr=True),
+            transient=True,
+        )
         self.bar.start()
         self.task = self.bar.add_task("files", total=None, rates="", errors="")
         self.started = time.monotonic()

@@ -1,4 +1,5 @@
 """`extract` and `schema`: one report to JSON, JSONL or CSV, and the JSON Schema of that output."""
+
 from __future__ import annotations
 
 import json
@@ -34,16 +35,20 @@ def register(app: typer.Typer) -> None:
 def extract(
     path: Annotated[str, typer.Argument(metavar="REPORT", help="A report: .txt, .pdf or .html, or - for stdin.")],
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="[json|jsonl|csv]", help="The output format.")] = "json",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically) "
-                                                   "instead of stdout.")] = None,
-    include_text: Annotated[bool, typer.Option("--include-text", metavar="", help="Add the document text the "
-                                               "offsets refer to (json).")] = False,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout."),
+    ] = None,
+    include_text: Annotated[
+        bool, typer.Option("--include-text", metavar="", help="Add the document text the offsets refer to (json).")
+    ] = False,
     pages: PagesOpt = None,
     engine: EngineOpt = None,
     password: PasswordOpt = None,
     timeout: TimeoutOpt = DEFAULT_TIMEOUT,
-    max_memory: Annotated[Optional[int], typer.Option("--max-memory", help="Stop with an error past this "
-                                                      "many MB of memory.")] = None,
+    max_memory: Annotated[
+        Optional[int], typer.Option("--max-memory", help="Stop with an error past this many MB of memory.")
+    ] = None,
     raw_csv: RawCsvOpt = False,
     rules: RulesOpt = None,
     no_default_rules: NoDefaultsOpt = False,
@@ -51,6 +56,7 @@ def extract(
     """Extract findings, actions, positives, breaches and report fields from one report."""
     from cqcparse.output.writers import FORMATS, render, write_atomic
     from cqcparse.pipeline import Pipeline
+
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
     if engine is not None and engine not in ENGINES:
@@ -61,10 +67,18 @@ def extract(
         pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
         if max_memory:
             from cqcparse.limits import limit_memory
+
             limit_memory(max_memory)
         with page_progress() as progress:
-            report = pipe.extract(path, include_text=include_text, pages=pages, engine=engine,
-                                  password=password, timeout=timeout or None, progress=progress)
+            report = pipe.extract(
+                path,
+                include_text=include_text,
+                pages=pages,
+                engine=engine,
+                password=password,
+                timeout=timeout or None,
+                progress=progress,
+            )
         content = render(report, fmt, raw_csv=raw_csv)
         if output:
             write_atomic(output, content)
@@ -73,13 +87,16 @@ def extract(
 
 
 def schema(
-    comparison: Annotated[bool, typer.Option("--comparison", help="The schema of `compare --format json` "
-                                             "instead.")] = False,
+    comparison: Annotated[
+        bool, typer.Option("--comparison", help="The schema of `compare --format json` instead.")
+    ] = False,
 ) -> None:
     """Print the JSON Schema of `extract --format json` output (or of `compare --format json`)."""
     if comparison:
         from cqcparse.compare.model import Comparison
+
         typer.echo(json.dumps(Comparison.model_json_schema(), indent=2))
         return
     from cqcparse.records import Report
+
     typer.echo(json.dumps(Report.model_json_schema(), indent=2))

@@ -1,5 +1,6 @@
 """What every command shares: the --debug state, the one-line error guard, the page progress bar, the
 common options and reading a report (a document, or the JSON of `extract`). Subcommand modules import this; nothing here imports them."""
+
 from __future__ import annotations
 
 import errno
@@ -28,6 +29,7 @@ def show_warnings() -> None:
             typer.echo(f"Warning: {message}", err=True)
         else:
             default(message, category, filename, lineno, file, line)
+
     warnings.showwarning = show
 
 
@@ -49,6 +51,7 @@ def page_progress() -> Iterator[Callable[[int, int], None] | None]:
         yield None
         return
     from rich.progress import Progress
+
     with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task("Reading pages", total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
@@ -70,12 +73,14 @@ def deadline(seconds: float | None) -> Iterator[None]:
     checks for signals) or a PDF engine loop. POSIX main thread only; elsewhere the block is not timed."""
     import signal
     import threading
+
     if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def overran(signum, frame):
         raise _Overran()
+
     previous = signal.signal(signal.SIGALRM, overran)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -108,39 +113,64 @@ def guard(path: str, memory_hint: str = "", *, timeout: float | None = None) -> 
         fail(RuntimeError(f"{path}: unexpected {type(e).__name__}: {e} (rerun with --debug for details)"))
 
 
-TimeoutOpt = Annotated[float, typer.Option("--timeout", min=0, metavar="SECONDS", help="Stop with an error after this many "
-                      "seconds, whatever the stage (0: never).")]
+TimeoutOpt = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        min=0,
+        metavar="SECONDS",
+        help="Stop with an error after this many seconds, whatever the stage (0: never).",
+    ),
+]
 PagesOpt = Annotated[Optional[str], typer.Option("--pages", metavar="PAGES", help="PDF pages: 3, 1-12, 2,5-7.")]
-EngineOpt = Annotated[Optional[str], typer.Option("--engine", metavar="[pdfium|plumber]", help="PDF "
-                      "engine: pdfium (fast, the default) or plumber.")]
+EngineOpt = Annotated[
+    Optional[str],
+    typer.Option("--engine", metavar="[pdfium|plumber]", help="PDF engine: pdfium (fast, the default) or plumber."),
+]
 PasswordOpt = Annotated[Optional[str], typer.Option("--password", metavar="TEXT", help="Password of an encrypted PDF.")]
-RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", metavar="PATH", help="A folder or file of extra rules "
-                     "(repeatable); a rule with a shipped rule's id replaces it.", envvar="CQCPARSE_RULES")]
+RulesOpt = Annotated[
+    Optional[list[Path]],
+    typer.Option(
+        "--rules",
+        metavar="PATH",
+        help="A folder or file of extra rules (repeatable); a rule with a shipped rule's id replaces it.",
+        envvar="CQCPARSE_RULES",
+    ),
+]
 NoDefaultsOpt = Annotated[bool, typer.Option("--no-default-rules", metavar="", help="Use only the --rules given.")]
 
 
-def load_report(path: str, *, rules: list[Path] | None, no_default_rules: bool, include_text: bool,
-                **read_options):
+def load_report(path: str, *, rules: list[Path] | None, no_default_rules: bool, include_text: bool, **read_options):
     """A report from a document (extracted now) or from `extract --format json` output. Returns the
     report and, for a document, the reader's pages (exact page markers)."""
     from cqcparse.records import Report
+
     if path != "-" and Path(path).suffix.lower() == ".json":
         try:
             return Report.model_validate_json(Path(path).read_bytes()), None
         except OSError as e:
             raise InputError(path, e.strerror or str(e)) from None
         except ValueError as e:
-            raise InputError(path, "not the JSON of `cqcparse extract --format json` "
-                             f"({str(e).splitlines()[0]})") from None
+            raise InputError(
+                path, f"not the JSON of `cqcparse extract --format json` ({str(e).splitlines()[0]})"
+            ) from None
     from cqcparse.pipeline import Pipeline
     from cqcparse.readers.text import read_source
+
     pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
     src = read_source(path, **{k: v for k, v in read_options.items() if v is not None})
     return pipe.run(src, include_text=include_text), src.pages
 
 
-RawCsvOpt = Annotated[bool, typer.Option("--raw-csv", metavar="", help="Keep CSV cells that start with = + - @ as they "
-                     "are (by default they get a leading ' so that spreadsheets do not run them).")]
+RawCsvOpt = Annotated[
+    bool,
+    typer.Option(
+        "--raw-csv",
+        metavar="",
+        help="Keep CSV cells that start with = + - @ as they "
+        "are (by default they get a leading ' so that spreadsheets do not run them).",
+    ),
+]
 
 
 def write_stdout(content: str) -> None:

@@ -3,6 +3,7 @@
 Thin Typer wrappers around `ruletools` and `evaluate`, registered on the main app by `register(app)`.
 Tables and reports go to stdout; summaries of a run go to stderr.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -41,6 +42,7 @@ def _check_format(fmt: str) -> None:
 
 def _pipeline(rules: list[Path] | None, no_default_rules: bool) -> Pipeline:
     from cqcparse.pipeline import Pipeline
+
     try:
         return Pipeline(rule_paths=rules, default_rules=not no_default_rules)
     except CqcparseError as e:
@@ -63,6 +65,7 @@ def _err(message: str) -> None:
 
 # -- rules --------------------------------------------------------------------------------------------
 
+
 @rules_app.command("list")
 def rules_list(
     rules: RulesOpt = None,
@@ -73,6 +76,7 @@ def rules_list(
     """List the rules in use: id, kind, label, file and description."""
     from cqcparse.analysis.rules import load_rules
     from cqcparse.tools.ruletools import list_rules
+
     _check_format(fmt)
     try:
         rows = list_rules(load_rules(rules, defaults=not no_default_rules))
@@ -86,18 +90,21 @@ def rules_list(
     for name in ("file", "label", "kind", "id"):
         table.columns.insert(0, Column(name, overflow="fold"))
     for r in rows:
-        table.add_row(r.id + ("" if r.enabled else " (disabled)"), r.kind, r.label or "",
-                      f"{r.file}:{r.line}", r.description)
+        table.add_row(
+            r.id + ("" if r.enabled else " (disabled)"), r.kind, r.label or "", f"{r.file}:{r.line}", r.description
+        )
     _out().print(table)
 
 
 @rules_app.command("check")
 def rules_check(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Rule files or folders; the shipped rules "
-                                                          "when none.")] = None,
+    paths: Annotated[
+        Optional[list[Path]], typer.Argument(help="Rule files or folders; the shipped rules when none.")
+    ] = None,
 ) -> None:
     """Check rule files: print every problem as FILE:LINE: rule ID: message; exit 1 if any."""
     from cqcparse.tools.ruletools import check_paths
+
     result = check_paths(paths or None)
     for p in result.problems:
         typer.echo(p)
@@ -112,34 +119,45 @@ def rules_check(
 def rules_test(
     rules: RulesOpt = None,
     no_default_rules: NoDefaultsOpt = False,
-    strict: Annotated[bool, typer.Option("--strict", help="A rule without a match example is an "
-                                         "error, not a warning.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="A rule without a match example is an error, not a warning.")
+    ] = False,
 ) -> None:
     """Run every rule's own examples: each match example must make it fire, each no_match must not."""
     from cqcparse.tools.ruletools import RuleTester
+
     result = RuleTester(_pipeline(rules, no_default_rules)).run()
     for f in result.failures:
         typer.echo(f"FAIL {f}")
     label = "ERROR" if strict else "warning"
     for w in result.without_examples:
         typer.echo(f"{label} {w}")
-    _err(f"{result.examples} examples of {result.rules} rules: {len(result.failures)} failed, "
-         f"{len(result.without_examples)} rules without a match example")
+    _err(
+        f"{result.examples} examples of {result.rules} rules: {len(result.failures)} failed, "
+        f"{len(result.without_examples)} rules without a match example"
+    )
     if not result.ok(strict=strict):
         raise typer.Exit(1)
 
 
 # -- evaluate -----------------------------------------------------------------------------------------
 
+
 def evaluate_cmd(
-    gold: Annotated[Path, typer.Argument(help="A folder of gold NAME.json files (docs/gold-format.md), "
-                                         "or one gold file.")],
-    inputs: Annotated[Path, typer.Option("--inputs", "-i", help="The folder holding NAME.<ext> for each "
-                                         "gold file.")],
-    ext: Annotated[str, typer.Option("--ext", help="Input formats to score, each on its own: "
-                                     "txt, pdf, html or a list such as txt,pdf.")] = "txt",
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss, extra (with the rules "
-                                          "that made it) and wrong label.")] = False,
+    gold: Annotated[
+        Path, typer.Argument(help="A folder of gold NAME.json files (docs/gold-format.md), or one gold file.")
+    ],
+    inputs: Annotated[Path, typer.Option("--inputs", "-i", help="The folder holding NAME.<ext> for each gold file.")],
+    ext: Annotated[
+        str,
+        typer.Option(
+            "--ext", help="Input formats to score, each on its own: txt, pdf, html or a list such as txt,pdf."
+        ),
+    ] = "txt",
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="List every miss, extra (with the rules that made it) and wrong label."),
+    ] = False,
     fmt: FormatOpt = "table",
     rules: RulesOpt = None,
     no_default_rules: NoDefaultsOpt = False,
@@ -148,6 +166,7 @@ def evaluate_cmd(
 
     The numbers are those of shared/eval/score.py on the same extractions."""
     from cqcparse.tools.evaluate import evaluate
+
     _check_format(fmt)
     pipe = _pipeline(rules, no_default_rules)
     results = []
@@ -170,18 +189,29 @@ def print_evaluation(out: Console, ev: Evaluation, *, verbose: bool) -> None:
         return
     per = Table("report", *(f"{k} tp/fp/fn" for k in KINDS), "fields", title=f".{ev.ext}: per report")
     for name, r in ev.reports.items():
-        per.add_row(name, *(f"{r[k]['tp']}/{r[k]['fp']}/{r[k]['fn']}" for k in KINDS),
-                    f"{r['report']['ok']}/{r['report']['n']}")
+        per.add_row(
+            name, *(f"{r[k]['tp']}/{r[k]['fp']}/{r[k]['fn']}" for k in KINDS), f"{r['report']['ok']}/{r['report']['n']}"
+        )
     out.print(per)
     total = Table("kind", "P", "R", "F1", "tp", "fp", "fn", "qs acc", "modality acc", title=f".{ev.ext}: totals")
     for k in KINDS:
         t = s[k]
-        total.add_row(k, f"{t['precision']:.3f}", f"{t['recall']:.3f}", f"{t['f1']:.3f}", str(t["tp"]),
-                      str(t["fp"]), str(t["fn"]), _acc(t["qs_accuracy"]), _acc(t.get("modality_accuracy"))
-                      if k == "action" else "")
+        total.add_row(
+            k,
+            f"{t['precision']:.3f}",
+            f"{t['recall']:.3f}",
+            f"{t['f1']:.3f}",
+            str(t["tp"]),
+            str(t["fp"]),
+            str(t["fn"]),
+            _acc(t["qs_accuracy"]),
+            _acc(t.get("modality_accuracy")) if k == "action" else "",
+        )
     out.print(total)
-    out.print(f"quality statement accuracy {_acc(s['quality_statement_accuracy'])}   key question accuracy "
-              f"{_acc(s['key_question_accuracy'])}   report fields {s['report_fields']}")
+    out.print(
+        f"quality statement accuracy {_acc(s['quality_statement_accuracy'])}   key question accuracy "
+        f"{_acc(s['key_question_accuracy'])}   report fields {s['report_fields']}"
+    )
     if ev.skipped:
         out.print(f"no .{ev.ext} input for: {', '.join(ev.skipped)}")
     if s["missing_predictions"]:
@@ -210,10 +240,12 @@ def _acc(value: float | None) -> str:
 
 # -- explain ------------------------------------------------------------------------------------------
 
+
 def explain_cmd(
     report: Annotated[str, typer.Argument(help="A report: .txt, .pdf or .html.")],
-    sentence: Annotated[str, typer.Option("--sentence", "-s", help="Text the sentences to explain contain "
-                                          "(case-insensitive).")],
+    sentence: Annotated[
+        str, typer.Option("--sentence", "-s", help="Text the sentences to explain contain (case-insensitive).")
+    ],
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     rules: RulesOpt = None,
     no_default_rules: NoDefaultsOpt = False,
@@ -221,6 +253,7 @@ def explain_cmd(
     """Show the rules that fired on the sentences holding some text, and why each got its kind and labels."""
     from cqcparse.readers.text import read_source
     from cqcparse.tools.explain import explain
+
     if fmt not in ("text", "json"):
         raise typer.BadParameter("choose one of text, json", param_hint="--format")
     pipe = _pipeline(rules, no_default_rules)
@@ -237,8 +270,13 @@ def explain_cmd(
     for s in result.sentences:
         print_sentence(out, s)
     for line in result.lines:
-        what = (f"a heading ({line.heading_type}, rule {line.heading_rule})" if line.heading_rule
-                else "a heading" if line.heading_type else "not prose (a label, table row or short line)")
+        what = (
+            f"a heading ({line.heading_type}, rule {line.heading_rule})"
+            if line.heading_rule
+            else "a heading"
+            if line.heading_type
+            else "not prose (a label, table row or short line)"
+        )
         out.print(f"[bold]Line[/] at {line.start}{_page(line.page)}: {what}, never part of a sentence")
         out.print(f"  {line.text}", markup=False)
     for f in result.facts:
@@ -250,8 +288,11 @@ def print_sentence(out: Console, s: SentenceExplanation) -> None:
     out.print(f"[bold]Sentence[/] {s.start}-{s.end}{_page(s.page)}")
     out.print(f"  {s.text}", markup=False)
     context = f"{s.context} (rule {s.context_rule})" if s.context else "none"
-    out.print(f"  section: {s.section or '-'}   key question: {s.key_question or '-'}   section quality "
-              f"statement: {s.section_quality_statement or '-'}   context: {context}", markup=False)
+    out.print(
+        f"  section: {s.section or '-'}   key question: {s.key_question or '-'}   section quality "
+        f"statement: {s.section_quality_statement or '-'}   context: {context}",
+        markup=False,
+    )
     if s.hits:
         table = Table("rule", "kind", "label", "weight", "matched")
         for h in s.hits:
@@ -265,8 +306,12 @@ def print_sentence(out: Console, s: SentenceExplanation) -> None:
     out.print("  decision:")
     for step in s.path:
         out.print(f"    - {step}", markup=False)
-    kinds = "; ".join(k + (f" ({s.modality})" if k == "action" else "") + f" [{', '.join(s.rules.get(k, []))}]"
-                      for k in s.kinds) or "not an item"
+    kinds = (
+        "; ".join(
+            k + (f" ({s.modality})" if k == "action" else "") + f" [{', '.join(s.rules.get(k, []))}]" for k in s.kinds
+        )
+        or "not an item"
+    )
     out.print(f"  result: {kinds}; quality statement {s.quality_statement or '-'}", markup=False)
     out.print()
 

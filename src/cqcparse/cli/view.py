@@ -1,5 +1,6 @@
 """`show` (the review page) and `summary` (a terminal table, CSV/JSON, a chart): thin Typer wrappers
 around review.build_review and the summary functions. Registered on the main app by cli.py."""
+
 from __future__ import annotations
 
 import csv
@@ -30,8 +31,7 @@ SUMMARY_FORMATS = ("table", "csv", "json")
 COUNT_COLUMNS = ("findings", "must", "should", "needs", "positives")
 BATCH_SUFFIXES = {".jsonl", ".ndjson"}
 # The review page's colours, so the chart and the page agree.
-COLOURS = {"findings": "#e6b800", "must": "#e05555", "should": "#f09a3e", "needs": "#a070e0",
-           "positives": "#4caf50"}
+COLOURS = {"findings": "#e6b800", "must": "#e05555", "should": "#f09a3e", "needs": "#a070e0", "positives": "#4caf50"}
 
 
 def register(app: typer.Typer) -> None:
@@ -41,6 +41,7 @@ def register(app: typer.Typer) -> None:
 
 # -- inputs -----------------------------------------------------------------------------------------------
 
+
 def is_batch(path: str) -> bool:
     p = Path(path)
     return path != "-" and (p.is_dir() or p.suffix.lower() in BATCH_SUFFIXES)
@@ -48,14 +49,22 @@ def is_batch(path: str) -> bool:
 
 # -- show -------------------------------------------------------------------------------------------------
 
+
 def show(
-    path: Annotated[str, typer.Argument(help="A report (.txt, .pdf, .html, - for stdin) or the JSON of "
-                                        "`extract --include-text`.")],
-    new: Annotated[Optional[str], typer.Argument(help="A newer report of the same service: a two-report page "
-                                                 "linking recurring items, marking resolved and new ones.",
-                                                 show_default=False)] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the page here "
-                                                   "(atomically) instead of stdout.")] = None,
+    path: Annotated[
+        str, typer.Argument(help="A report (.txt, .pdf, .html, - for stdin) or the JSON of `extract --include-text`.")
+    ],
+    new: Annotated[
+        Optional[str],
+        typer.Argument(
+            help="A newer report of the same service: a two-report page "
+            "linking recurring items, marking resolved and new ones.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write the page here (atomically) instead of stdout.")
+    ] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Page title (default: the provider).")] = None,
     pages: PagesOpt = None,
     engine: EngineOpt = None,
@@ -67,14 +76,23 @@ def show(
     """Write a self-contained HTML review page: the report's text with every item highlighted. Given two
     reports, the two texts side by side with what recurs, was resolved and is new (see `compare`)."""
     if new is not None:
-        _show_two(path, new, output, title, rules=rules, no_default_rules=no_default_rules, engine=engine,
-                  password=password)
+        _show_two(
+            path, new, output, title, rules=rules, no_default_rules=no_default_rules, engine=engine, password=password
+        )
         return
     with guard(path, timeout=timeout):
         from cqcparse.output.writers import write_atomic
         from cqcparse.tools.review import build_review
-        report, src_pages = load_report(path, rules=rules, no_default_rules=no_default_rules,
-                                        include_text=True, pages=pages, engine=engine, password=password)
+
+        report, src_pages = load_report(
+            path,
+            rules=rules,
+            no_default_rules=no_default_rules,
+            include_text=True,
+            pages=pages,
+            engine=engine,
+            password=password,
+        )
         page = build_review(report, pages=src_pages, title=title)
         if output:
             write_atomic(output, page)
@@ -89,6 +107,7 @@ def _show_two(old: str, new: str, output: Path | None, title: str | None, **opti
     from cqcparse.compare.links import item_links
     from cqcparse.output.writers import write_atomic
     from cqcparse.tools.diff import build_diff
+
     loaded = []
     for path in (old, new):
         with guard(path):
@@ -97,8 +116,17 @@ def _show_two(old: str, new: str, output: Path | None, title: str | None, **opti
     with guard(new):
         c = compare_reports(a, b)
         old_links, new_links = item_links(c)
-        page = build_diff(a, b, old_links, new_links, ratings=c.ratings, breaches=c.breaches.model_dump(),
-                          old_pages=a_pages, new_pages=b_pages, title=title)
+        page = build_diff(
+            a,
+            b,
+            old_links,
+            new_links,
+            ratings=c.ratings,
+            breaches=c.breaches.model_dump(),
+            old_pages=a_pages,
+            new_pages=b_pages,
+            title=title,
+        )
         if output:
             write_atomic(output, page)
         else:
@@ -107,13 +135,27 @@ def _show_two(old: str, new: str, output: Path | None, title: str | None, **opti
 
 # -- summary ----------------------------------------------------------------------------------------------
 
+
 def summary(
-    path: Annotated[str, typer.Argument(help="A report (.txt, .pdf, .html, -), the JSON of `extract`, or a "
-                                        "batch: items.jsonl, a batch output folder, `extract --format jsonl`.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table (for people), csv or json (for "
-                                     "scripts; csv has the count rows only).")] = "table",
-    plot: Annotated[Optional[Path], typer.Option("--plot", help="Also save a bar chart (PNG, SVG, PDF) "
-                                                 "here; needs matplotlib: pip install 'cqcparse[plot]'.")] = None,
+    path: Annotated[
+        str,
+        typer.Argument(
+            help="A report (.txt, .pdf, .html, -), the JSON of `extract`, or a "
+            "batch: items.jsonl, a batch output folder, `extract --format jsonl`."
+        ),
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="table (for people), csv or json (for scripts; csv has the count rows only)."
+        ),
+    ] = "table",
+    plot: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--plot", help="Also save a bar chart (PNG, SVG, PDF) here; needs matplotlib: pip install 'cqcparse[plot]'."
+        ),
+    ] = None,
     themes: Annotated[int, typer.Option("--themes", help="How many must-action themes (batch).")] = 10,
     pages: PagesOpt = None,
     engine: EngineOpt = None,
@@ -131,15 +173,22 @@ def summary(
     with guard(path, timeout=timeout):
         from cqcparse.tools import summary as sm
         from cqcparse.tools.items import load_batch_reports, load_items
+
         if plot is not None:
             _require_matplotlib()
         batch = is_batch(path)
         if batch:
-            result = sm.summarise_batch(load_items(Path(path)), load_batch_reports(Path(path)),
-                                        themes=themes)
+            result = sm.summarise_batch(load_items(Path(path)), load_batch_reports(Path(path)), themes=themes)
         else:
-            report, _ = load_report(path, rules=rules, no_default_rules=no_default_rules, include_text=False,
-                                    pages=pages, engine=engine, password=password)
+            report, _ = load_report(
+                path,
+                rules=rules,
+                no_default_rules=no_default_rules,
+                include_text=False,
+                pages=pages,
+                engine=engine,
+                password=password,
+            )
             result = sm.summarise_report(report)
         if fmt == "json":
             write_stdout(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
@@ -155,6 +204,7 @@ def summary(
 
 def summary_csv(result) -> str:
     from cqcparse.tools.summary import ROW_COLUMNS
+
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(ROW_COLUMNS), lineterminator="\n")
     w.writeheader()
@@ -168,16 +218,21 @@ def summary_table(result, *, batch: bool):
     question's own row, for items labelled only with it, in bold), totals below."""
     from rich import box
     from rich.table import Table
+
     has_score = any(r.score is not None for r in result.rows)
     n = len(result.reports)
-    title = (f"{n} report{'s' if n != 1 else ''}" if batch else
-             (result.facts.get("provider") or (result.reports[0] if result.reports else "report")))
+    title = (
+        f"{n} report{'s' if n != 1 else ''}"
+        if batch
+        else (result.facts.get("provider") or (result.reports[0] if result.reports else "report"))
+    )
     any_qs = any(r.key_question and r.group != r.key_question for r in result.rows)
     t = Table(title=title, show_footer=True, title_justify="left", box=box.HORIZONTALS)
     t.add_column("Quality statement" if any_qs else "Key question", footer="Total", min_width=20)
     for col in COUNT_COLUMNS:
-        t.add_column(col.capitalize(), justify="right", footer=str(getattr(result.totals, col)),
-                     min_width=len(col), no_wrap=True)
+        t.add_column(
+            col.capitalize(), justify="right", footer=str(getattr(result.totals, col)), min_width=len(col), no_wrap=True
+        )
     if has_score:
         t.add_column("Score", justify="right", min_width=5, no_wrap=True)
     if batch:
@@ -189,22 +244,27 @@ def summary_table(result, *, batch: bool):
         if batch:
             cells.append(str(r.reports))
         following = result.rows[n + 1] if n + 1 < len(result.rows) else None
-        t.add_row(*cells, style="bold" if r.group == r.key_question else None,
-                  end_section=following is not None and following.key_question != r.key_question)
+        t.add_row(
+            *cells,
+            style="bold" if r.group == r.key_question else None,
+            end_section=following is not None and following.key_question != r.key_question,
+        )
     return t
 
 
 def print_summary(result, *, batch: bool) -> None:
     from rich.console import Console
+
     console = Console()
     console.print(summary_table(result, batch=batch))
-    for line in (batch_notes(result) if batch else report_notes(result)):
+    for line in batch_notes(result) if batch else report_notes(result):
         console.print(line, highlight=False)
 
 
 def report_notes(result) -> list:
     """What goes below a report's table: the overall rating, the key question ratings, the breaches."""
     from rich.table import Table
+
     out: list = [f"Overall rating: {result.overall_rating or 'not rated in this report'}"]
     if result.ratings:
         grid = Table.grid(padding=(0, 2))
@@ -226,13 +286,18 @@ def batch_notes(result) -> list:
     given a batch folder) and the most frequent must-action themes."""
     from rich import box
     from rich.table import Table
+
     out: list = []
     if result.rating_counts:
         out.append("Overall ratings: " + ", ".join(f"{r} {n}" for r, n in result.rating_counts.items()))
     if result.breaches:
-        out.append("Breaches (reports): " + ", ".join(
-            f"regulation {b['regulation']}" + (f" {b['title']}" if b["title"] else "") + f" {b['reports']}"
-            for b in result.breaches))
+        out.append(
+            "Breaches (reports): "
+            + ", ".join(
+                f"regulation {b['regulation']}" + (f" {b['title']}" if b["title"] else "") + f" {b['reports']}"
+                for b in result.breaches
+            )
+        )
     if result.themes:
         t = Table(title="Most frequent must-action themes", title_justify="left", box=box.HORIZONTALS)
         t.add_column("Theme", min_width=20)
@@ -246,19 +311,21 @@ def batch_notes(result) -> list:
 
 # -- the chart --------------------------------------------------------------------------------------------
 
+
 def _require_matplotlib() -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise InputError("--plot", "needs matplotlib, which is not installed: "
-                         "pip install 'cqcparse[plot]'") from None
+        raise InputError("--plot", "needs matplotlib, which is not installed: pip install 'cqcparse[plot]'") from None
 
 
 def save_plot(result, path: Path, *, batch: bool) -> None:
     """Horizontal bars per quality statement: stacked by kind for a report; must-actions for a batch."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     rows = [r for r in result.rows if (r.must if batch else r.total)]
     labels = [r.label for r in rows][::-1]
     fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(rows), 3) + 1.4))
@@ -275,8 +342,7 @@ def save_plot(result, path: Path, *, batch: bool) -> None:
             values = [getattr(r, col) for r in rows][::-1]
             ax.barh(labels, values, left=left, color=COLOURS[col], label=col)
             left = [a + b for a, b in zip(left, values)]
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(COUNT_COLUMNS), fontsize=8,
-                  frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(COUNT_COLUMNS), fontsize=8, frameon=False)
         ax.set_title(f"Items by quality statement: {result.facts.get('provider') or result.reports[0]}")
         ax.set_xlabel("items")
     ax.tick_params(axis="y", labelsize=8)

@@ -1,5 +1,6 @@
 """Writers: JSON (the score.py contract), JSONL (one item a line) and CSV (one item a row). Columns are
 declared once, in records.ITEM_COLUMNS; files are written atomically."""
+
 from __future__ import annotations
 
 import csv

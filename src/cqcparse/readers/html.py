@@ -4,6 +4,7 @@ Site chrome (cookie banner, header, navigation, aside, footer, scripts, forms) i
 taken from the page's single `<article>`, else its `<main>`, else `<body>`. Every heading, paragraph,
 list item ("- " prefix), table row (cells joined by a space) and other block-level text gets its own line.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -18,21 +19,78 @@ from cqcparse.readers.source import HeadingHint, SourceText
 
 try:
     import lxml  # noqa: F401
+
     _PARSER = "lxml"
 except ImportError:  # pragma: no cover - depends on the environment
     _PARSER = "html.parser"
 
-_CHROME_TAGS = ["script", "style", "noscript", "template", "head", "title", "nav", "aside", "form",
-                "button", "input", "select", "textarea", "iframe", "object", "embed", "svg", "canvas"]
+_CHROME_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "title",
+    "nav",
+    "aside",
+    "form",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "canvas",
+]
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "search"}
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_BLOCKS = {"address", "article", "blockquote", "body", "caption", "center", "dd", "details", "dialog",
-           "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "hr",
-           "html", "legend", "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody",
-           "tfoot", "thead", "tr", "ul", *_HEADINGS}
+_BLOCKS = {
+    "address",
+    "article",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "legend",
+    "li",
+    "main",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "tfoot",
+    "thead",
+    "tr",
+    "ul",
+    *_HEADINGS,
+}
 _SECTIONING = ("article", "aside", "main", "nav", "section")
-_BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
 # Labels browsers decode as windows-1252 (WHATWG Encoding Standard); a meta utf-16/32 label means utf-8.
 _AS_CP1252 = {"ascii", "us-ascii", "latin1", "latin-1", "iso-8859-1", "iso8859-1", "l1", "cp819"}

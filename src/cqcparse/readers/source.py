@@ -4,6 +4,7 @@ Readers (text, PDF, HTML) all return a `SourceText`. The contract that lets one 
 `text` holds one block per line -- a heading, a paragraph, a bullet ("- " prefix) or a table row -- and no
 newline inside a block. Offsets everywhere in cqcparse are offsets into this `text`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ Format = Literal["text", "pdf", "html"]
 @dataclass(frozen=True, slots=True)
 class Page:
     """Page `number` (1-based) covers text[start:end]."""
+
     number: int
     start: int
     end: int
@@ -23,6 +25,7 @@ class Page:
 @dataclass(frozen=True, slots=True)
 class LineBox:
     """A run of text[start:end] printed on `page` inside the box (x0, top, x1, bottom), in PDF points."""
+
     start: int
     end: int
     page: int
@@ -35,6 +38,7 @@ class LineBox:
 @dataclass(frozen=True, slots=True)
 class HeadingHint:
     """The reader knows text[start:end] is a heading (HTML <h2>, a bold PDF line), at this level (1-6)."""
+
     start: int
     end: int
     level: int

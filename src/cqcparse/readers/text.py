@@ -1,5 +1,6 @@
 """Read an input (a path or '-' for stdin) into a SourceText. Text input is decoded here; PDF and HTML
 have readers of their own."""
+
 from __future__ import annotations
 
 import codecs
@@ -21,23 +22,45 @@ PDF_SUFFIXES = {".pdf"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 
-def read_source(path: str | Path, *, pages: str | None = None, engine: str | None = None,
-                password: str | None = None, timeout: float | None = None,
-                progress: Callable[[int, int], None] | None = None) -> SourceText:
+def read_source(
+    path: str | Path,
+    *,
+    pages: str | None = None,
+    engine: str | None = None,
+    password: str | None = None,
+    timeout: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SourceText:
     """Read a report. The format comes from the suffix; stdin ('-') is sniffed from its first bytes. The
     SourceText's path is the name made printable (a file name that is not UTF-8 keeps U+FFFD for its bytes)."""
     src = _read(str(path), pages, engine, password, timeout, progress)
     return replace(src, path=printable(src.path))
 
 
-def _read(name: str, pages: str | None, engine: str | None, password: str | None, timeout: float | None,
-          progress: Callable[[int, int], None] | None) -> SourceText:
+def _read(
+    name: str,
+    pages: str | None,
+    engine: str | None,
+    password: str | None,
+    timeout: float | None,
+    progress: Callable[[int, int], None] | None,
+) -> SourceText:
     data = _read_bytes(name)
     kind = _sniff(name, data)
     if kind == "pdf":
         from cqcparse.readers.pdf.reader import read_pdf  # imported lazily: pdf engines cost start-up time
-        options = {k: v for k, v in {"pages": pages, "engine": engine, "password": password,
-                                     "max_seconds": timeout, "progress": progress}.items() if v is not None}
+
+        options = {
+            k: v
+            for k, v in {
+                "pages": pages,
+                "engine": engine,
+                "password": password,
+                "max_seconds": timeout,
+                "progress": progress,
+            }.items()
+            if v is not None
+        }
         if name != "-":
             return read_pdf(name, **options)
         spooled = _spool(data)
@@ -49,6 +72,7 @@ def _read(name: str, pages: str | None, engine: str | None, password: str | None
             Path(spooled).unlink(missing_ok=True)
     if kind == "html":
         from cqcparse.readers.html import read_html
+
         return read_html(name, data)
     return SourceText(path=name, format="text", text=decode_text(data, name))
 
@@ -73,8 +97,10 @@ def _read_bytes(name: str) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         raise InputError(name, "is not a regular file (a FIFO, device or socket): not read")
     if info.st_size > limit:
-        raise InputError(name, f"is {info.st_size / 2**20:.0f} MB, over the limit of {limit // 2**20} MB for "
-                         f"one input ({LIMIT_HINT})")
+        raise InputError(
+            name,
+            f"is {info.st_size / 2**20:.0f} MB, over the limit of {limit // 2**20} MB for one input ({LIMIT_HINT})",
+        )
     try:
         with open(name, "rb") as f:
             return f.read(limit + 1)
@@ -99,6 +125,7 @@ def _sniff(name: str, data: bytes) -> str:
 def _spool(data: bytes) -> str:
     """PDF engines want a file: stdin PDF bytes go to a temporary one."""
     import tempfile
+
     with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as f:
         f.write(data)
     return f.name
@@ -137,8 +164,9 @@ def decode_text(data: bytes, name: str) -> str:
         raise InputError(name, "looks like a binary file, not report text")
     text = _not_empty(text, name)
     replaced = f"; {lost} undefined in cp1252 replaced by U+FFFD" if lost else ""
-    warnings.warn(InputWarning(f"{name}: {odd} byte{'s' if odd != 1 else ''} not UTF-8, read as cp1252{replaced}"),
-                  stacklevel=2)
+    warnings.warn(
+        InputWarning(f"{name}: {odd} byte{'s' if odd != 1 else ''} not UTF-8, read as cp1252{replaced}"), stacklevel=2
+    )
     return text
 
 
@@ -148,7 +176,7 @@ _tally = threading.local()  # what the error handler saw in this thread's decode
 
 def _cp1252_bytes(e: UnicodeError) -> tuple[str, int]:
     assert isinstance(e, UnicodeDecodeError)
-    bad = e.object[e.start:e.end]
+    bad = e.object[e.start : e.end]
     text = bad.decode("cp1252", errors="replace")
     lost = text.count("\ufffd")
     _tally.odd += len(bad)

@@ -6,6 +6,7 @@ score.py prints for the same predictions. The port adds what score.py cannot kno
 each extra item and the label errors of matched ones. `evaluate` runs the pipeline over a folder of
 reports and scores them; it returns data and never prints.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,6 +23,7 @@ COUNTS = ("tp", "fp", "fn", "qs_ok", "qs_n", "mod_ok", "mod_n", "kq_ok", "kq_n")
 
 
 # -- matching (as score.py) ---------------------------------------------------------------------------
+
 
 def norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
@@ -73,6 +75,7 @@ def match(preds: list[dict], golds: list[dict]) -> list[tuple[int, int]]:
 
 # -- one report ---------------------------------------------------------------------------------------
 
+
 def score_kind(kind: str, preds: list[dict], golds: list[dict]) -> dict[str, Any]:
     """Counts for one kind of one report, as score.py's, plus the misses (gold quotes), the extras
     (text and the rule ids that produced them) and label errors of matched items."""
@@ -84,8 +87,9 @@ def score_kind(kind: str, preds: list[dict], golds: list[dict]) -> dict[str, Any
     res["fp"] = len(preds) - len(matched_p)
     res["fn"] = sum(1 for j, g in enumerate(golds) if j not in matched_g and not g.get("optional"))
     res["misses"] = [g["quote"] for j, g in enumerate(golds) if j not in matched_g and not g.get("optional")]
-    res["extras"] = [{"text": p.get("text", ""), "rules": p.get("rules") or []}
-                     for i, p in enumerate(preds) if i not in matched_p]
+    res["extras"] = [
+        {"text": p.get("text", ""), "rules": p.get("rules") or []} for i, p in enumerate(preds) if i not in matched_p
+    ]
     res["label_errors"] = []
     for i, j in pairs:
         g, p = golds[j], preds[i]
@@ -93,19 +97,27 @@ def score_kind(kind: str, preds: list[dict], golds: list[dict]) -> dict[str, Any
             continue
         checks = []
         if g.get("quality_statements"):
-            checks.append(("qs", "quality_statement", p.get("quality_statement") in g["quality_statements"],
-                           g["quality_statements"]))
+            checks.append(
+                (
+                    "qs",
+                    "quality_statement",
+                    p.get("quality_statement") in g["quality_statements"],
+                    g["quality_statements"],
+                )
+            )
         if g.get("key_question"):
-            checks.append(("kq", "key_question", norm(str(p.get("key_question"))) == norm(g["key_question"]),
-                           g["key_question"]))
+            checks.append(
+                ("kq", "key_question", norm(str(p.get("key_question"))) == norm(g["key_question"]), g["key_question"])
+            )
         if kind == "action" and g.get("modality"):
             checks.append(("mod", "modality", p.get("modality") == g["modality"], g["modality"]))
         for prefix, name, ok, want in checks:
             res[f"{prefix}_n"] += 1
             res[f"{prefix}_ok"] += ok
             if not ok:
-                res["label_errors"].append({"text": g["quote"], "field": name, "want": want,
-                                            "got": p.get(name), "rules": p.get("rules") or []})
+                res["label_errors"].append(
+                    {"text": g["quote"], "field": name, "want": want, "got": p.get(name), "rules": p.get("rules") or []}
+                )
     return res
 
 
@@ -117,8 +129,9 @@ def score_report(pred: dict, gold: dict) -> dict[str, Any]:
         preds = [p for p in pred.get(key) or [] if isinstance(p, dict)]
         res[kind] = score_kind(kind, preds, [g for g in gold["items"] if g["kind"] == kind])
     got_report = flatten(pred.get("report") or {})
-    got_report["breached_regulations"] = [b.get("regulation") for b in pred.get("breaches") or []
-                                          if isinstance(b, dict)]
+    got_report["breached_regulations"] = [
+        b.get("regulation") for b in pred.get("breaches") or [] if isinstance(b, dict)
+    ]
     ok, misses = 0, []
     want_fields = flatten(gold.get("report") or {})
     for name, want in want_fields.items():
@@ -148,6 +161,7 @@ def flatten(d: dict, prefix: str = "") -> dict:
 
 # -- totals -------------------------------------------------------------------------------------------
 
+
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else (1.0 if not fn else 0.0)
     r = tp / (tp + fn) if tp + fn else 1.0
@@ -165,14 +179,22 @@ def summarise(per_report: dict[str, dict], missing: list[str]) -> dict[str, Any]
     summary: dict[str, Any] = {}
     for k, t in totals.items():
         p, r, f = prf(t["tp"], t["fp"], t["fn"])
-        summary[k] = {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
-                      "qs_accuracy": _ratio(t["qs_ok"], t["qs_n"]),
-                      **({"modality_accuracy": _ratio(t["mod_ok"], t["mod_n"])} if k == "action" else {}),
-                      "tp": t["tp"], "fp": t["fp"], "fn": t["fn"]}
-    summary["quality_statement_accuracy"] = _ratio(sum(t["qs_ok"] for t in totals.values()),
-                                                   sum(t["qs_n"] for t in totals.values()))
-    summary["key_question_accuracy"] = _ratio(sum(t["kq_ok"] for t in totals.values()),
-                                              sum(t["kq_n"] for t in totals.values()))
+        summary[k] = {
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(f, 3),
+            "qs_accuracy": _ratio(t["qs_ok"], t["qs_n"]),
+            **({"modality_accuracy": _ratio(t["mod_ok"], t["mod_n"])} if k == "action" else {}),
+            "tp": t["tp"],
+            "fp": t["fp"],
+            "fn": t["fn"],
+        }
+    summary["quality_statement_accuracy"] = _ratio(
+        sum(t["qs_ok"] for t in totals.values()), sum(t["qs_n"] for t in totals.values())
+    )
+    summary["key_question_accuracy"] = _ratio(
+        sum(t["kq_ok"] for t in totals.values()), sum(t["kq_n"] for t in totals.values())
+    )
     meta_ok = sum(r["report"]["ok"] for r in per_report.values())
     meta_n = sum(r["report"]["n"] for r in per_report.values())
     summary["report_fields"] = f"{meta_ok}/{meta_n}"
@@ -182,9 +204,11 @@ def summarise(per_report: dict[str, dict], missing: list[str]) -> dict[str, Any]
 
 # -- running the pipeline over a corpus --------------------------------------------------------------
 
+
 @dataclass
 class Evaluation:
     """One input format scored: per-report scores, the score.py summary, and what could not be scored."""
+
     ext: str
     summary: dict[str, Any]
     reports: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -217,8 +241,9 @@ def load_gold(path: Path) -> dict[str, Any]:
     except ValueError as e:
         raise InputError(str(path), f"is not JSON: {e}") from None
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-        raise InputError(str(path), "is not a gold file: expected an object with an 'items' list "
-                         "(see docs/gold-format.md)")
+        raise InputError(
+            str(path), "is not a gold file: expected an object with an 'items' list (see docs/gold-format.md)"
+        )
     for n, item in enumerate(data["items"], 1):
         if not isinstance(item, dict) or not isinstance(item.get("quote"), str):
             raise InputError(str(path), f"item {n} is not an object with a 'quote' (see docs/gold-format.md)")
@@ -249,5 +274,6 @@ def evaluate(gold: Path, inputs: Path, pipeline: Any, *, ext: str = "txt") -> Ev
             pred = {}
         predictions[g.stem] = pred
         per_report[g.stem] = score_report(pred, want)
-    return Evaluation(ext=ext, summary=summarise(per_report, missing), reports=per_report,
-                      predictions=predictions, skipped=skipped)
+    return Evaluation(
+        ext=ext, summary=summarise(per_report, missing), reports=per_report, predictions=predictions, skipped=skipped
+    )

@@ -1,5 +1,6 @@
 """Explain why a sentence got its kind and labels: its section, context, cue hits and the decision path.
 Returns data; the cli package prints it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -13,12 +14,14 @@ from cqcparse.readers.source import SourceText
 @dataclass(frozen=True, slots=True)
 class HitView(Hit):
     """A cue hit with the text it matched."""
+
     text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class ModifierView:
     """A modifier trigger (negation, contrast, ...) and the text of the scope it governs."""
+
     rule: str
     category: str
     trigger: str
@@ -53,6 +56,7 @@ class SentenceExplanation:
 class LineExplanation:
     """A line holding the text that is not a sentence: a heading (and the rule that typed it) or a short
     line the segmenter does not read as prose (labels, table rows)."""
+
     text: str
     start: int
     page: int | None
@@ -63,6 +67,7 @@ class LineExplanation:
 @dataclass(frozen=True, slots=True)
 class FactExplanation:
     """A report field read from text holding the needle, and the rule that read it."""
+
     field: str  # 'provider', 'ratings.safe', 'quality_statement_scores.safeguarding'
     value: str
     rule: str
@@ -93,19 +98,46 @@ def explain(pipeline: Pipeline, src: SourceText, needle: str) -> Explanation:
         if want not in a.text.lower():
             continue
         d, c = a.decision, a.context
-        sentences.append(SentenceExplanation(
-            text=a.text, start=a.sentence.start, end=a.sentence.end, page=page_of(src, a.sentence.start),
-            section=c.section, key_question=c.key_question, section_quality_statement=c.quality_statement,
-            context=c.kind, context_rule=c.kind_rule,
-            hits=[HitView(**{f.name: getattr(h, f.name) for f in fields(Hit)}, text=text[h.start:h.end])
-                  for h in a.hits],
-            path=list(d.path), kinds=list(d.kinds), modality=d.modality, quality_statement=d.quality_statement,
-            rules=dict(d.rules), statement_type=d.statement_type,
-            modifiers=[ModifierView(m.rule, m.category, text[m.start:m.end], text[m.end:m.scope_end].strip(),
-                                    m.start, m.scope_start, m.scope_end) for m in d.modifiers]))
-    lines = [LineExplanation(b.text(text), b.start, page_of(src, b.start), h.type if h else None, h.rule if h else None)
-             for b, h in zip(bl, headings, strict=True)
-             if want in b.text(text).lower() and (h is not None or not segment.is_prose(b, text))]
+        sentences.append(
+            SentenceExplanation(
+                text=a.text,
+                start=a.sentence.start,
+                end=a.sentence.end,
+                page=page_of(src, a.sentence.start),
+                section=c.section,
+                key_question=c.key_question,
+                section_quality_statement=c.quality_statement,
+                context=c.kind,
+                context_rule=c.kind_rule,
+                hits=[
+                    HitView(**{f.name: getattr(h, f.name) for f in fields(Hit)}, text=text[h.start : h.end])
+                    for h in a.hits
+                ],
+                path=list(d.path),
+                kinds=list(d.kinds),
+                modality=d.modality,
+                quality_statement=d.quality_statement,
+                rules=dict(d.rules),
+                statement_type=d.statement_type,
+                modifiers=[
+                    ModifierView(
+                        m.rule,
+                        m.category,
+                        text[m.start : m.end],
+                        text[m.end : m.scope_end].strip(),
+                        m.start,
+                        m.scope_start,
+                        m.scope_end,
+                    )
+                    for m in d.modifiers
+                ],
+            )
+        )
+    lines = [
+        LineExplanation(b.text(text), b.start, page_of(src, b.start), h.type if h else None, h.rule if h else None)
+        for b, h in zip(bl, headings, strict=True)
+        if want in b.text(text).lower() and (h is not None or not segment.is_prose(b, text))
+    ]
     return Explanation(src.path, needle, sentences, lines, facts)
 
 

@@ -1,4 +1,5 @@
 """The items of one report or of a batch (items.jsonl, report JSONs), each with the report it came from."""
+
 from __future__ import annotations
 
 import json
@@ -15,6 +16,7 @@ from cqcparse.records import Item, Report
 @dataclass(frozen=True, slots=True)
 class SourcedItem:
     """An item and the report it came from (a batch row: items.jsonl or `extract --format jsonl`)."""
+
     report: str
     item: Item
 
@@ -67,8 +69,11 @@ def load_items(path: Path) -> list[SourcedItem]:
             item = item_from_row(row)
         except (ValueError, KeyError, ValidationError) as e:
             reason = str(e).splitlines()[0] if not isinstance(e, ValidationError) else _first_error(e)
-            raise InputError(f"{path}:{n}", f"not an item row ({reason}); expected the JSONL of "
-                             "`cqcparse extract --format jsonl` or a batch items.jsonl") from None
+            raise InputError(
+                f"{path}:{n}",
+                f"not an item row ({reason}); expected the JSONL of "
+                "`cqcparse extract --format jsonl` or a batch items.jsonl",
+            ) from None
         out.append(SourcedItem(str(row.get("source") or row.get("report_id") or path), item))
     return out
 

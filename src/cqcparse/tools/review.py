@@ -9,6 +9,7 @@ gets exactly one <mark data-item-id=...>: identical and nested spans become nest
 would cross the end of an enclosing mark, or a line, continues in further marks carrying
 data-item-part instead of data-item-id, so counting `mark[data-item-id]` finds each item once.
 """
+
 from __future__ import annotations
 
 import base64
@@ -40,6 +41,7 @@ class Text:
 @dataclass(slots=True)
 class Mark:
     """One <mark>: the whole of an item's span, or (first=False) a continuation piece of it."""
+
     item: Item
     start: int
     end: int
@@ -55,14 +57,19 @@ class Mark:
     @property
     def tooltip(self) -> str:
         i = self.item
-        parts = [i.id, f"section: {i.section}" if i.section else "", f"page {i.page}" if i.page else "",
-                 f"rules: {', '.join(i.rules)}" if i.rules else ""]
+        parts = [
+            i.id,
+            f"section: {i.section}" if i.section else "",
+            f"page {i.page}" if i.page else "",
+            f"rules: {', '.join(i.rules)}" if i.rules else "",
+        ]
         return " | ".join(p for p in parts if p)
 
 
 @dataclass(slots=True)
 class Block:
     """One line of the document text: a heading, a paragraph or a bullet, with the page that starts here."""
+
     kind: str  # heading, paragraph, bullet
     start: int
     end: int
@@ -73,6 +80,7 @@ class Block:
 
 
 # -- layout -----------------------------------------------------------------------------------------------
+
 
 def lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of every line, without its newline."""
@@ -114,7 +122,7 @@ def fill_text(text: str, start: int, end: int, marks: list[Mark]) -> list[Text |
     pos = start
     for m in marks:
         if m.start > pos:
-            out.append(Text(text[pos:m.start]))
+            out.append(Text(text[pos : m.start]))
         m.children = fill_text(text, m.start, m.end, [c for c in m.children if isinstance(c, Mark)])
         out.append(m)
         pos = m.end
@@ -188,8 +196,9 @@ def layout(report: Report, pages: Sequence[Page] | None = None) -> list[Block]:
         mark_first_pieces(pieces, shown)
         sec = headings.get(ls)
         if sec is not None:
-            blocks.append(Block("heading", ls, le, pieces, tag=HEADING_TAGS.get(sec.level, "h4"),
-                                anchor=sec.id, page=page))
+            blocks.append(
+                Block("heading", ls, le, pieces, tag=HEADING_TAGS.get(sec.level, "h4"), anchor=sec.id, page=page)
+            )
         else:
             kind = "bullet" if text[ls:le].lstrip().startswith(("- ", "• ")) else "paragraph"
             blocks.append(Block(kind, ls, le, pieces, page=page))
@@ -199,10 +208,15 @@ def layout(report: Report, pages: Sequence[Page] | None = None) -> list[Block]:
 
 # -- the page ---------------------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FunctionLoader(_load_template), autoescape=True,
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(_load_template),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
     env.filters["csp_hash"] = csp_hash
     return env
 
@@ -221,14 +235,29 @@ def build_review(report: Report, *, pages: Sequence[Page] | None = None, title: 
     """The review page of `report` (extracted with include_text=True). `pages`, the reader's pages of a
     PDF, place page markers exactly; without them markers come from the items' and sections' pages."""
     if report.text is None:
-        raise InputError(report.source, "has no document text: extract it with include_text=True "
-                                        "(or `cqcparse extract --include-text`)")
-    rows, totals = count_rows(report_items(report),
-                              {qs: [s] for qs, s in report.report.quality_statement_scores.items()})
+        raise InputError(
+            report.source,
+            "has no document text: extract it with include_text=True (or `cqcparse extract --include-text`)",
+        )
+    rows, totals = count_rows(
+        report_items(report), {qs: [s] for qs, s in report.report.quality_statement_scores.items()}
+    )
     facts = report.report
     name = title or facts.provider or report.source
-    return _environment().get_template("review.html.j2").render(
-        title=name, report=report, facts=facts, blocks=layout(report, pages), rows=rows, totals=totals,
-        columns=COUNT_COLUMNS, sections=[s for s in report.sections if s.type != "preamble"],
-        item_count=len(report.items()), version=__version__,
-        has_pages=any(i.page for i in report.items()) or bool(pages))
+    return (
+        _environment()
+        .get_template("review.html.j2")
+        .render(
+            title=name,
+            report=report,
+            facts=facts,
+            blocks=layout(report, pages),
+            rows=rows,
+            totals=totals,
+            columns=COUNT_COLUMNS,
+            sections=[s for s in report.sections if s.type != "preamble"],
+            item_count=len(report.items()),
+            version=__version__,
+            has_pages=any(i.page for i in report.items()) or bool(pages),
+        )
+    )

@@ -3,6 +3,7 @@
 Every function returns data and never prints; the cli package prints. Problems use the loader's form,
 'FILE:LINE: rule ID: message', so an editor can jump to them.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,16 +42,27 @@ def list_rules(rules: RuleSet) -> list[RuleRow]:
 
 # The labels the fact and breach readers act on (facts.py); any other label is silently ignored there. A fact
 # label names a single-valued field of ReportFacts, or one of the labels that fill its collections.
-FACT_COLLECTIONS = {"inspection_date": "inspection_dates", "rating": "ratings", "service_rating": "service_ratings",
-                    "score": "quality_statement_scores"}
-FACT_LABELS = (*(name for name in ReportFacts.model_fields
-                 if name not in (*FACT_COLLECTIONS.values(), "fact_sources")), *FACT_COLLECTIONS,
-               "framework")  # framework: read by the pipeline, not a report field
+FACT_COLLECTIONS = {
+    "inspection_date": "inspection_dates",
+    "rating": "ratings",
+    "service_rating": "service_ratings",
+    "score": "quality_statement_scores",
+}
+FACT_LABELS = (
+    *(name for name in ReportFacts.model_fields if name not in (*FACT_COLLECTIONS.values(), "fact_sources")),
+    *FACT_COLLECTIONS,
+    "framework",
+)  # framework: read by the pipeline, not a report field
 FACT_GROUPS = {"rating": ("kq",), "service_rating": ("service",)}
 BREACH_LABELS = ("cite", "exclude", "list", "title", "registration_title")
 # Fields only one kind of rule reads: on any other kind they do nothing, which is almost always a slip.
-ONLY_FOR = {"level": ("heading",), "context": ("heading",), "key_question": ("heading",),
-            "quality_statement": ("heading",), "value": ("fact", "breach")}
+ONLY_FOR = {
+    "level": ("heading",),
+    "context": ("heading",),
+    "key_question": ("heading",),
+    "quality_statement": ("heading",),
+    "value": ("fact", "breach"),
+}
 UNLABELLED = ("finding", "positive", "not_action")
 
 
@@ -86,19 +98,28 @@ def _in_file_order(problems: list[str]) -> list[str]:
     def key(p: str) -> tuple[str, int]:
         m = re.match(r"(.*?):(\d+): ", p)
         return (m.group(1), int(m.group(2))) if m else (p, 0)
+
     return sorted(dict.fromkeys(problems), key=key)
 
 
 def reference_problems(r: Rule) -> list[str]:
     """What a rule names that the pipeline will not act on: labels and regex groups the fact and breach
     readers do not know, heading labels that disagree with their section fields, fields its kind ignores."""
-    out = [f"'{name}' is only read on {' or '.join(kinds)} rules"
-           for name, kinds in ONLY_FOR.items() if getattr(r, name) is not None and r.kind not in kinds]
-    out += [f"'{name}' is only read on modifier rules" for name in ("direction", "max_scope", "terminated_by")
-            if r.kind != "modifier" and name in r.model_fields_set]
+    out = [
+        f"'{name}' is only read on {' or '.join(kinds)} rules"
+        for name, kinds in ONLY_FOR.items()
+        if getattr(r, name) is not None and r.kind not in kinds
+    ]
+    out += [
+        f"'{name}' is only read on modifier rules"
+        for name in ("direction", "max_scope", "terminated_by")
+        if r.kind != "modifier" and name in r.model_fields_set
+    ]
     if r.kind in UNLABELLED and r.label is not None and not (r.kind == "positive" and r.label == "default"):
-        out.append(f"'label' is not read on {r.kind} rules" + (" (but 'default' on positive rules)"
-                                                              if r.kind == "positive" else ""))
+        out.append(
+            f"'label' is not read on {r.kind} rules"
+            + (" (but 'default' on positive rules)" if r.kind == "positive" else "")
+        )
     if r.kind == "abbreviation" and r.label not in (None, "before_number"):
         out.append(f"abbreviation rules take label 'before_number' or none (got {r.label!r})")
     if r.kind == "abbreviation" and not r.phrases:
@@ -112,8 +133,9 @@ def reference_problems(r: Rule) -> list[str]:
             out.append(f"unknown fact label {r.label!r} (one of {', '.join(FACT_LABELS)})")
         if "value" not in names and r.value is None:
             out.append("fact rules need a (?P<value>...) group or a 'value'")
-        out += [f"{r.label} facts need a (?P<{g}>...) group" for g in FACT_GROUPS.get(r.label or "", ())
-                if g not in names]
+        out += [
+            f"{r.label} facts need a (?P<{g}>...) group" for g in FACT_GROUPS.get(r.label or "", ()) if g not in names
+        ]
     if r.kind == "breach":
         if r.label not in BREACH_LABELS:
             out.append(f"unknown breach label {r.label!r} (one of {', '.join(BREACH_LABELS)})")
@@ -134,8 +156,10 @@ def reference_problems(r: Rule) -> list[str]:
         if r.label == "quality_statement" and r.quality_statement is None:
             out.append("label 'quality_statement' needs the section's 'quality_statement' id")
         if r.quality_statement is not None and r.label != "quality_statement":
-            out.append(f"a heading with a quality_statement needs label 'quality_statement' (got {r.label!r}): "
-                       "only those sections carry the statement's score")
+            out.append(
+                f"a heading with a quality_statement needs label 'quality_statement' (got {r.label!r}): "
+                "only those sections carry the statement's score"
+            )
         if r.label == "key_question" and r.key_question is None:
             out.append("label 'key_question' needs the section's 'key_question' (or '$1')")
     return out
@@ -220,8 +244,10 @@ class RuleTester:
             fired, span = m is not None, (m.group(0) if m else None)
         if expected == "match" and not fired:
             if r.kind == "abbreviation":
-                return ("does not stop a sentence split: give text that would split after one of the "
-                        "abbreviations, such as 'Staff used aids, e.g. Hoists and slings.'")
+                return (
+                    "does not stop a sentence split: give text that would split after one of the "
+                    "abbreviations, such as 'Staff used aids, e.g. Hoists and slings.'"
+                )
             return "does not match" + (" the whole line" if r.kind == "heading" else "")
         if expected == "no_match" and fired:
             return f"matches {span!r}" if span is not None else "matches"
@@ -231,22 +257,26 @@ class RuleTester:
         hits = cue_hits(self.pipeline.matcher, self.pipeline.nlp, text)
         own = [h for h in hits if h.rule == r.id]
         if expected == "no_match":
-            return f"matches {text[own[0].start:own[0].end]!r}" if own else None
+            return f"matches {text[own[0].start : own[0].end]!r}" if own else None
         if own:
             return None
         alone = cue_hits(CueMatcher(self.pipeline.nlp, RuleSet((r,))), self.pipeline.nlp, text)
         if not alone:
             return "does not match"
-        winners = sorted({h.rule for h in hits if h.kind == r.kind and h.start < alone[0].end
-                          and alone[0].start < h.end})
-        return (f"matches {text[alone[0].start:alone[0].end]!r} on its own, but the overlap policy "
-                f"(longest, then earliest) keeps {', '.join(winners)}")
+        winners = sorted(
+            {h.rule for h in hits if h.kind == r.kind and h.start < alone[0].end and alone[0].start < h.end}
+        )
+        return (
+            f"matches {text[alone[0].start : alone[0].end]!r} on its own, but the overlap policy "
+            f"(longest, then earliest) keeps {', '.join(winners)}"
+        )
 
     @staticmethod
     def _abbreviation_fires(r: Rule, text: str) -> bool:
         known = abbreviations([r])
-        return (len(segment.split_sentences(text, 0, len(text), known))
-                < len(segment.split_sentences(text, 0, len(text), set())))
+        return len(segment.split_sentences(text, 0, len(text), known)) < len(
+            segment.split_sentences(text, 0, len(text), set())
+        )
 
 
 def cue_hits(matcher: CueMatcher, nlp, text: str) -> list[Hit]:

@@ -1,6 +1,7 @@
 """Summaries of extracted items: counts per quality statement (or key question) and kind, for one report
 or a batch, and the most frequent must-action themes. Pure functions returning data; the CLI draws the
 tables and charts (cli_view.py), the review page reuses the same counts (review.py)."""
+
 from __future__ import annotations
 
 import re
@@ -22,6 +23,7 @@ ROW_COLUMNS = ("group", "label", "key_question", *COUNT_COLUMNS, "score", "repor
 @dataclass(slots=True)
 class Row:
     """Counts for one quality statement (or key question, or OTHER) over one report or a batch."""
+
     group: str
     label: str
     key_question: str | None
@@ -52,9 +54,17 @@ class Summary:
     """Batch: how many reports have each overall rating (from the batch's report JSONs)."""
 
     def to_dict(self) -> dict:
-        return {"reports": self.reports, "rows": [asdict(r) for r in self.rows], "totals": asdict(self.totals),
-                "overall_rating": self.overall_rating, "ratings": self.ratings, "rating_counts": self.rating_counts,
-                "breaches": self.breaches, "facts": self.facts, "themes": [asdict(t) for t in self.themes]}
+        return {
+            "reports": self.reports,
+            "rows": [asdict(r) for r in self.rows],
+            "totals": asdict(self.totals),
+            "overall_rating": self.overall_rating,
+            "ratings": self.ratings,
+            "rating_counts": self.rating_counts,
+            "breaches": self.breaches,
+            "facts": self.facts,
+            "themes": [asdict(t) for t in self.themes],
+        }
 
 
 # -- grouping ---------------------------------------------------------------------------------------------
@@ -87,8 +97,12 @@ def _sort_key(group: str) -> tuple:
     if group == OTHER:
         return (len(KEY_QUESTIONS) + 1, 0, 0, group)
     kq = key_question_of(group)
-    return (_KQ_ORDER.get(kq, len(KEY_QUESTIONS)) if kq else len(KEY_QUESTIONS),
-            0 if group in _KQ_ORDER else 1, _QS_ORDER.get(group, len(_QS_ORDER)), group)
+    return (
+        _KQ_ORDER.get(kq, len(KEY_QUESTIONS)) if kq else len(KEY_QUESTIONS),
+        0 if group in _KQ_ORDER else 1,
+        _QS_ORDER.get(group, len(_QS_ORDER)),
+        group,
+    )
 
 
 def count_column(item: Item) -> str:
@@ -132,21 +146,36 @@ def count_rows(items: Iterable[SourcedItem], scores: dict[str, list[int]] | None
 
 # -- one report -------------------------------------------------------------------------------------------
 
+
 def summarise_report(report: Report) -> Summary:
     scores = {qs: [s] for qs, s in report.report.quality_statement_scores.items()}
     rows, totals = count_rows(report_items(report), scores)
     facts = report.report.model_dump(exclude={"ratings", "quality_statement_scores", "overall_rating"})
-    breaches = [{"regulation": b.regulation, "title": b.title, "instrument": b.instrument,
-                 "pages": sorted({c.page for c in b.citations if c.page is not None}),
-                 "citations": len(b.citations)} for b in report.breaches]
-    return Summary(reports=[report.source], rows=rows, totals=totals, ratings=dict(report.report.ratings),
-                   overall_rating=report.report.overall_rating, breaches=breaches, facts=facts)
+    breaches = [
+        {
+            "regulation": b.regulation,
+            "title": b.title,
+            "instrument": b.instrument,
+            "pages": sorted({c.page for c in b.citations if c.page is not None}),
+            "citations": len(b.citations),
+        }
+        for b in report.breaches
+    ]
+    return Summary(
+        reports=[report.source],
+        rows=rows,
+        totals=totals,
+        ratings=dict(report.report.ratings),
+        overall_rating=report.report.overall_rating,
+        breaches=breaches,
+        facts=facts,
+    )
 
 
 # -- a batch ----------------------------------------------------------------------------------------------
 
-def summarise_batch(items: list[SourcedItem], reports: list[Report] | None = None, *,
-                    themes: int = 10) -> Summary:
+
+def summarise_batch(items: list[SourcedItem], reports: list[Report] | None = None, *, themes: int = 10) -> Summary:
     """Counts across reports. `reports`, the batch's report JSONs if at hand, add the mean score per
     quality statement, how many reports have each overall rating and each breach."""
     reports = reports or []
@@ -163,9 +192,14 @@ def summarise_batch(items: list[SourcedItem], reports: list[Report] | None = Non
         for b in r.breaches:
             entry = breaches.setdefault(b.regulation, {"regulation": b.regulation, "title": b.title, "reports": 0})
             entry["reports"] += 1
-    return Summary(reports=names, rows=rows, totals=totals, themes=must_action_themes(musts, n=themes),
-                   rating_counts=dict(ratings.most_common()),
-                   breaches=sorted(breaches.values(), key=lambda b: (-b["reports"], _regulation_key(b))))
+    return Summary(
+        reports=names,
+        rows=rows,
+        totals=totals,
+        themes=must_action_themes(musts, n=themes),
+        rating_counts=dict(ratings.most_common()),
+        breaches=sorted(breaches.values(), key=lambda b: (-b["reports"], _regulation_key(b))),
+    )
 
 
 def _report_name(report: Report) -> str:

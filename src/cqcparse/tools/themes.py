@@ -1,5 +1,6 @@
 """The most frequent must-action themes of a batch: phrases and words ranked by how many must-actions hold
 them."""
+
 from __future__ import annotations
 
 import re
@@ -13,21 +14,51 @@ from cqcparse.tools.items import SourcedItem
 @dataclass(frozen=True, slots=True)
 class Theme:
     """A word or two-word phrase frequent in must-actions; `actions` and `reports` count where it occurs."""
+
     theme: str
     actions: int
     reports: int
 
 
 # Words every must-action shares, which say nothing about its theme.
-_BOILERPLATE = {"must", "ensure", "ensures", "ensuring", "ensured", "trust", "provider", "service", "services",
-                "registered", "take", "taken", "make", "sure", "improve", "improvement", "improvements",
-                "action", "actions", "practice", "location", "appropriate", "appropriately", "effective",
-                "effectively", "place", "continue", "including", "line", "s"}
+_BOILERPLATE = {
+    "must",
+    "ensure",
+    "ensures",
+    "ensuring",
+    "ensured",
+    "trust",
+    "provider",
+    "service",
+    "services",
+    "registered",
+    "take",
+    "taken",
+    "make",
+    "sure",
+    "improve",
+    "improvement",
+    "improvements",
+    "action",
+    "actions",
+    "practice",
+    "location",
+    "appropriate",
+    "appropriately",
+    "effective",
+    "effectively",
+    "place",
+    "continue",
+    "including",
+    "line",
+    "s",
+}
 _WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
 
 
 def _stop_words() -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS
+
     return frozenset(STOP_WORDS) | _BOILERPLATE
 
 
@@ -47,8 +78,8 @@ def singular(words: Iterable[str]) -> dict[str, str]:
     out = {}
     for w in vocab:
         for cut in ("es", "s"):
-            if w.endswith(cut) and not w.endswith("ss") and w[:-len(cut)] in vocab:
-                out[w] = w[:-len(cut)]
+            if w.endswith(cut) and not w.endswith("ss") and w[: -len(cut)] in vocab:
+                out[w] = w[: -len(cut)]
                 break
     return out
 
@@ -66,8 +97,9 @@ def must_action_themes(actions: list[SourcedItem], n: int = 10) -> list[Theme]:
     stop = _stop_words()
     texts = [content_words(si.item.text, stop) for si in actions]
     one = singular(w for words in texts for w in words if w)
-    per_action = [(si.report, theme_terms([one.get(w, w) if w else None for w in words]))
-                  for si, words in zip(actions, texts)]
+    per_action = [
+        (si.report, theme_terms([one.get(w, w) if w else None for w in words])) for si, words in zip(actions, texts)
+    ]
     df: Counter[str] = Counter(t for _, terms in per_action for t in terms)
     ranked = sorted(df, key=lambda t: (-df[t], -t.count(" "), t))
     chosen: list[str] = []

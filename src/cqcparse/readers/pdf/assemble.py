@@ -1,4 +1,5 @@
 """Assembly: pages of lines -> pieces -> blocks -> the document text with offsets, line boxes and headings."""
+
 from __future__ import annotations
 
 import re
@@ -38,12 +39,16 @@ def assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
         all_pieces.append(page_pieces(number, kept, width, body_right, body_left))
     # the two-column geometry, if the document has any: lines outside a detected region that fit the left
     # column (a short paragraph typeset in columns that never reached the right one) wrap at its edge
-    geo = Counter((round(pc.col_left), round(pc.col_right)) for ps in all_pieces for pc in ps
-                  if pc.region and not pc.jump and pc.col_right < 0.6 * body_right)
+    geo = Counter(
+        (round(pc.col_left), round(pc.col_right))
+        for ps in all_pieces
+        for pc in ps
+        if pc.region and not pc.jump and pc.col_right < 0.6 * body_right
+    )
     lefts = Counter(round(pc.x0) for ps in all_pieces for pc in ps if not pc.region)
     gl: float
     gr: float | None
-    gl, gr = (geo.most_common(1)[0][0] if geo else (0.0, None))
+    gl, gr = geo.most_common(1)[0][0] if geo else (0.0, None)
     if gr is None and lefts:
         # no two-column line seen: a paragraph of three or more lines set in the left half of the page, each
         # line but the last full, still shows a narrow column and where it ends
@@ -126,8 +131,9 @@ def assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
         block_text = "".join(chunks)
         text_parts.append(block_text)
         for s, e, pc in spans:
-            boxes.append(LineBox(s, e, pc.page, round(pc.x0, 2), round(pc.top, 2), round(pc.x1, 2),
-                                 round(pc.bottom, 2)))
+            boxes.append(
+                LineBox(s, e, pc.page, round(pc.x0, 2), round(pc.top, 2), round(pc.x1, 2), round(pc.bottom, 2))
+            )
             span = page_spans.setdefault(pc.page, [s, e])
             span[0], span[1] = min(span[0], s), max(span[1], e)
         if is_heading(b, body_size):

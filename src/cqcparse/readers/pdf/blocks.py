@@ -1,4 +1,5 @@
 """Joining pieces into blocks: when a line continues the block above, line pitch, narrow columns, headings."""
+
 from __future__ import annotations
 
 import re
@@ -69,7 +70,8 @@ def continues(block: Block, p: Piece, refs: dict, doc_refs: dict) -> str | None:
         ok_x = abs(rel - (last.x0 - last.col_left)) <= 3
     else:
         ok_x = abs(rel - (first.x0 - first.col_left)) <= 3 or (
-            block.hang is not None and abs(rel - (block.hang - first.col_left)) <= 3)
+            block.hang is not None and abs(rel - (block.hang - first.col_left)) <= 3
+        )
     if not ok_x:
         return None
     sep = "" if last.text.endswith(("-", "\u00ad")) else " "
@@ -81,15 +83,23 @@ def continues(block: Block, p: Piece, refs: dict, doc_refs: dict) -> str | None:
         if not (p.text[:1].islower() or wrapped(last, p, narrow=False)):
             return None
         return sep
-    if not wrapped(last, p) and not _DANGLING.search(last.text) and not (
-            p.text[:1].islower() and not _FINAL.search(last.text)):
+    if (
+        not wrapped(last, p)
+        and not _DANGLING.search(last.text)
+        and not (p.text[:1].islower() and not _FINAL.search(last.text))
+    ):
         return None  # (a line ending "and" or "for", or one that the next goes on in lower case, was wrapped,
         # even in a table cell whose right edge is unknown)
     pitch = p.base - last.base
     # the block's own pitch, from two lines that follow its first (a first line with a bullet mark or a
     # different font mixed in can sit a little off its true baseline)
-    if len(block.pieces) >= 3 and block.pieces[-2].page == last.page and block.pieces[-2].base < last.base \
-            and not last.jump and not block.pieces[-2].jump:
+    if (
+        len(block.pieces) >= 3
+        and block.pieces[-2].page == last.page
+        and block.pieces[-2].base < last.base
+        and not last.jump
+        and not block.pieces[-2].jump
+    ):
         ref = last.base - block.pieces[-2].base
     else:
         key = pitch_key(last, p)
@@ -124,13 +134,23 @@ def narrow_edge(all_pieces: list[list[Piece]], widths: list[float], left: float)
         limit = width / 2
         run: list[Piece] = []
         for pc in [*ps, None]:
-            fits = (pc is not None and not pc.region and not pc.row and pc.x1 <= limit
-                    and abs(pc.x0 - left) <= 3 and not starts_bullet(pc.text))
+            fits = (
+                pc is not None
+                and not pc.region
+                and not pc.row
+                and pc.x1 <= limit
+                and abs(pc.x0 - left) <= 3
+                and not starts_bullet(pc.text)
+            )
             if fits and run and pc is not None:
                 a = run[-1]
                 pitch = pc.base - a.base
-                same = (pc.page == a.page and same_style(a, pc) and pitch > 0
-                        and (len(run) < 2 or abs(pitch - (a.base - run[-2].base)) <= 0.3))
+                same = (
+                    pc.page == a.page
+                    and same_style(a, pc)
+                    and pitch > 0
+                    and (len(run) < 2 or abs(pitch - (a.base - run[-2].base)) <= 0.3)
+                )
                 if not same:
                     edge = _run_edge(run, edge)
                     run = []

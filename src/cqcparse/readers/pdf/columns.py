@@ -1,4 +1,5 @@
 """Two-column regions and reading order: a page's lines become pieces, read column by column."""
+
 from __future__ import annotations
 
 from cqcparse.readers.pdf.geometry import Line, Piece, Seg
@@ -15,8 +16,8 @@ def find_regions(lines: list[Line], width: float) -> list[tuple[int, int, float,
         x_right = lines[lo].gutter
         for j in range(lo, hi + 1):
             used[j] = True
-        left_edge = max((s.x1 for ln in lines[lo:hi + 1] for s in ln.segs if s.x0 < x_right - 2), default=x_right)
-        right_edge = max((s.x1 for ln in lines[lo:hi + 1] for s in ln.segs if s.x0 >= x_right - 2), default=width)
+        left_edge = max((s.x1 for ln in lines[lo : hi + 1] for s in ln.segs if s.x0 < x_right - 2), default=x_right)
+        right_edge = max((s.x1 for ln in lines[lo : hi + 1] for s in ln.segs if s.x0 >= x_right - 2), default=width)
         found.append((lo, hi, left_edge, x_right, right_edge))
     cand = [k for k, ln in enumerate(lines) if len(ln.segs) == 2]
     for k in cand:
@@ -57,8 +58,8 @@ def find_regions(lines: list[Line], width: float) -> list[tuple[int, int, float,
                 continue
         for j in range(lo, hi + 1):
             used[j] = True
-        left_edge = max((ln.segs[0].x1 for ln in lines[lo:hi + 1] if ln.segs[0].x0 < x_right - 2), default=x_right)
-        right_edge = max((ln.segs[-1].x1 for ln in lines[lo:hi + 1] if ln.segs[-1].x0 >= x_right - 2), default=width)
+        left_edge = max((ln.segs[0].x1 for ln in lines[lo : hi + 1] if ln.segs[0].x0 < x_right - 2), default=x_right)
+        right_edge = max((ln.segs[-1].x1 for ln in lines[lo : hi + 1] if ln.segs[-1].x0 >= x_right - 2), default=width)
         found.append((lo, hi, left_edge, x_right, right_edge))
     found.sort()
     return found
@@ -78,9 +79,23 @@ def page_pieces(number: int, lines: list[Line], width: float, body_right: float,
     def piece(segs: list[Seg], col_left: float, col_right: float, region: int) -> Piece:
         text = " ".join(s.text for s in segs)
         size = max(s.size for s in segs) if len(segs) > 1 else segs[0].size
-        return Piece(number, text, segs[0].x0, min(s.top for s in segs), segs[-1].x1, max(s.bottom for s in segs),
-                      size, all(s.bold for s in segs), segs[0].w1, len(segs) > 1, col_left, col_right, region,
-                      hang=segs[0].hang, base=segs[0].base)
+        return Piece(
+            number,
+            text,
+            segs[0].x0,
+            min(s.top for s in segs),
+            segs[-1].x1,
+            max(s.bottom for s in segs),
+            size,
+            all(s.bold for s in segs),
+            segs[0].w1,
+            len(segs) > 1,
+            col_left,
+            col_right,
+            region,
+            hang=segs[0].hang,
+            base=segs[0].base,
+        )
 
     j = 0
     n = len(lines)
@@ -91,7 +106,7 @@ def page_pieces(number: int, lines: list[Line], width: float, body_right: float,
             rid = ri + 1
             col_l: list[Seg] = []
             col_r: list[Seg] = []
-            for ln in lines[lo:hi + 1]:
+            for ln in lines[lo : hi + 1]:
                 for s in ln.segs:
                     (col_r if s.x0 >= x_right - 2 else col_l).append(s)
             first = True

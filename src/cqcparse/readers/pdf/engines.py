@@ -3,6 +3,7 @@
 `read_pdf` (the layout stage) turns the runs into lines and blocks; this module only opens files, checks
 them and lists what each page prints.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -120,15 +121,17 @@ class PdfiumPages:
                 # is slower and repeats a glyph that reaches into the next rect (overprinted, kerned letters).
                 full = tp.get_text_range(0, n_chars)
                 rects = [tp.get_rect(i) for i in range(n_rects)]
-                firsts = [raw.FPDFText_GetCharIndexAtPos(tp, x0 + min(0.5, (x1 - x0) / 2), (y0 + y1) / 2, 1.0, 1.0)
-                          for x0, y0, x1, y1 in rects]
+                firsts = [
+                    raw.FPDFText_GetCharIndexAtPos(tp, x0 + min(0.5, (x1 - x0) / 2), (y0 + y1) / 2, 1.0, 1.0)
+                    for x0, y0, x1, y1 in rects
+                ]
                 self._repair(tp, rects, firsts, n_chars)
                 starts = _char_starts(firsts, n_chars if len(full) == n_chars else 0)
                 buf, flags = self._buf, self._flags
                 cl, cr, cb, ct = self._l, self._r, self._b, self._t
                 for i, (lft, b, r, t) in enumerate(rects):
                     span = starts[i]
-                    text = tp.get_text_bounded(lft, b, r, t) if span is None else full[span[0]:span[1]]
+                    text = tp.get_text_bounded(lft, b, r, t) if span is None else full[span[0] : span[1]]
                     if not text or not text.strip():
                         continue
                     # pdfium marks a hyphen at the end of a line as \x02 (\ufffe in range text)
@@ -167,17 +170,21 @@ class PdfiumPages:
                     elif first_ok:
                         if k > 0:
                             j = idx + k - 1  # idx is the first printed character
-                            if raw.FPDFText_GetCharBox(tp, j, ctypes.byref(cl), ctypes.byref(cr), ctypes.byref(cb),
-                                                       ctypes.byref(ct)) and cr.value >= lft:
+                            if (
+                                raw.FPDFText_GetCharBox(
+                                    tp, j, ctypes.byref(cl), ctypes.byref(cr), ctypes.byref(cb), ctypes.byref(ct)
+                                )
+                                and cr.value >= lft
+                            ):
                                 w1 = cr.value - lft
-                    out.append(Run(lft - left, top_y - t, r - left, top_y - b, text, float(size), bold, w1,
-                                    top_y - base))
+                    out.append(
+                        Run(lft - left, top_y - t, r - left, top_y - b, text, float(size), bold, w1, top_y - base)
+                    )
                 return out + bullets(pdfium_shapes(raw, page, top_y, left), out), n_chars, width, height
             finally:
                 tp.close()
         finally:
             page.close()
-
 
     def _repair(self, tp, rects: list, firsts: list[int], n_chars: int) -> None:
         """Where the character found at a rect's left edge is not after the previous rect's (a glyph that
@@ -190,8 +197,12 @@ class PdfiumPages:
                 continue
             x0, y0, x1, y1 = rects[i]
             for j in range(last + 1, min(n_chars, last + 40)):
-                if raw.FPDFText_GetCharBox(tp, j, ctypes.byref(cl), ctypes.byref(cr), ctypes.byref(cb),
-                                           ctypes.byref(ct)) and cr.value > cl.value:
+                if (
+                    raw.FPDFText_GetCharBox(
+                        tp, j, ctypes.byref(cl), ctypes.byref(cr), ctypes.byref(cb), ctypes.byref(ct)
+                    )
+                    and cr.value > cl.value
+                ):
                     if x0 <= (cl.value + cr.value) / 2 <= x1 and y0 <= (cb.value + ct.value) / 2 <= y1:
                         firsts[i] = last = j
                         break
@@ -251,8 +262,19 @@ class PlumberPages:
                     w1 = cur[j]["x1"] - x0
                 name = cur[0]["fontname"]
                 # pdfminer's boxes come from the font's ascent and descent: their bottom is as good as a baseline
-                out.append(Run(x0, top, x1, bottom, text, float(cur[0]["size"]), bool(_BOLD_RE.search(name)), w1,
-                                max(c["bottom"] for c in cur)))
+                out.append(
+                    Run(
+                        x0,
+                        top,
+                        x1,
+                        bottom,
+                        text,
+                        float(cur[0]["size"]),
+                        bool(_BOLD_RE.search(name)),
+                        w1,
+                        max(c["bottom"] for c in cur),
+                    )
+                )
             cur.clear()
 
         prev = None
@@ -262,8 +284,13 @@ class PlumberPages:
             if prev is not None:
                 same_line = abs(c["top"] - prev["top"]) < 0.5 * max(prev["size"], 1) and c["x0"] >= prev["x0"] - 0.5
                 gap = c["x0"] - prev["x1"]
-                if (not same_line or c["fontname"] != prev["fontname"] or abs(c["size"] - prev["size"]) > 0.1
-                        or gap > 1.0 * max(c["size"], 1) or (prev["text"] in BULLET_MARKS and gap > 0.12 * c["size"])):
+                if (
+                    not same_line
+                    or c["fontname"] != prev["fontname"]
+                    or abs(c["size"] - prev["size"]) > 0.1
+                    or gap > 1.0 * max(c["size"], 1)
+                    or (prev["text"] in BULLET_MARKS and gap > 0.12 * c["size"])
+                ):
                     flush()
                 elif gap > 0.15 * c["size"] and prev["text"] != " " and c["text"] != " ":
                     cur.append({**c, "text": " "})  # pdfminer leaves out spaces that were never drawn

@@ -1,4 +1,5 @@
 """Running headers and footers: lines repeated at the same place on many pages, and bare page numbers."""
+
 from __future__ import annotations
 
 import re
@@ -54,5 +55,8 @@ def _section_bands(seen: dict[tuple[str, str], list[tuple[int, int, float]]]) ->
     """Top-band texts repeated on two or more pages at a place where another such text is printed too."""
     repeated = [hits for (band, _), hits in seen.items() if band == "top" and len({h[0] for h in hits}) >= 2]
     tops = [sorted(h[2] for h in hits)[len(hits) // 2] for hits in repeated]
-    return [hits for k, hits in enumerate(repeated)
-            if any(j != k and abs(tops[j] - tops[k]) <= 3 for j in range(len(repeated)))]
+    return [
+        hits
+        for k, hits in enumerate(repeated)
+        if any(j != k and abs(tops[j] - tops[k]) <= 3 for j in range(len(repeated)))
+    ]

@@ -1,5 +1,6 @@
 """The shared layout types: a segment of a printed line, a line, a piece (a line or one column's half of it,
 in reading order) and a block (a paragraph, bullet, heading or table row)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ BULLET_MARKS = "●•▪◦■□►➢✓\uf0b7\uf0a7\uf076\uf0d8\uf0fc"
 @dataclass(slots=True)
 class Run:
     """A horizontal run of text in one font on one printed line. `top` is measured from the page top."""
+
     x0: float
     top: float
     x1: float
@@ -60,6 +62,7 @@ class Line:
 @dataclass(slots=True)
 class Piece:
     """A printed line (or one column's half of it) in reading order."""
+
     page: int
     text: str
     x0: float
@@ -69,10 +72,10 @@ class Piece:
     size: float
     bold: bool
     w1: float
-    row: bool        # a table row: several cells on one line
+    row: bool  # a table row: several cells on one line
     col_left: float  # the text column this line sits in
     col_right: float
-    region: int      # 0 single column, >0 a two-column region id
+    region: int  # 0 single column, >0 a two-column region id
     jump: bool = False  # first line of a new column or page
     narrow: float = 0.0  # if set: the line fits the left column of the document's two-column layout
     hang: float | None = None  # x0 of the text after a bullet mark
@@ -86,7 +89,6 @@ class Block:
     bullet: bool = False
     row: bool = False
     hang: float | None = None  # x0 of a bullet's text after its mark
-
 
 
 def starts_bullet(text: str) -> bool:

@@ -7,6 +7,7 @@ the other, so a table's short label column does not count) whose runs are mostly
 side's. Runs in a zone are grouped into lines only with runs on their own side, and read column by column.
 Columns whose lines are level are left to the line-based region finder in columns.py.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left
@@ -20,7 +21,7 @@ _MIN_RUNS = 5  # on each side of the gutter
 
 @dataclass(slots=True, frozen=True)
 class Zone:
-    top: float     # run centres from here ...
+    top: float  # run centres from here ...
     bottom: float  # ... to here (inclusive) belong to the zone
     gutter: float  # x0 of the right column
 
@@ -56,7 +57,9 @@ def _zone(seq: list[Run], gutter: float) -> Zone | None:
     if len(left) < _MIN_RUNS or len(right) < _MIN_RUNS:
         return None
     lines_l, lines_r = _levels(left), _levels(right)
-    if min(len(lines_l), len(lines_r)) < _MIN_RUNS or min(len(lines_l), len(lines_r)) < 0.5 * max(len(lines_l), len(lines_r)):
+    if min(len(lines_l), len(lines_r)) < _MIN_RUNS or min(len(lines_l), len(lines_r)) < 0.5 * max(
+        len(lines_l), len(lines_r)
+    ):
         return None
     size = max(1.0, sorted(r.size for r in right)[len(right) // 2])
     level = sum(1 for m in lines_r if _near(lines_l, m, 0.2 * size))

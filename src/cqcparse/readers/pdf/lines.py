@@ -1,4 +1,5 @@
 """Runs -> printed lines -> segments: group runs by vertical overlap, split lines at wide gaps."""
+
 from __future__ import annotations
 
 import re
@@ -9,10 +10,19 @@ from cqcparse.readers.pdf.gutters import find_zones, side_of
 
 _WS = re.compile(r"\s+")
 # ligatures spelled out; control characters (other than whitespace, which is collapsed) dropped
-_CLEAN = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st",
-          **{c: None for c in range(32) if chr(c) not in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"}, 0x7F: None,
-          # private-use glyphs of symbol fonts (rating dots, ticks), except the ones used as bullet marks
-          **{c: None for c in range(0xE000, 0xF900) if chr(c) not in BULLET_MARKS}}
+_CLEAN = {
+    0xFB00: "ff",
+    0xFB01: "fi",
+    0xFB02: "fl",
+    0xFB03: "ffi",
+    0xFB04: "ffl",
+    0xFB05: "st",
+    0xFB06: "st",
+    **{c: None for c in range(32) if chr(c) not in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"},
+    0x7F: None,
+    # private-use glyphs of symbol fonts (rating dots, ticks), except the ones used as bullet marks
+    **{c: None for c in range(0xE000, 0xF900) if chr(c) not in BULLET_MARKS},
+}
 # rating dots printed as a row of dashes after a rating word ("Good –––"): never prose
 _LIGATURES = {"fi", "fl", "ff", "ffi", "ffl", "\ufb00", "\ufb01", "\ufb02", "\ufb03", "\ufb04"}
 _DOTS = re.compile(r"\s*[\u2012-\u2015]{2,}")
@@ -26,8 +36,10 @@ def group_lines(runs: list[Run], width: float = 0.0) -> list[Line]:
     if len(upright) >= 0.8 * len(runs):
         runs = upright
     # runs of nothing but glyph junk (rating dots, private-use symbols) would widen the line they sit on
-    runs = sorted((r for r in dedupe(runs) if _DOTS.sub("", r.text.translate(_CLEAN)).strip()),
-                  key=lambda r: (r.top + r.bottom) / 2)
+    runs = sorted(
+        (r for r in dedupe(runs) if _DOTS.sub("", r.text.translate(_CLEAN)).strip()),
+        key=lambda r: (r.top + r.bottom) / 2,
+    )
     zones = find_zones(runs, width) if width else []
     groups: list[list[Run]] = []
     spans: list[list[float]] = []
@@ -80,8 +92,15 @@ def group_lines(runs: list[Run], width: float = 0.0) -> list[Line]:
                 m.w1 = s.x0 - m.x0 + s.w1
                 continue
             merged.append(s)
-        lines.append(Line(merged, min(s.top for s in merged), max(s.bottom for s in merged), zone=key[0],
-                          gutter=zones[key[0] - 1].gutter if key[0] else 0.0))
+        lines.append(
+            Line(
+                merged,
+                min(s.top for s in merged),
+                max(s.bottom for s in merged),
+                zone=key[0],
+                gutter=zones[key[0] - 1].gutter if key[0] else 0.0,
+            )
+        )
     lines.sort(key=lambda ln: (ln.top, ln.x0))
     return lines
 
@@ -103,8 +122,9 @@ def dedupe(runs: list[Run]) -> list[Run]:
 
 def _letter_gap(runs: list[Run]) -> float:
     """Twice the usual gap between glyphs printed one per run (letter-spaced text), else 0."""
-    gaps = sorted(b.x0 - a.x1 for a, b in zip(runs, runs[1:], strict=False)
-                  if len(a.text) == 1 and len(b.text.rstrip()) == 1)
+    gaps = sorted(
+        b.x0 - a.x1 for a, b in zip(runs, runs[1:], strict=False) if len(a.text) == 1 and len(b.text.rstrip()) == 1
+    )
     return 2 * gaps[len(gaps) // 2] if len(gaps) >= 3 else 0.0
 
 
@@ -122,8 +142,11 @@ def finish_seg(s: Seg) -> None:
             gap = r.x0 - prev.x1
             em = max(r.size, 1)
             lig = prev.text in _LIGATURES or t.rstrip() in _LIGATURES
-            if gap > max(0.3 * em if lig else 0.12 * em, spaced) and not parts[-1].endswith(" ") \
-                    and not t.startswith(" "):
+            if (
+                gap > max(0.3 * em if lig else 0.12 * em, spaced)
+                and not parts[-1].endswith(" ")
+                and not t.startswith(" ")
+            ):
                 parts.append(" ")
         parts.append(t)
         prev = r
@@ -132,7 +155,9 @@ def finish_seg(s: Seg) -> None:
     main = max(s.runs, key=lambda r: len(r.text.strip()))
     s.size = main.size
     s.base = main.base
-    s.bold = all(r.bold for r in s.runs if r.text.strip() and not (len(r.text.strip()) == 1 and r.text.strip() in BULLET_MARKS))
+    s.bold = all(
+        r.bold for r in s.runs if r.text.strip() and not (len(r.text.strip()) == 1 and r.text.strip() in BULLET_MARKS)
+    )
     s.w1 = s.runs[0].w1
     s.hang = None
     if s.text[:1] in BULLET_MARKS:

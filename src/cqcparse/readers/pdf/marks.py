@@ -5,6 +5,7 @@ A small filled square-ish shape (1.5 to 8 pt across) with a text run starting ju
 line and no text left of it there becomes a bullet-mark run, as if the glyph had been printed. A shape with
 text to its left (a coloured rating dot after "Good") is not a bullet.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -53,5 +54,9 @@ def pdfium_shapes(raw, page, top_y: float, left: float) -> list[tuple[float, flo
 
 def plumber_shapes(page) -> list[tuple[float, float, float, float]]:
     """Boxes of a pdfplumber page's small filled rects and curves."""
-    return [(o["x0"], o["top"], o["x1"], o["bottom"]) for kind in ("rect", "curve")
-            for o in page.objects.get(kind, []) if o.get("fill") and o["x1"] - o["x0"] <= 8]
+    return [
+        (o["x0"], o["top"], o["x1"], o["bottom"])
+        for kind in ("rect", "curve")
+        for o in page.objects.get(kind, [])
+        if o.get("fill") and o["x1"] - o["x0"] <= 8
+    ]

@@ -39,6 +39,7 @@ font size: sizes within 8% of each other share a level, the biggest is level 1.
 
 pdfium is not thread-safe: read PDFs in parallel with processes, not threads.
 """
+
 from __future__ import annotations
 
 import re
@@ -85,9 +86,15 @@ def parse_page_spec(spec: str, n_pages: int) -> list[int]:
     return sorted(pages)
 
 
-def read_pdf(path: str | Path, *, pages: str | None = None, engine: str = DEFAULT_ENGINE,
-             password: str | None = None, max_seconds: float = 120.0,
-             progress: Callable[[int, int], None] | None = None) -> SourceText:
+def read_pdf(
+    path: str | Path,
+    *,
+    pages: str | None = None,
+    engine: str = DEFAULT_ENGINE,
+    password: str | None = None,
+    max_seconds: float = 120.0,
+    progress: Callable[[int, int], None] | None = None,
+) -> SourceText:
     """Read a PDF report. `pages` is a spec like "2,5-7" (1-based); `engine` is "pdfium" or "plumber";
     `progress(done, total)` is called after each page read."""
     started = time.monotonic()

@@ -39,7 +39,7 @@ class CueMatcher:
         self.regexes: list[tuple[Rule, re.Pattern[str], tuple[str, ...] | None, bool]] = []
         for r in self.rules.values():
             if r.phrases:
-                self.phrases.add(r.id, list(nlp.tokenizer.pipe(r.phrases)))
+                self.phrases.add(r.id, list(nlp.tokenizer.pipe(r.phrases)))  # type: ignore[union-attr]
             elif r.pattern:
                 self.tokens.add(r.id, [r.pattern])
             else:

@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from cqcparse.errors import InputError, InputWarning
 from cqcparse.limits import LIMIT_HINT, max_input_bytes
@@ -50,7 +51,7 @@ def _read(
     if kind == "pdf":
         from cqcparse.readers.pdf.reader import read_pdf  # imported lazily: pdf engines cost start-up time
 
-        options = {
+        options: dict[str, Any] = {
             k: v
             for k, v in {
                 "pages": pages,

@@ -223,7 +223,11 @@ class RuleTester:
             ex = r.examples
             if ex is None or not ex.match:
                 result.without_examples.append(f"{r.file}:{r.line}: rule {r.id}: no match example")
-            for expected, texts in (("match", ex.match if ex else []), ("no_match", ex.no_match if ex else [])):
+            cases: tuple[tuple[Literal["match", "no_match"], list[str]], ...] = (
+                ("match", ex.match if ex else []),
+                ("no_match", ex.no_match if ex else []),
+            )
+            for expected, texts in cases:
                 for text in texts:
                     result.examples += 1
                     reason = self.check(r, text, expected)

@@ -275,7 +275,7 @@ def test_every_item_in_report_items_is_counted(seed):
 def test_breach_pages_are_plural_when_more_than_one() -> None:
     from types import SimpleNamespace
 
-    from cqcparse.cli.view import report_notes
+    from cqcparse.cli.summary import report_notes
 
     result = SimpleNamespace(
         overall_rating="Good",

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cqcparse.cli import batch, compare, extract, fetch, rules, view
+from cqcparse.cli import batch, compare, evaluate, extract, fetch, rules, summary, view
 from cqcparse.cli.options import show_warnings, state
 from cqcparse.version import __version__
 
@@ -38,7 +38,7 @@ def options(
     show_warnings()
 
 
-for _commands in (extract, rules, batch, view, compare, fetch):
+for _commands in (extract, evaluate, rules, batch, view, summary, compare, fetch):
     _commands.register(app)
 
 

@@ -10,14 +10,16 @@ from typing import NamedTuple
 
 import spacy
 
-from cqcparse.analysis import furniture, segment
+from cqcparse.analysis import furniture, segment, sentences
 from cqcparse.analysis.breaches import read_breaches
 from cqcparse.analysis.classify import Context, Decision, decide
+from cqcparse.analysis.contexts import block_contexts
 from cqcparse.analysis.facts import read_facts
 from cqcparse.analysis.labels import carries_over
 from cqcparse.analysis.match import CueMatcher, Hit
 from cqcparse.analysis.rules import Rule, RuleSet, load_rules
-from cqcparse.analysis.segment import Block, Heading, Sentence
+from cqcparse.analysis.segment import Block, Heading
+from cqcparse.analysis.sentences import Sentence
 from cqcparse.analysis.vocabulary import KEY_QUESTIONS, QUALITY_STATEMENTS, key_question_id
 from cqcparse.readers.source import LineBox, SourceText
 from cqcparse.readers.text import read_source
@@ -111,7 +113,7 @@ class Pipeline:
     def analyse(self, src: SourceText, bl: list[Block], headings: list[Heading | None]) -> list[Analysed]:
         doc_text = src.text
         prose = [h is None and segment.is_prose(b, doc_text) for b, h in zip(bl, headings)]
-        sents = segment.sentences(doc_text, bl, prose, self.abbreviations)
+        sents = sentences.sentences(doc_text, bl, prose, self.abbreviations)
         contexts = block_contexts(
             doc_text, bl, headings, self.rules, use_topics=uses_quality_statements(headings, doc_text, self.rules)
         )
@@ -122,7 +124,7 @@ class Pipeline:
             for h in self.matcher(doc, [(s.start, s.end) for s in sents])
             if h.kind != "topic" or QUALITY_STATEMENTS.get(h.label or "") in kqs
         ]
-        index = segment.SentenceIndex(sents)
+        index = sentences.SentenceIndex(sents)
         per_sentence: list[list[Hit]] = [[] for _ in sents]
         for h in hits:
             i = index.at(h.start)
@@ -181,54 +183,6 @@ def uses_quality_statements(headings: list[Heading | None], text: str, rules: Ru
     if sum(1 for h in headings if h and h.quality_statement) >= 2:
         return True
     return any(r.compiled().search(text) for r in rules.of("fact") if r.label == "framework")
-
-
-def block_contexts(
-    text: str, bl: list[Block], headings: list[Heading | None], rules: RuleSet, *, use_topics: bool
-) -> list[Context]:
-    """The context of each block: the open sections (a heading closes those at its level or deeper)
-    and, for a bullet, the list introduction (a block ending in ':') before it."""
-    stack: list[Heading] = []
-    list_ctx: tuple[str, str] | None = None
-    context_rules = rules.of("context")
-    out = []
-    for b, h in zip(bl, headings):
-        if h is not None:
-            while stack and stack[-1].level >= h.level:
-                stack.pop()
-            stack.append(h)
-            list_ctx = None
-        elif not b.bullet:
-            list_ctx = None
-            line = text[b.start : b.end].rstrip()
-            if line.endswith((":", " -", " \u2013")):  # "The provider should:" or "The provider should -"
-                list_ctx = _list_context(line, context_rules)
-        out.append(_context(stack, list_ctx if b.bullet else None, use_topics))
-    return out
-
-
-def _list_context(line: str, rules) -> tuple[str, str] | None:
-    """The context a list introduction sets: the rule matching nearest the end of the line."""
-    best: tuple[int, str, str] | None = None
-    for r in rules:
-        for m in r.compiled().finditer(line):
-            if best is None or m.end() > best[0]:
-                best = (m.end(), r.label, r.id)
-    return (best[1], best[2]) if best else None
-
-
-def _context(stack: list[Heading], list_ctx: tuple[str, str] | None, use_topics: bool) -> Context:
-    kq = next((h.key_question for h in reversed(stack) if h.key_question), None)
-    qs = next((h.quality_statement for h in reversed(stack) if h.quality_statement), None)
-    kind, kind_rule = list_ctx or next(((h.context, h.rule) for h in reversed(stack) if h.context), (None, None))
-    return Context(
-        section=stack[-1].title if stack else None,
-        key_question=kq,
-        quality_statement=qs,
-        kind=kind,
-        kind_rule=kind_rule,
-        use_topics=use_topics,
-    )
 
 
 def build_sections(bl: list[Block], headings: list[Heading | None], src: SourceText) -> list[Section]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from cqcparse.analysis.labels import best_topic
 from cqcparse.analysis.match import Hit
 from cqcparse.analysis.modifiers import Scope, governing, overlapping, scopes
-from cqcparse.analysis.segment import in_quotes
+from cqcparse.analysis.sentences import in_quotes
 
 MODALITY_RANK = {"must": 3, "should": 2, "needs": 1}
 # When several statement-type rules fire, the first type in this order wins; "reported" is evidence.

@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 from itertools import pairwise
 
-from cqcparse.analysis.segment import BULLET, SENTENCE_END_CHARS
+from cqcparse.analysis.segment import BULLET
+from cqcparse.analysis.sentences import SENTENCE_END_CHARS
 
 
 def mask_furniture(text: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from cqcparse.analysis import segment
+from cqcparse.analysis import sentences
 from cqcparse.analysis.match import CUE_KINDS, CueMatcher, Hit
 from cqcparse.analysis.rules import Rule, RuleSet, collect_rules, shipped_rule_files, user_rule_files
 from cqcparse.errors import RuleError
@@ -278,8 +278,8 @@ class RuleTester:
     @staticmethod
     def _abbreviation_fires(r: Rule, text: str) -> bool:
         known = abbreviations([r])
-        return len(segment.split_sentences(text, 0, len(text), known)) < len(
-            segment.split_sentences(text, 0, len(text), set())
+        return len(sentences.split_sentences(text, 0, len(text), known)) < len(
+            sentences.split_sentences(text, 0, len(text), set())
         )
 
 

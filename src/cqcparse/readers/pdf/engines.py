@@ -1,7 +1,7 @@
 """PDF engines: pdfium and pdfplumber behind one interface, each giving the text runs of a page.
 
-`read_pdf` (the layout stage) turns the runs into lines and blocks; this module only opens files, checks
-them and lists what each page prints.
+`read_pdf` (the layout stage) turns the runs into lines and blocks; this module only lists what each page
+prints (`opening.py` checks and opens the file).
 """
 
 from __future__ import annotations
@@ -10,76 +10,12 @@ import ctypes
 import re
 from pathlib import Path
 
-from cqcparse.errors import InputError
 from cqcparse.readers.pdf.geometry import BULLET_MARKS, Run
 from cqcparse.readers.pdf.marks import bullets, pdfium_shapes, plumber_shapes
 
-__all__ = ["BULLET_MARKS", "PdfiumPages", "PlumberPages", "Run", "check_file", "fail", "open_pdfium"]
+__all__ = ["BULLET_MARKS", "PdfiumPages", "PlumberPages", "Run"]
 
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demibold|extrabold", re.I)
-
-
-# --------------------------------------------------------------------------------------------------------
-# Engine output: runs
-
-
-def fail(path: Path, message: str, page: int | None = None) -> InputError:
-    return InputError(str(path), message, page)
-
-
-def check_file(path: Path) -> None:
-    if not path.exists():
-        raise fail(path, "file not found")
-    if path.is_dir():
-        raise fail(path, "is a directory, not a PDF")
-    size = path.stat().st_size
-    if size == 0:
-        raise fail(path, "is empty (0 bytes), not a PDF")
-    with path.open("rb") as fh:
-        head = fh.read(1024)
-        if b"%PDF-" not in head:
-            raise fail(path, "is not a PDF (no %PDF- header)")
-        fh.seek(max(0, size - 2048))
-        tail = fh.read()
-    if b"%%EOF" not in tail:
-        raise fail(path, "is truncated or corrupt (no %%EOF end marker)")
-
-
-def open_pdfium(path: Path, password: str | None):
-    import pypdfium2 as pdfium
-
-    try:
-        return pdfium.PdfDocument(str(path), password=password)
-    except pdfium.PdfiumError:
-        pass
-    # pdfium's error code is global state that a failure does not always reset, so look for ourselves
-    data = path.read_bytes()
-    if b"/Encrypt" in data:
-        if password:
-            raise fail(path, "is encrypted and the password is wrong: pass the right --password") from None
-        raise fail(path, "is encrypted: pass --password") from None
-    if count_pages_pdfminer(path) == 0:
-        raise fail(path, "has zero pages")
-    raise fail(path, "is corrupt or truncated (not a readable PDF)")
-
-
-def count_pages_pdfminer(path: Path) -> int | None:
-    """Second opinion on a file pdfium refused: its page count, or None if pdfminer cannot read it either."""
-    try:
-        from pdfminer.pdfdocument import PDFDocument
-        from pdfminer.pdfpage import PDFPage
-        from pdfminer.pdfparser import PDFParser
-
-        with path.open("rb") as fh:
-            doc = PDFDocument(PDFParser(fh))
-            n = 0
-            for _ in PDFPage.create_pages(doc):
-                n += 1
-                if n > 1:
-                    break
-            return n
-    except Exception:
-        return None
 
 
 # --------------------------------------------------------------------------------------------------------

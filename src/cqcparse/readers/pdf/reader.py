@@ -49,10 +49,11 @@ from pathlib import Path
 
 from cqcparse.errors import InputError
 from cqcparse.readers.pdf.assemble import assemble
-from cqcparse.readers.pdf.engines import BULLET_MARKS, PdfiumPages, PlumberPages, check_file, fail, open_pdfium
+from cqcparse.readers.pdf.engines import BULLET_MARKS, PdfiumPages, PlumberPages
 from cqcparse.readers.pdf.furniture import find_furniture
 from cqcparse.readers.pdf.geometry import Line
 from cqcparse.readers.pdf.lines import group_lines
+from cqcparse.readers.pdf.opening import check_file, fail, open_pdfium
 from cqcparse.readers.source import SourceText
 
 __all__ = ["read_pdf", "parse_page_spec", "ENGINES", "DEFAULT_ENGINE", "BULLET_MARKS"]

@@ -16,7 +16,8 @@ from cqcparse.analysis.classify import Context, Decision, decide
 from cqcparse.analysis.facts import read_facts
 from cqcparse.analysis.labels import carries_over
 from cqcparse.analysis.match import CueMatcher, Hit
-from cqcparse.analysis.rules import Rule, RuleSet, load_rules
+from cqcparse.analysis.rules import RuleSet, load_rules
+from cqcparse.analysis.ruleschema import Rule
 from cqcparse.analysis.segment import Block, Heading, Sentence
 from cqcparse.analysis.vocabulary import KEY_QUESTIONS, QUALITY_STATEMENTS, key_question_id
 from cqcparse.readers.source import LineBox, SourceText

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cqcparse.analysis.rules import Rule, RuleSet
+from cqcparse.analysis.rules import RuleSet
+from cqcparse.analysis.ruleschema import Rule
 from cqcparse.analysis.vocabulary import key_question_id
 from cqcparse.readers.source import SourceText
 

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from cqcparse.batch.run import Failed, Manifest, extract_one, plan_inputs, read_path_list, report_id, run_batch
 from cqcparse.cli.app import app
 from cqcparse.errors import InputError
-from cqcparse.output.store import ITEM_COLUMNS, REPORT_COLUMNS
+from cqcparse.output.rows import ITEM_COLUMNS, REPORT_COLUMNS
 
 COMBINED = ["items.jsonl", "items.csv", "reports.csv", "breaches.csv", "errors.jsonl"]
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "reports"

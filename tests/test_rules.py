@@ -11,7 +11,8 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 
 from cqcparse import Pipeline, RuleError
-from cqcparse.analysis.rules import Rule, load_rules, shipped_rule_files
+from cqcparse.analysis.rules import load_rules, shipped_rule_files
+from cqcparse.analysis.ruleschema import Rule
 from cqcparse.analysis.vocabulary import QUALITY_STATEMENTS
 
 SHIPPED = load_rules()

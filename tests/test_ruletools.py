@@ -9,7 +9,8 @@ from typing import get_args
 import pytest
 from typer.testing import CliRunner
 
-from cqcparse.analysis.rules import CONTEXTS, RuleKind, load_rules
+from cqcparse.analysis.rules import CONTEXTS, load_rules
+from cqcparse.analysis.ruleschema import RuleKind
 from cqcparse.cli.app import app
 from cqcparse.pipeline import Pipeline
 from cqcparse.readers.text import read_source

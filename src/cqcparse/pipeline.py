@@ -17,7 +17,8 @@ from cqcparse.analysis.contexts import block_contexts
 from cqcparse.analysis.facts import read_facts
 from cqcparse.analysis.labels import carries_over
 from cqcparse.analysis.match import CueMatcher, Hit
-from cqcparse.analysis.rules import Rule, RuleSet, load_rules
+from cqcparse.analysis.rules import RuleSet, load_rules
+from cqcparse.analysis.ruleschema import Rule
 from cqcparse.analysis.segment import Block, Heading
 from cqcparse.analysis.sentences import Sentence
 from cqcparse.analysis.vocabulary import KEY_QUESTIONS, QUALITY_STATEMENTS, key_question_id

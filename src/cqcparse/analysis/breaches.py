@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cqcparse.analysis.rules import Rule, RuleSet
+from cqcparse.analysis.rules import RuleSet
+from cqcparse.analysis.ruleschema import Rule
 from cqcparse.records import Breach, Citation
 
 REGULATED_ACTIVITIES = "HSCA (RA) Regulations 2014"

@@ -6,7 +6,8 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from cqcparse.analysis.rules import Rule, RuleSet
+from cqcparse.analysis.rules import RuleSet
+from cqcparse.analysis.ruleschema import Rule
 from cqcparse.analysis.vocabulary import key_question_id
 from cqcparse.records import FactSource, ReportFacts
 

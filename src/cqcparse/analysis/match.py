@@ -12,7 +12,8 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from cqcparse.analysis.prefilter import anchored, literal_prefixes, may_match
-from cqcparse.analysis.rules import Rule, RuleSet
+from cqcparse.analysis.rules import RuleSet
+from cqcparse.analysis.ruleschema import Rule
 
 CUE_KINDS = ("finding", "positive", "action", "not_action", "not_item", "statement_type", "modifier", "topic")
 

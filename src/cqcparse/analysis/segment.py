@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cqcparse.analysis.rules import Rule, RuleSet
+from cqcparse.analysis.rules import RuleSet
+from cqcparse.analysis.ruleschema import Rule
 from cqcparse.analysis.vocabulary import key_question_id
 from cqcparse.readers.source import SourceText
 

@@ -35,7 +35,8 @@ from cqcparse.batch.worker import DEFAULT_TIMEOUT, Done, Failed, Outcome, Worker
 from cqcparse.errors import CqcparseError, InputError, OutputError
 from cqcparse.fetch.api import FetchedReport
 from cqcparse.fetch.metadata import metadata_for
-from cqcparse.output.store import ErrorRow, ReportEntry, TableWriter, check_targets
+from cqcparse.output.rows import ErrorRow, ReportEntry
+from cqcparse.output.store import TableWriter, check_targets
 from cqcparse.output.writers import to_json, write_atomic
 from cqcparse.records import Report
 from cqcparse.version import __version__

@@ -14,7 +14,8 @@ from typing import Literal
 
 from cqcparse.analysis import sentences
 from cqcparse.analysis.match import CUE_KINDS, CueMatcher, Hit
-from cqcparse.analysis.rules import Rule, RuleSet, collect_rules, shipped_rule_files, user_rule_files
+from cqcparse.analysis.rules import RuleSet, collect_rules, shipped_rule_files, user_rule_files
+from cqcparse.analysis.ruleschema import Rule
 from cqcparse.errors import RuleError
 from cqcparse.pipeline import Pipeline, abbreviations
 from cqcparse.records import ReportFacts

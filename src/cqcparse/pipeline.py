@@ -100,6 +100,7 @@ class Pipeline:
         ]
         breaches = read_breaches(doc_text, self.rules, sorted(spans))
         return Report(
+            api=None,
             source=src.path,
             format=src.format,
             report=facts,
@@ -248,9 +249,9 @@ def make_item(a: Analysed, kind: str, src: SourceText) -> Item:
     box = box_at(src, s.start)
     return Item(
         id=f"{kind}-{s.start:06d}",
-        kind=kind,
+        kind=kind,  # type: ignore[arg-type]  # one of Decision.kinds
         text=a.text,
-        modality=a.decision.modality if kind == "action" else None,
+        modality=a.decision.modality if kind == "action" else None,  # type: ignore[arg-type]  # a modality rule's label
         section=a.context.section,
         quality_statement=a.decision.quality_statement,
         key_question=a.context.key_question,

@@ -89,7 +89,7 @@ def blocks(src: SourceText) -> list[Block]:
         level = hints.get(start) or hints.get(start - lead)
         m = BULLET.match(text, start, end) if level is None else None
         bullet = m is not None
-        if bullet:
+        if m is not None:
             start = m.end()
         if out and level is None and not bullet and _continues(text, out[-1], start):
             out[-1] = Block(out[-1].start, end, out[-1].bullet, None)

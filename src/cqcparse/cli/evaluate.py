@@ -5,51 +5,32 @@ cli/rules.py, repeated here because command modules import only cli/options.py."
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from cqcparse.cli.options import NoDefaultsOpt, RulesOpt, fail
+from cqcparse.cli.options import (
+    FormatOpt,
+    NoDefaultsOpt,
+    RulesOpt,
+    check_table_format,
+    echo_json,
+    fail,
+    rule_pipeline,
+    table_console,
+)
 from cqcparse.errors import CqcparseError
 from cqcparse.tools.evaluate import KINDS, Evaluation
 
 if TYPE_CHECKING:  # at run time this loads spaCy, so the command imports it when it runs
-    from cqcparse.pipeline import Pipeline
-
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
-TABLE_FORMATS = ("table", "json")
+    pass
 
 
 def register(app: typer.Typer) -> None:
     app.command("evaluate")(evaluate_cmd)
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in TABLE_FORMATS:
-        raise typer.BadParameter(f"choose one of {', '.join(TABLE_FORMATS)}", param_hint="--format")
-
-
-def _pipeline(rules: list[Path] | None, no_default_rules: bool) -> Pipeline:
-    from cqcparse.pipeline import Pipeline
-
-    try:
-        return Pipeline(rule_paths=rules, default_rules=not no_default_rules)
-    except CqcparseError as e:
-        fail(CqcparseError(f"{e} (run 'cqcparse rules check' to see every problem)"))
-
-
-def _echo_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def _out() -> Console:
-    """Tables for a terminal fit its width; piped output is wide so that ids and texts stay whole."""
-    console = Console(highlight=False)
-    return console if console.is_terminal else Console(highlight=False, width=max(console.width, 200))
 
 
 # -- evaluate -----------------------------------------------------------------------------------------
@@ -79,8 +60,8 @@ def evaluate_cmd(
     The numbers are those of shared/eval/score.py on the same extractions."""
     from cqcparse.tools.evaluate import evaluate
 
-    _check_format(fmt)
-    pipe = _pipeline(rules, no_default_rules)
+    check_table_format(fmt)
+    pipe = rule_pipeline(rules, no_default_rules)
     results = []
     for e in (x.strip() for x in ext.split(",") if x.strip()):
         try:
@@ -88,10 +69,10 @@ def evaluate_cmd(
         except CqcparseError as err:
             fail(err)
     if fmt == "json":
-        _echo_json({r.ext: r.to_dict() for r in results})
+        echo_json({r.ext: r.to_dict() for r in results})
         return
     for r in results:
-        print_evaluation(_out(), r, verbose=verbose)
+        print_evaluation(table_console(), r, verbose=verbose)
 
 
 def print_evaluation(out: Console, ev: Evaluation, *, verbose: bool) -> None:

@@ -4,18 +4,22 @@ common options and reading a report (a document, or the JSON of `extract`). Subc
 from __future__ import annotations
 
 import errno
+import json
 import os
 import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 
 from cqcparse.errors import CqcparseError, InputError, InputWarning, OutputError
+
+if TYPE_CHECKING:  # at run time this loads spaCy: the commands import it when they run
+    from cqcparse.pipeline import Pipeline
 
 state = {"debug": False}
 
@@ -190,3 +194,34 @@ def is_same_file(path: str, output: Path) -> bool:
         return path != "-" and os.path.samefile(path, output)
     except OSError:
         return False
+
+
+# -- shared by the rule tools' commands (rules, explain, evaluate) --
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
+TABLE_FORMATS = ("table", "json")
+
+
+def check_table_format(fmt: str) -> None:
+    if fmt not in TABLE_FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(TABLE_FORMATS)}", param_hint="--format")
+
+
+def rule_pipeline(rules: list[Path] | None, no_default_rules: bool) -> Pipeline:
+    from cqcparse.pipeline import Pipeline
+
+    try:
+        return Pipeline(rule_paths=rules, default_rules=not no_default_rules)
+    except CqcparseError as e:
+        fail(CqcparseError(f"{e} (run 'cqcparse rules check' to see every problem)"))
+        raise  # fail() always exits
+
+
+def echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def table_console() -> Console:
+    """Tables for a terminal fit its width; piped output is wide so that ids and texts stay whole."""
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=max(console.width, 200))

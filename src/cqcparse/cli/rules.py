@@ -7,54 +7,34 @@ Tables and reports go to stdout; summaries of a run go to stderr.
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Column, Table
 
-from cqcparse.cli.options import NoDefaultsOpt, RulesOpt, fail
+from cqcparse.cli.options import (
+    FormatOpt,
+    NoDefaultsOpt,
+    RulesOpt,
+    check_table_format,
+    echo_json,
+    fail,
+    rule_pipeline,
+    table_console,
+)
 from cqcparse.errors import CqcparseError
 
 if TYPE_CHECKING:  # at run time these load spaCy, so commands import them when they run
-    from cqcparse.pipeline import Pipeline
     from cqcparse.tools.explain import SentenceExplanation
 
 rules_app = typer.Typer(help="List, check and test rules.", no_args_is_help=True)
-
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
-TABLE_FORMATS = ("table", "json")
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(rules_app, name="rules")
     app.command("explain")(explain_cmd)
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in TABLE_FORMATS:
-        raise typer.BadParameter(f"choose one of {', '.join(TABLE_FORMATS)}", param_hint="--format")
-
-
-def _pipeline(rules: list[Path] | None, no_default_rules: bool) -> Pipeline:
-    from cqcparse.pipeline import Pipeline
-
-    try:
-        return Pipeline(rule_paths=rules, default_rules=not no_default_rules)
-    except CqcparseError as e:
-        fail(CqcparseError(f"{e} (run 'cqcparse rules check' to see every problem)"))
-
-
-def _echo_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def _out() -> Console:
-    """Tables for a terminal fit its width; piped output is wide so that ids and texts stay whole."""
-    console = Console(highlight=False)
-    return console if console.is_terminal else Console(highlight=False, width=max(console.width, 200))
 
 
 def _err(message: str) -> None:
@@ -75,14 +55,14 @@ def rules_list(
     from cqcparse.analysis.rules import load_rules
     from cqcparse.tools.ruletools import list_rules
 
-    _check_format(fmt)
+    check_table_format(fmt)
     try:
         rows = list_rules(load_rules(rules, defaults=not no_default_rules))
     except CqcparseError as e:
         fail(e)
     rows = [r for r in rows if kind is None or r.kind == kind]
     if fmt == "json":
-        _echo_json([dataclasses.asdict(r) for r in rows])
+        echo_json([dataclasses.asdict(r) for r in rows])
         return
     table = Table("description")
     for name in ("file", "label", "kind", "id"):
@@ -91,7 +71,7 @@ def rules_list(
         table.add_row(
             r.id + ("" if r.enabled else " (disabled)"), r.kind, r.label or "", f"{r.file}:{r.line}", r.description
         )
-    _out().print(table)
+    table_console().print(table)
 
 
 @rules_app.command("check")
@@ -124,7 +104,7 @@ def rules_test(
     """Run every rule's own examples: each match example must make it fire, each no_match must not."""
     from cqcparse.tools.ruletools import RuleTester
 
-    result = RuleTester(_pipeline(rules, no_default_rules)).run()
+    result = RuleTester(rule_pipeline(rules, no_default_rules)).run()
     for f in result.failures:
         typer.echo(f"FAIL {f}")
     label = "ERROR" if strict else "warning"
@@ -156,7 +136,7 @@ def explain_cmd(
 
     if fmt not in ("text", "json"):
         raise typer.BadParameter("choose one of text, json", param_hint="--format")
-    pipe = _pipeline(rules, no_default_rules)
+    pipe = rule_pipeline(rules, no_default_rules)
     try:
         result = explain(pipe, read_source(report), sentence)
     except CqcparseError as e:
@@ -164,9 +144,9 @@ def explain_cmd(
     if not result.sentences and not result.lines and not result.facts:
         fail(CqcparseError(f"{report}: no sentence contains {sentence!r} (try a shorter piece of it)"))
     if fmt == "json":
-        _echo_json(dataclasses.asdict(result))
+        echo_json(dataclasses.asdict(result))
         return
-    out = _out()
+    out = table_console()
     for s in result.sentences:
         print_sentence(out, s)
     for line in result.lines:

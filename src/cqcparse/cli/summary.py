@@ -259,7 +259,7 @@ def save_plot(result, path: Path, *, batch: bool) -> None:
         ax.set_title(f"Items by quality statement: {result.facts.get('provider') or result.reports[0]}")
         ax.set_xlabel("items")
     ax.tick_params(axis="y", labelsize=8)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

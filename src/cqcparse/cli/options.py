@@ -4,6 +4,7 @@ common options and reading a report (a document, or the JSON of `extract`). Subc
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import sys
@@ -158,10 +159,9 @@ def load_report(path: str, *, rules: list[Path] | None, no_default_rules: bool, 
             raise InputError(
                 path, f"not the JSON of `cqcparse extract --format json` ({str(e).splitlines()[0]})"
             ) from None
-    from cqcparse.pipeline import Pipeline
     from cqcparse.readers.text import read_source
 
-    pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
+    pipe = _shared_pipeline(tuple(rules or ()), no_default_rules)
     src = read_source(path, **{k: v for k, v in read_options.items() if v is not None})
     return pipe.run(src, include_text=include_text), src.pages
 
@@ -225,3 +225,12 @@ def table_console() -> Console:
     """Tables for a terminal fit its width; piped output is wide so that ids and texts stay whole."""
     console = Console(highlight=False)
     return console if console.is_terminal else Console(highlight=False, width=max(console.width, 200))
+
+
+@functools.lru_cache(maxsize=4)
+def _shared_pipeline(rules: tuple[Path, ...], no_default_rules: bool) -> Pipeline:
+    """One Pipeline per rule set for the whole command: `compare` and `show OLD NEW` read two reports, and
+    loading spaCy and the rules is the slow part."""
+    from cqcparse.pipeline import Pipeline
+
+    return Pipeline(rule_paths=list(rules) or None, default_rules=not no_default_rules)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cqcparse.compare import DEFAULT_THRESHOLD, compare_reports
 from cqcparse.compare.gold import Gold, Score, score
-from cqcparse.compare.match import DEFAULT_METHOD, METHODS
+from cqcparse.compare.match import CONCEPT_WEIGHT, DEFAULT_METHOD, METHODS
 from cqcparse.pipeline import Pipeline
 
 
@@ -51,19 +51,24 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     ap.add_argument("--method", default=DEFAULT_METHOD, choices=list(METHODS))
+    ap.add_argument("--concept-weight", type=float, default=CONCEPT_WEIGHT)
     ap.add_argument("-v", action="store_true", help="list wrong and missed pairs at --threshold")
     args = ap.parse_args()
     pipe = Pipeline()
     pairs = []
     for d in sorted(p for p in PAIRS.iterdir() if (p / "gold.json").exists()):
         gold = Gold.model_validate_json((d / "gold.json").read_text())
-        pairs.append((d.name, pipe.extract(d / "old.txt"), pipe.extract(d / "new.txt"), gold))
+        pairs.append((d.name, *(pipe.extract(d / f, include_text=True) for f in ("old.txt", "new.txt")), gold))
     print("| threshold | predicted | correct | expected | found | precision | recall | answered |")
     print("|---|---|---|---|---|---|---|---|")
     for t in sorted({*SWEEP, args.threshold}):
         total = Score()
         for _, old, new, gold in pairs:
-            total = total.add(score(compare_reports(old, new, threshold=t, method=args.method), gold))
+            total = total.add(
+                score(
+                    compare_reports(old, new, threshold=t, method=args.method, concept_weight=args.concept_weight), gold
+                )
+            )
         mark = " (default)" if t == DEFAULT_THRESHOLD else ""
         print(
             f"| {t:.2f}{mark} | {total.predicted} | {total.correct} | {total.expected} | {total.found} | "
@@ -72,7 +77,7 @@ def main() -> None:
         )
     print()
     for name, old, new, gold in pairs:
-        c = compare_reports(old, new, threshold=args.threshold, method=args.method)
+        c = compare_reports(old, new, threshold=args.threshold, method=args.method, concept_weight=args.concept_weight)
         s = score(c, gold)
         print(
             f"{name}: P {ratio(s.correct, s.predicted)} R {ratio(s.found, s.expected)} answered "

@@ -80,7 +80,7 @@ def compare(
                     path,
                     rules=rules,
                     no_default_rules=no_default_rules,
-                    include_text=False,
+                    include_text=True,
                     engine=engine,
                     password=password,
                 )[0]

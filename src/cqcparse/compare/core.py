@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from cqcparse.analysis.vocabulary import KEY_QUESTIONS, QUALITY_STATEMENTS
 from cqcparse.compare.breaches import breach_changes
 from cqcparse.compare.match import (
+    CONCEPT_WEIGHT,
     DEFAULT_METHOD,
     DEFAULT_THRESHOLD,
     METHODS,
@@ -87,19 +88,25 @@ def label_counts(old: Report, new: Report) -> list[LabelCounts]:
 
 
 def compare_reports(
-    old: Report, new: Report, *, threshold: float = DEFAULT_THRESHOLD, method: str = DEFAULT_METHOD
+    old: Report,
+    new: Report,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    method: str = DEFAULT_METHOD,
+    concept_weight: float = CONCEPT_WEIGHT,
 ) -> Comparison:
     """What changed from `old` to `new` (two reports of one service, in date order)."""
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], not {threshold}")
     if method not in METHODS:
         raise ValueError(f"unknown similarity method {method!r}; choose one of {', '.join(METHODS)}")
-    earlier = earlier_items(old.items()) | earlier_items(new.items())
+    earlier = earlier_items(old.items(), old.text) | earlier_items(new.items(), new.text)
     settings = Settings(
         threshold=threshold,
         method=method,
         earlier=frozenset(earlier),
         corpus=tuple(i.text for i in (*old.items(), *new.items())),
+        concept_weight=concept_weight,
     )
     return Comparison(
         old=Side(source=old.source, facts=old.report),

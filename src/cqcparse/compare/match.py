@@ -8,7 +8,9 @@ only pair when they share a key question or quality statement, or when either ha
 regulations, they must cite one in common; an item about the last inspection ("At our last inspection
 ...") only pairs with another such item. The pairing is one-to-one and maximises the total similarity
 above the threshold (scipy's linear_sum_assignment), not greedy; pairs below the threshold are never
-made. bench/compare_eval.py measures the choice on the labelled pairs in fixtures/compare.
+made. Two items of a shared label that express one concept of compare/concepts.yaml (CQC's stock
+phrasings of one shortfall) gain CONCEPT_WEIGHT of the similarity their words lack. bench/compare_eval.py
+measures the choices on the labelled pairs in fixtures/compare.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ from rapidfuzz import fuzz, process
 from scipy.optimize import linear_sum_assignment
 
 from cqcparse.analysis.vocabulary import QUALITY_STATEMENTS
+from cqcparse.compare.concepts import concepts_of
 from cqcparse.records import Item
 
 DEFAULT_THRESHOLD = 0.55
 """Least similarity (0-1) of a recurring pair; measured on the labelled pairs in fixtures/compare."""
+CONCEPT_WEIGHT = 0.5
+"""Share of the missing similarity a shared concept adds: s + CONCEPT_WEIGHT * (1 - s)."""
 
 STOP_WORDS = frozenset(
     """
@@ -139,9 +144,21 @@ def regulations(text: str) -> set[str]:
     return {m.group(1).upper() for m in REGULATION.finditer(text)}
 
 
-def earlier_items(items: Sequence[Item]) -> set[str]:
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+LEAD = re.compile(r"^[\s\-\u2022\u25cf*]+")
+
+
+def sentence_before(text: str, start: int) -> str:
+    """The sentence that ends right before `start` in the document text, within its line (bullet mark
+    dropped): a sentence wrapped over two lines is not seen whole, and then not taken as earlier."""
+    parts = [p for p in SENTENCE_END.split(text[max(0, start - 600) : start]) if p.strip()]
+    return LEAD.sub("", parts[-1]) if parts else ""
+
+
+def earlier_items(items: Sequence[Item], text: str | None = None) -> set[str]:
     """Ids of the items that describe an earlier inspection: those saying so, and a sentence starting
-    'This' straight after one ("This was a breach of regulation 17.")."""
+    'This' straight after one ("This was a breach of regulation 17."), an item or, given the document
+    text, a sentence that is no item (the classifier reads most such sentences as past inspection)."""
     out: set[str] = set()
     prev: Item | None = None
     for it in sorted(items, key=lambda i: (i.start, i.kind)):
@@ -149,7 +166,10 @@ def earlier_items(items: Sequence[Item]) -> set[str]:
             if prev.id in out:
                 out.add(it.id)
             continue
-        follows = prev is not None and prev.id in out and it.start - prev.end <= 3 and it.text.startswith("This ")
+        follows = it.text.startswith("This ") and (
+            (prev is not None and prev.id in out and it.start - prev.end <= 3)
+            or (text is not None and EARLIER.match(sentence_before(text, it.start)) is not None)
+        )
         if EARLIER.match(it.text) or follows:
             out.add(it.id)
         prev = it
@@ -165,6 +185,7 @@ class Settings:
     method: str = DEFAULT_METHOD
     corpus: tuple[str, ...] = ()
     earlier: frozenset[str] = frozenset()
+    concept_weight: float = CONCEPT_WEIGHT
 
 
 def allowed(a: Item, b: Item, settings: Settings) -> bool:
@@ -177,10 +198,15 @@ def allowed(a: Item, b: Item, settings: Settings) -> bool:
 
 
 def scores(old: Sequence[Item], new: Sequence[Item], settings: Settings) -> np.ndarray:
-    """Similarities, with pairs that are not allowed or fall below the threshold set to 0."""
+    """Similarities (raised by shared concepts), with pairs that are not allowed or fall below the
+    threshold set to 0."""
     s = similarity_matrix([i.text for i in old], [i.text for i in new], settings.corpus, settings.method)
+    new_concepts = [concepts_of(b.text) for b in new]
     for i, a in enumerate(old):
+        old_concepts = concepts_of(a.text)
         for j, b in enumerate(new):
+            if old_concepts & new_concepts[j] and shared_labels(a, b):
+                s[i, j] += settings.concept_weight * (1 - s[i, j])
             if s[i, j] < settings.threshold or not allowed(a, b, settings):
                 s[i, j] = 0.0
     return s

@@ -4,6 +4,7 @@ other column to its counterpart."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,39 @@ def test_browser_following_a_link_highlights_and_scrolls_to_the_counterpart(comp
     soup = soup_of(run_chromium(tmp_path, page.as_uri() + f"#item=new-{fresh.id}", "--dump-dom"))
     assert soup.body["data-counterpart"] == ""
     assert [m["id"] for m in soup.select("mark.hl")] == [f"new-{fresh.id}"]
+
+
+def test_show_with_two_reports_reads_only_the_pages_asked_for(pipe, tmp_path):
+    out = tmp_path / "diff.html"
+    r = CliRunner().invoke(app, ["show", str(PAIR / "old.pdf"), str(PAIR / "new.pdf"), "--pages", "2", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    soup = soup_of(out.read_text(encoding="utf-8"))
+    for side in ("old", "new"):
+        want = pipe.extract(PAIR / f"{side}.pdf", pages="2")
+        got = sorted(m["data-item-id"] for m in soup.select(f"#col-{side} mark[data-item-id]"))
+        assert got == sorted(i.id for i in want.items()) and got
+        assert {i.page for i in want.items()} == {2}
+    bad = CliRunner().invoke(
+        app, ["show", str(PAIR / "old.pdf"), str(PAIR / "new.pdf"), "--pages", "x", "-o", str(out)]
+    )
+    assert bad.exit_code == 1 and bad.stderr.startswith("Error: ") and len(bad.stderr.splitlines()) == 1
+
+
+def test_show_with_two_reports_links_the_pairs_compare_finds_at_the_threshold(tmp_path):
+    old, new = str(PAIR / "old.txt"), str(PAIR / "new.txt")
+    linked = {}
+    for t in ("0.55", "0.9"):
+        out = tmp_path / f"diff-{t}.html"
+        r = CliRunner().invoke(app, ["show", old, new, "--threshold", t, "-o", str(out)])
+        assert r.exit_code == 0, r.output
+        soup = soup_of(out.read_text(encoding="utf-8"))
+        linked[t] = {
+            (m["data-item-id"], m["data-partner"]) for m in soup.select("#col-old mark[data-status=recurring]")
+        }
+        c = CliRunner().invoke(app, ["compare", old, new, "--threshold", t, "--format", "json"])
+        data = json.loads(c.stdout)
+        pairs = {(p["old"]["id"], p["new"]["id"]) for k in ("actions", "findings") for p in data[k]["recurring"]}
+        assert linked[t] == pairs
+    assert linked["0.9"] < linked["0.55"]
+    r = CliRunner().invoke(app, ["show", old, new, "--threshold", "0", "-o", str(tmp_path / "x.html")])
+    assert r.exit_code == 2 and not (tmp_path / "x.html").exists()

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from cqcparse.cli.options import EngineOpt, NoDefaultsOpt, PasswordOpt, RulesOpt, guard, load_report
-from cqcparse.compare.match import DEFAULT_THRESHOLD
+from cqcparse.compare.defaults import DEFAULT_THRESHOLD
 
 FORMATS = ("table", "json")
 GROUP_BY = ("location", "provider")

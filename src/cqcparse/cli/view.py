@@ -21,6 +21,7 @@ from cqcparse.cli.options import (
     load_report,
     write_stdout,
 )
+from cqcparse.compare.defaults import DEFAULT_THRESHOLD
 
 
 def register(app: typer.Typer) -> None:
@@ -46,6 +47,15 @@ def show(
         Optional[Path], typer.Option("--output", "-o", help="Write the page here (atomically) instead of stdout.")
     ] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Page title (default: the provider).")] = None,
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold",
+            min=0.01,
+            max=1.0,
+            help="Two reports: least similarity (0-1) of an old and a new item to count as recurring (as in compare).",
+        ),
+    ] = DEFAULT_THRESHOLD,
     pages: PagesOpt = None,
     engine: EngineOpt = None,
     password: PasswordOpt = None,
@@ -57,7 +67,17 @@ def show(
     reports, the two texts side by side with what recurs, was resolved and is new (see `compare`)."""
     if new is not None:
         _show_two(
-            path, new, output, title, rules=rules, no_default_rules=no_default_rules, engine=engine, password=password
+            path,
+            new,
+            output,
+            title,
+            threshold=threshold,
+            timeout=timeout,
+            rules=rules,
+            no_default_rules=no_default_rules,
+            pages=pages,
+            engine=engine,
+            password=password,
         )
         return
     with guard(path, timeout=timeout):
@@ -82,7 +102,10 @@ def show(
             write_stdout(page)
 
 
-def _show_two(old: str, new: str, output: Path | None, title: str | None, **options) -> None:
+def _show_two(
+    old: str, new: str, output: Path | None, title: str | None, *, threshold: float, timeout: float, **options
+) -> None:
+    """The two-report page; `--pages` applies to both PDFs, `--timeout` to each report and to the page."""
     from cqcparse.compare import compare_reports
     from cqcparse.compare.links import item_links
     from cqcparse.output.writers import write_atomic
@@ -90,11 +113,11 @@ def _show_two(old: str, new: str, output: Path | None, title: str | None, **opti
 
     loaded = []
     for path in (old, new):
-        with guard(path):
+        with guard(path, timeout=timeout):
             loaded.append(load_report(path, include_text=True, **options))
     (a, a_pages), (b, b_pages) = loaded
-    with guard(new):
-        c = compare_reports(a, b)
+    with guard(new, timeout=timeout):
+        c = compare_reports(a, b, threshold=threshold)
         old_links, new_links = item_links(c)
         page = build_diff(
             a,

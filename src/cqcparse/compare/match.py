@@ -25,12 +25,8 @@ from scipy.optimize import linear_sum_assignment
 
 from cqcparse.analysis.vocabulary import QUALITY_STATEMENTS
 from cqcparse.compare.concepts import concepts_of
+from cqcparse.compare.defaults import CONCEPT_WEIGHT, DEFAULT_THRESHOLD
 from cqcparse.records import Item
-
-DEFAULT_THRESHOLD = 0.55
-"""Least similarity (0-1) of a recurring pair; measured on the labelled pairs in fixtures/compare."""
-CONCEPT_WEIGHT = 0.5
-"""Share of the missing similarity a shared concept adds: s + CONCEPT_WEIGHT * (1 - s)."""
 
 STOP_WORDS = frozenset(
     """

@@ -126,11 +126,22 @@ def summary_csv(result) -> str:
     return buf.getvalue()
 
 
-def summary_table(result, *, batch: bool):
-    """The rich Table of counts: one row per quality statement, a rule between key questions (a key
-    question's own row, for items labelled only with it, in bold), totals below."""
+SHORT = {"findings": "Find.", "should": "Sh.", "positives": "Pos.", "reports": "Rep."}
+SHORT_NOTE = "Short names to fit: Find. findings, Sh. should, Pos. positives, Rep. reports."
+
+
+def summary_table(result, *, batch: bool, short: bool = False):
+    """The rich Table of counts, totals below. By quality statement: each key question is a heading row,
+    its statements below it, and "Key question only" counts the items labelled with it but no statement;
+    a rule between key questions. `short`: abbreviated column names (SHORT), for a narrow terminal."""
     from rich import box
+    from rich.padding import Padding
     from rich.table import Table
+
+    from cqcparse.tools.summary import group_label, is_key_question_only, rows_are
+
+    def name(col: str) -> str:
+        return SHORT.get(col, col.capitalize()) if short else col.capitalize()
 
     has_score = any(r.score is not None for r in result.rows)
     n = len(result.reports)
@@ -139,38 +150,49 @@ def summary_table(result, *, batch: bool):
         if batch
         else (result.facts.get("provider") or (result.reports[0] if result.reports else "report"))
     )
-    any_qs = any(r.key_question and r.group != r.key_question for r in result.rows)
+    by_statement = rows_are(result.rows) == "quality statement"
     t = Table(title=title, show_footer=True, title_justify="left", box=box.HORIZONTALS)
-    t.add_column("Quality statement" if any_qs else "Key question", footer="Total", min_width=20)
+    t.add_column("Quality statement" if by_statement else "Key question", footer="Total", min_width=20)
     for col in COUNT_COLUMNS:
-        t.add_column(
-            col.capitalize(), justify="right", footer=str(getattr(result.totals, col)), min_width=len(col), no_wrap=True
-        )
+        t.add_column(name(col), justify="right", footer=str(getattr(result.totals, col)), min_width=len(name(col)))
     if has_score:
         t.add_column("Score", justify="right", min_width=5, no_wrap=True)
     if batch:
-        t.add_column("Reports", justify="right", footer=str(result.totals.reports), min_width=7, no_wrap=True)
+        t.add_column(name("reports"), justify="right", footer=str(result.totals.reports), no_wrap=True)
+    blank = [""] * (len(t.columns) - 1)
+    heading = None
     for n, r in enumerate(result.rows):
-        cells = [r.label, *(str(getattr(r, c) or "·") for c in COUNT_COLUMNS)]
+        if by_statement and r.key_question and r.key_question != heading:
+            heading = r.key_question
+            t.add_row(group_label(heading), *blank, style="bold")
+        label: str | Padding = r.label
+        if by_statement and r.key_question:  # indented under its heading, wrapped lines too
+            label = Padding("Key question only" if is_key_question_only(r) else r.label, (0, 0, 0, 2))
+        cells = [label, *(str(getattr(r, c) or "·") for c in COUNT_COLUMNS)]
         if has_score:
             cells.append("" if r.score is None else f"{r.score:g}")
         if batch:
             cells.append(str(r.reports))
         following = result.rows[n + 1] if n + 1 < len(result.rows) else None
-        t.add_row(
-            *cells,
-            style="bold" if r.group == r.key_question else None,
-            end_section=following is not None and following.key_question != r.key_question,
-        )
+        t.add_row(*cells, end_section=following is not None and following.key_question != r.key_question)
     return t
 
 
 def print_summary(result, *, batch: bool) -> None:
+    """The table, in full when it fits the terminal, else with short column names (and a note saying
+    so) rather than letting rich drop the last columns; then the notes."""
     from rich.console import Console
+    from rich.measure import Measurement
 
     console = Console()
-    console.print(summary_table(result, batch=batch))
-    for line in batch_notes(result) if batch else report_notes(result):
+    table = summary_table(result, batch=batch)
+    needed = Measurement.get(console, console.options.update_width(10_000), table).minimum
+    notes = batch_notes(result) if batch else report_notes(result)
+    if needed > console.width:
+        table = summary_table(result, batch=batch, short=True)
+        notes = [SHORT_NOTE, *notes]
+    console.print(table)
+    for line in notes:
         console.print(line, highlight=False)
 
 
@@ -233,21 +255,25 @@ def _require_matplotlib() -> None:
 
 
 def save_plot(result, path: Path, *, batch: bool) -> None:
-    """Horizontal bars per quality statement: stacked by kind for a report; must-actions for a batch."""
+    """Horizontal bars per quality statement (key question for pre-2024 reports, and the title says
+    which): stacked by kind for a report; must-actions for a batch."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from cqcparse.tools.summary import chart_label, rows_are
+
+    by = rows_are(result.rows)
     rows = [r for r in result.rows if (r.must if batch else r.total)]
-    labels = [r.label for r in rows][::-1]
+    labels = [chart_label(r, by) for r in rows][::-1]
     fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(rows), 3) + 1.4))
     if batch:
         values = [r.must for r in rows][::-1]
         ax.barh(labels, values, color=COLOURS["must"])
         for y, r in enumerate(rows[::-1]):
             ax.text(r.must, y, f"  {r.reports} report{'s' if r.reports != 1 else ''}", va="center", fontsize=8)
-        ax.set_title(f"Must-actions by quality statement across {len(result.reports)} reports")
+        ax.set_title(f"Must-actions by {by} across {len(result.reports)} reports")
         ax.set_xlabel("must-actions")
     else:
         left = [0] * len(rows)
@@ -256,7 +282,7 @@ def save_plot(result, path: Path, *, batch: bool) -> None:
             ax.barh(labels, values, left=left, color=COLOURS[col], label=col)
             left = [a + b for a, b in zip(left, values)]
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(COUNT_COLUMNS), fontsize=8, frameon=False)
-        ax.set_title(f"Items by quality statement: {result.facts.get('provider') or result.reports[0]}")
+        ax.set_title(f"Items by {by}: {result.facts.get('provider') or result.reports[0]}")
         ax.set_xlabel("items")
     ax.tick_params(axis="y", labelsize=8)
     ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]

@@ -26,7 +26,7 @@ from cqcparse.errors import InputError
 from cqcparse.readers.source import Page
 from cqcparse.records import Item, Report
 from cqcparse.tools.items import report_items
-from cqcparse.tools.summary import COUNT_COLUMNS, count_rows, group_label, group_of
+from cqcparse.tools.summary import COUNT_COLUMNS, chart_label, count_rows, group_label, group_of, rows_are
 from cqcparse.version import __version__
 
 KIND_ORDER = {"finding": 0, "action": 1, "positive": 2}
@@ -60,7 +60,7 @@ class Mark:
         parts = [
             i.id,
             f"section: {i.section}" if i.section else "",
-            f"page {i.page}" if i.page else "",
+            f"pages {', '.join(map(str, i.pages))}" if i.pages else f"page {i.page}" if i.page else "",
             f"rules: {', '.join(i.rules)}" if i.rules else "",
         ]
         return " | ".join(p for p in parts if p)
@@ -244,6 +244,7 @@ def build_review(report: Report, *, pages: Sequence[Page] | None = None, title: 
     )
     facts = report.report
     name = title or facts.provider or report.source
+    by = rows_are(rows)  # a pre-2024 report's items are counted by the key question they sit under
     return (
         _environment()
         .get_template("review.html.j2")
@@ -253,6 +254,8 @@ def build_review(report: Report, *, pages: Sequence[Page] | None = None, title: 
             facts=facts,
             blocks=layout(report, pages),
             rows=rows,
+            by=by,
+            labels={r.group: chart_label(r, by) for r in rows},
             totals=totals,
             columns=COUNT_COLUMNS,
             sections=[s for s in report.sections if s.type != "preamble"],

@@ -1,6 +1,6 @@
 """Summaries of extracted items: counts per quality statement (or key question) and kind, for one report
 or a batch, and the most frequent must-action themes. Pure functions returning data; the CLI draws the
-tables and charts (cli_view.py), the review page reuses the same counts (review.py)."""
+tables and charts (cli/summary.py), the review page reuses the same counts (review.py)."""
 
 from __future__ import annotations
 
@@ -84,6 +84,23 @@ def group_label(group: str) -> str:
     if group in _KQ_ORDER:
         return group.capitalize()
     return group.replace("_", " ").capitalize()
+
+
+def rows_are(rows: Iterable[Row]) -> str:
+    """What a table of these rows is by: 'quality statement' when any row is one, else 'key question'
+    (a pre-2024 report, whose items carry only the key question they sit under)."""
+    return "quality statement" if any(r.key_question and r.group != r.key_question for r in rows) else "key question"
+
+
+def is_key_question_only(row: Row) -> bool:
+    """A key question's own row: the items labelled with the key question but no quality statement."""
+    return row.group == row.key_question
+
+
+def chart_label(row: Row, by: str) -> str:
+    """A row's label standing alone (a chart bar): in a table by quality statement, a key question's own
+    row says that it holds only the items labelled with no statement."""
+    return f"{row.label} (key question only)" if by == "quality statement" and is_key_question_only(row) else row.label
 
 
 def key_question_of(group: str) -> str | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import numpy as np
+
 from cqcparse.compare import DEFAULT_THRESHOLD, compare_reports
 from cqcparse.compare.gold import Gold, Score, score
 from cqcparse.compare.match import CONCEPT_WEIGHT, DEFAULT_METHOD, METHODS
@@ -30,12 +32,17 @@ def _mean(*ms):
     return lambda old, new, corpus: sum(m(old, new, corpus) for m in ms) / len(ms)
 
 
+def _max(*ms):
+    return lambda old, new, corpus: np.maximum.reduce([m(old, new, corpus) for m in ms])
+
+
 try:
     import sklearn  # noqa: F401
 
     METHODS["tfidf_word"] = _tfidf(analyzer="word", token_pattern=r"\S+")
     METHODS["tfidf_char"] = _tfidf(analyzer="char_wb", ngram_range=(3, 5))
     METHODS["set_tfidf_char"] = _mean(METHODS["token_set"], METHODS["tfidf_char"])
+    METHODS["max_set_tfidf_char"] = _max(METHODS["token_set"], METHODS["tfidf_char"])
 except ImportError:
     pass
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from cqcparse.analysis.prefilter import anchored, literal_prefixes, may_match
+from cqcparse.analysis.prefilter import FOLDS_APART, anchored, cover, may_match, required_literals
 from cqcparse.analysis.rules import RuleSet
 from cqcparse.analysis.ruleschema import Rule
 
@@ -30,14 +31,20 @@ class Hit:
     terminated_by: tuple[str, ...] = ()  # modifiers: categories whose triggers end the scope
 
 
+class RegexCue(NamedTuple):
+    rule: Rule
+    regex: re.Pattern[str]
+    literals: tuple[str, ...] | None  # a sentence must hold one of them to match (None: no such test)
+    keys: tuple[str, ...] | None  # a few texts one of which each literal holds: the quick first test
+    at_start: bool  # anchored at the sentence start: one `match` replaces the scan
+
+
 class CueMatcher:
     def __init__(self, nlp: Language, rules: RuleSet):
         self.rules = {r.id: r for r in rules.of(*CUE_KINDS)}
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.tokens = Matcher(nlp.vocab, validate=True)
-        # each regex with the literal prefixes a match must start with (None: no such test), and whether
-        # it is anchored at the sentence start (then one `match` replaces the scan)
-        self.regexes: list[tuple[Rule, re.Pattern[str], tuple[str, ...] | None, bool]] = []
+        self.regexes: list[RegexCue] = []
         for r in self.rules.values():
             if r.phrases:
                 self.phrases.add(r.id, list(nlp.tokenizer.pipe(r.phrases)))  # type: ignore[union-attr]
@@ -45,7 +52,9 @@ class CueMatcher:
                 self.tokens.add(r.id, [r.pattern])
             else:
                 assert r.regex is not None
-                self.regexes.append((r, r.compiled(), literal_prefixes(r.regex), anchored(r.regex)))
+                literals = required_literals(r.regex)
+                keys = cover(literals) if literals else None
+                self.regexes.append(RegexCue(r, r.compiled(), literals, keys, anchored(r.regex)))
 
     def __call__(self, doc: Doc, spans: list[tuple[int, int]]) -> list[Hit]:
         """Every cue hit in the document, then regex hits inside each span (sentence), deduplicated
@@ -59,11 +68,13 @@ class CueMatcher:
                 last = doc[e - 1]
                 hits.append(self._hit(strings[match_id], doc[s].idx, last.idx + len(last.text)))
         text = doc.text
+        # a letter that ignore-case matching takes for an ASCII one but lower() keeps apart: no prefilter
+        tested = not any(ch in text for ch in FOLDS_APART)
         for a, b in spans:
             sentence = text[a:b]  # a slice, so that ^ and $ anchor at the sentence's ends
             lowered = sentence.lower()
-            for r, regex, prefixes, at_start in self.regexes:
-                if not may_match(prefixes, lowered):
+            for r, regex, literals, keys, at_start in self.regexes:
+                if tested and not (may_match(keys, lowered) and may_match(literals, lowered)):
                     continue
                 found = regex.match(sentence) if at_start else None
                 for m in ((found,) if found else ()) if at_start else regex.finditer(sentence):

@@ -56,18 +56,20 @@ class CueMatcher:
                 keys = cover(literals) if literals else None
                 self.regexes.append(RegexCue(r, r.compiled(), literals, keys, anchored(r.regex)))
 
-    def __call__(self, doc: Doc, spans: list[tuple[int, int]]) -> list[Hit]:
+    def __call__(self, doc: Doc, spans: list[tuple[int, int]], text: str | None = None) -> list[Hit]:
         """Every cue hit in the document, then regex hits inside each span (sentence), deduplicated
-        per kind by spaCy's policy: longest first, then earliest."""
+        per kind by spaCy's policy: longest first, then earliest. `text` is the doc's text, if the caller
+        has it (`doc.text` joins every token again)."""
         hits = []
         strings = doc.vocab.strings
+        # token offsets and lengths as arrays: no Token object made per match
+        starts, lengths = (doc.to_array(["IDX", "LENGTH"]).T.tolist()) if len(doc) else ([], [])
         for matcher in (self.phrases, self.tokens):
             if len(matcher) == 0:
                 continue  # an empty matcher warns (W036)
             for match_id, s, e in matcher(doc):
-                last = doc[e - 1]
-                hits.append(self._hit(strings[match_id], doc[s].idx, last.idx + len(last.text)))
-        text = doc.text
+                hits.append(self._hit(strings[match_id], starts[s], starts[e - 1] + lengths[e - 1]))
+        text = doc.text if text is None else text
         # a letter that ignore-case matching takes for an ASCII one but lower() keeps apart: no prefilter
         tested = not any(ch in text for ch in FOLDS_APART)
         for a, b in spans:
@@ -81,7 +83,6 @@ class CueMatcher:
                     hits.append(self._hit(r.id, a + m.start(), a + m.end()))
         kept = filter_hits(hits)
         if any(h.kind == "modifier" for h in kept):
-            starts = doc.to_array("IDX").tolist()  # token offsets, without making a Token per word
             kept = [self._scoped(h, doc, starts) if h.kind == "modifier" else h for h in kept]
         return kept
 

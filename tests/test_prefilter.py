@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from cqcparse.analysis.match import CueMatcher
-from cqcparse.analysis.prefilter import FOLDS_APART, cover, may_match, required_literals
+from cqcparse.analysis.prefilter import FOLDS_APART, LiteralIndex, required_literals
+
+
+def may_match(literals: tuple[str, ...] | None, lowered: str) -> bool:
+    """The test the prefilter stands for: the sentence holds one of the literals."""
+    return literals is None or any(lit in lowered for lit in literals)
 
 
 @pytest.mark.parametrize(
@@ -31,25 +36,25 @@ def test_required_literals_drop_one_holding_another() -> None:
     assert required_literals(r"\b(?:not all staff|staff)\b") == ("staff",)
 
 
-def test_cover_keys_are_held_by_every_literal() -> None:
-    literals = tuple(
-        f"if a {who} {verb}" for who in ("person", "patient", "resident") for verb in ("must", "should", "needed to")
-    )
-    keys = cover(literals)
-    assert keys is not None and len(keys) < len(literals)
-    assert all(any(k in lit for k in keys) for lit in literals)
-    assert cover(literals[:3]) is None  # few literals: tested one by one
+def test_literal_index_names_the_regexes_a_sentence_can_match() -> None:
+    index = LiteralIndex([("required",), None, ("staff", "carers"), ("if a person must", "if a patient must")])
+    assert index.candidates("staff were required to") == [0, 1, 2]
+    assert index.candidates("nobody was asked") == [1]  # only the regex without a test
+    assert index.candidates("if a patient must wait, carers") == [1, 2, 3]
+    assert LiteralIndex([None, None]).candidates("anything") == [0, 1]
+    assert LiteralIndex([("abc",)]).candidates("xabcx") == [0] and LiteralIndex([("abc",)]).candidates("ab c") == []
 
 
 def test_shipped_rule_examples_pass_the_prefilter(pipe) -> None:
     """For every regex cue rule, each example sentence the regex matches passes its prefilter."""
     checked = 0
-    for cue in pipe.matcher.regexes:
+    for j, cue in enumerate(pipe.matcher.regexes):
         examples = cue.rule.examples
         for sentence in examples.match if examples else []:
             if cue.regex.search(sentence):
                 lowered = sentence.lower()
-                assert may_match(cue.keys, lowered) and may_match(cue.literals, lowered), (cue.rule.id, sentence)
+                assert may_match(cue.literals, lowered), (cue.rule.id, sentence)
+                assert j in pipe.matcher.index.candidates(lowered), (cue.rule.id, sentence)
                 checked += 1
     assert checked > 50
 
@@ -61,7 +66,7 @@ def test_prefilter_gives_the_hits_of_the_full_scan(pipe, shared_dir) -> None:
     spans = [(a.sentence.start, a.sentence.end) for a in structure.analysed]
     doc = pipe.nlp.make_doc(structure.source.text)
     unfiltered = CueMatcher(pipe.nlp, pipe.rules)
-    unfiltered.regexes = [cue._replace(literals=None, keys=None) for cue in unfiltered.regexes]
+    unfiltered.index = LiteralIndex([None] * len(unfiltered.regexes))
     filtered = pipe.matcher(doc, spans)
     assert filtered == unfiltered(doc, spans)
     assert sum(h.rule.startswith("type.") for h in filtered) > 5

@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from cqcparse.analysis.prefilter import FOLDS_APART, anchored, cover, may_match, required_literals
+from cqcparse.analysis.prefilter import FOLDS_APART, LiteralIndex, anchored, required_literals
 from cqcparse.analysis.rules import RuleSet
 from cqcparse.analysis.ruleschema import Rule
 
@@ -35,7 +35,6 @@ class RegexCue(NamedTuple):
     rule: Rule
     regex: re.Pattern[str]
     literals: tuple[str, ...] | None  # a sentence must hold one of them to match (None: no such test)
-    keys: tuple[str, ...] | None  # a few texts one of which each literal holds: the quick first test
     at_start: bool  # anchored at the sentence start: one `match` replaces the scan
 
 
@@ -52,9 +51,8 @@ class CueMatcher:
                 self.tokens.add(r.id, [r.pattern])
             else:
                 assert r.regex is not None
-                literals = required_literals(r.regex)
-                keys = cover(literals) if literals else None
-                self.regexes.append(RegexCue(r, r.compiled(), literals, keys, anchored(r.regex)))
+                self.regexes.append(RegexCue(r, r.compiled(), required_literals(r.regex), anchored(r.regex)))
+        self.index = LiteralIndex([cue.literals for cue in self.regexes])
 
     def __call__(self, doc: Doc, spans: list[tuple[int, int]], text: str | None = None) -> list[Hit]:
         """Every cue hit in the document, then regex hits inside each span (sentence), deduplicated
@@ -72,12 +70,11 @@ class CueMatcher:
         text = doc.text if text is None else text
         # a letter that ignore-case matching takes for an ASCII one but lower() keeps apart: no prefilter
         tested = not any(ch in text for ch in FOLDS_APART)
+        every = range(len(self.regexes))
         for a, b in spans:
             sentence = text[a:b]  # a slice, so that ^ and $ anchor at the sentence's ends
-            lowered = sentence.lower()
-            for r, regex, literals, keys, at_start in self.regexes:
-                if tested and not (may_match(keys, lowered) and may_match(literals, lowered)):
-                    continue
+            for j in self.index.candidates(sentence.lower()) if tested else every:
+                r, regex, _, at_start = self.regexes[j]
                 found = regex.match(sentence) if at_start else None
                 for m in ((found,) if found else ()) if at_start else regex.finditer(sentence):
                     hits.append(self._hit(r.id, a + m.start(), a + m.end()))

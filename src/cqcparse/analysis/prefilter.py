@@ -1,8 +1,9 @@
 """A cheap necessary condition for a regex: literal texts one of which every match must contain (or every
 string it matches in must hold, for a lookahead or lookbehind). A sentence holding none of them cannot
-match, so the regex need not run; `in` on a lower-cased string is far faster than a scan of the regex
-engine. `literal_prefixes` finds the texts a match starts with; `required_literals` looks anywhere in the
-pattern and keeps the most selective set it finds."""
+match, so the regex need not run. `literal_prefixes` finds the texts a match starts with;
+`required_literals` looks anywhere in the pattern and keeps the most selective set it finds. `LiteralIndex`
+puts the literals of every regex in one Aho-Corasick automaton (pyahocorasick), which finds in one pass
+over a sentence which regexes it can match: a test per literal and sentence costs far more."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import re
 import re._constants as c  # the parse tree's opcodes
 import re._parser as parser
 
+import ahocorasick
+
 MIN_LENGTH = 3  # shorter prefixes filter too little to be worth the test
 MAX_PREFIXES = 200
-KEY_LENGTH = 4  # the texts of `cover`
 # letters that ignore-case matching equates with an ASCII letter (or letters) while lower() does not: dotless
 # i and long s; dotted capital I lowers to two characters. A text holding one gets no prefilter.
 FOLDS_APART = "\u0130\u0131\u017f"
@@ -136,31 +138,24 @@ def _prefixes(seq: list) -> tuple[set[str], bool]:
     return out, True
 
 
-def cover(literals: tuple[str, ...], most: int = 8) -> tuple[str, ...] | None:
-    """A few short texts one of which each literal contains (so a text holding none of them holds no
-    literal either): a first test that rules out most sentences in `most` steps instead of one per literal.
-    Chosen greedily, each covering the most literals not yet covered, longest first, of KEY_LENGTH to
-    KEY_LENGTH + 3 characters (a shorter literal is its own key). None if the literals are few already or
-    `most` texts do not cover them."""
-    if len(literals) <= most:
-        return None
-    left, keys = set(literals), list[str]()
-    while left and len(keys) < most:
-        counts: dict[str, int] = {}
-        for lit in left:
-            sizes = range(KEY_LENGTH, min(len(lit), KEY_LENGTH + 3) + 1) if len(lit) > KEY_LENGTH else [len(lit)]
-            for sub in {lit[i : i + n] for n in sizes for i in range(len(lit) - n + 1)}:
-                counts[sub] = counts.get(sub, 0) + 1
-        key = max(sorted(counts), key=lambda k: (counts[k], len(k)))
-        keys.append(key)
-        left = {lit for lit in left if key not in lit}
-    return None if left else tuple(keys)
+class LiteralIndex:
+    """The regexes (by position) that a lower-cased sentence can match: those without a literal test, and
+    those one of whose literals it holds."""
 
+    def __init__(self, literal_sets: list[tuple[str, ...] | None]):
+        self.untested = [j for j, found in enumerate(literal_sets) if found is None]
+        owners: dict[str, list[int]] = {}
+        for j, found in enumerate(literal_sets):
+            for literal in found or ():
+                owners.setdefault(literal, []).append(j)
+        self.automaton = ahocorasick.Automaton() if owners else None
+        for literal, js in owners.items():
+            self.automaton.add_word(literal, tuple(js))  # type: ignore[union-attr]
+        if self.automaton is not None:
+            self.automaton.make_automaton()
 
-def may_match(prefixes: tuple[str, ...] | None, lowered: str) -> bool:
-    if prefixes is None:
-        return True
-    for p in prefixes:  # a plain loop: a generator costs more than the tests it saves
-        if p in lowered:
-            return True
-    return False
+    def candidates(self, lowered: str) -> list[int]:
+        if self.automaton is None:
+            return self.untested
+        found = {js for _, js in self.automaton.iter(lowered)}
+        return sorted(set(self.untested).union(*found)) if found else self.untested

@@ -9,6 +9,7 @@ Usage:  python bench/bench_pdf.py [--corpus DIR] [--pages 300] [--repeat 3] [--b
   bench/out/big-<N>.pdf (bench/out/ is gitignored; it is never committed).
 * Each stage's CPU pages/s is also given as a ratio to pdftotext's on the same file in the same run
   ("x pdftotext": 0.5 means half as fast as pdftotext).
+* Last, the command line's start-up time (bench_startup.py, fresh processes), unless --no-startup.
 * Each measurement runs in a fresh child process so that its peak RSS (resource.getrusage ru_maxrss,
   which includes pdfium's C allocations) belongs to that run alone. Time is the best of --repeat runs
   of the stage itself, after the imports.
@@ -129,6 +130,7 @@ def main() -> None:
     ap.add_argument("--big-only", action="store_true", help="measure the concatenated file only")
     ap.add_argument("--modes", default="pdfium,plumber,pdftotext,extract", help="stages, comma-separated")
     ap.add_argument("--src", type=Path, default=REPO / "src", help="the cqcparse source tree to measure")
+    ap.add_argument("--no-startup", action="store_true", help="skip the start-up times (bench_startup.py)")
     ap.add_argument("--child", nargs=2, metavar=("MODE", "PDF"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -182,6 +184,9 @@ def main() -> None:
         print(
             f"{'corpus total':46} {mode:10} {pages:5d} {secs:8.3f} {pages / secs:8.1f} {pages / cpu:8.1f} {peak:8.1f}"
         )
+    if not args.no_startup:
+        print("\nstart-up of the command line (bench/bench_startup.py --repeat 3):")
+        subprocess.run([sys.executable, str(HERE / "bench_startup.py"), "--repeat", "3"], check=False)
 
 
 if __name__ == "__main__":

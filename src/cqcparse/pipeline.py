@@ -123,7 +123,7 @@ class Pipeline:
         kqs = assessed_key_questions(headings, doc_text, self.rules)
         hits = [
             h
-            for h in self.matcher(doc, [(s.start, s.end) for s in sents])
+            for h in self.matcher(doc, [(s.start, s.end) for s in sents], doc_text)
             if h.kind != "topic" or QUALITY_STATEMENTS.get(h.label or "") in kqs
         ]
         index = sentences.SentenceIndex(sents)

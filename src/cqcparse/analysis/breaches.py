@@ -4,8 +4,10 @@ report says are met or no longer breached."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 from cqcparse.analysis.rules import RuleSet
 from cqcparse.analysis.ruleschema import Rule
@@ -48,6 +50,7 @@ def read_breaches(text: str, rules: RuleSet, spans: list[Span]) -> list[Breach]:
     official = {(TITLE_INSTRUMENTS[r.label or ""], r.value): r.description for r in titles}
     found: dict[tuple[str, str], Breach] = {}
     excluded: set[str] = set()
+    holding = _Holding(spans)
     for r in breach_rules:
         if r.label in TITLE_INSTRUMENTS:
             continue
@@ -60,7 +63,7 @@ def read_breaches(text: str, rules: RuleSet, spans: list[Span]) -> list[Breach]:
                 key = (c.instrument, c.regulation)
                 b = found.setdefault(key, Breach(regulation=c.regulation, instrument=c.instrument))
                 b.title = official.get(key) or b.title or c.title
-                s, e, page = _holding(spans, c.start, c.end)
+                s, e, page = holding(c.start, c.end)
                 if not any(x.start == s for x in b.citations):
                     b.citations.append(Citation(text=" ".join(text[s:e].split()), start=s, end=e, page=page))
     out = [b for b in found.values() if b.regulation not in excluded or b.instrument != REGULATED_ACTIVITIES]
@@ -92,8 +95,25 @@ def _reg_key(reg: str) -> tuple[int, str]:
     return (int(m.group(1)), m.group(2)) if m else (0, reg)
 
 
-def _holding(spans: list[Span], start: int, end: int) -> Span:
-    for s, e, page in spans:
-        if s <= start < e:
-            return s, max(e, end), page
-    return start, end, None
+class _Holding:
+    """The first span (in list order) holding an offset, widened to the citation's end; the citation
+    itself if none holds it. Spans sorted by start are searched by bisection (a running maximum of their
+    ends finds the first that reaches past the offset), others one by one."""
+
+    def __init__(self, spans: list[Span]):
+        self.spans = spans
+        self.starts = [s for s, _, _ in spans]
+        self.ordered = all(a <= b for a, b in zip(self.starts, self.starts[1:], strict=False))
+        self.reach = list(accumulate((e for _, e, _ in spans), max))
+
+    def __call__(self, start: int, end: int) -> Span:
+        if self.ordered:
+            before = bisect.bisect_right(self.starts, start)  # spans[:before] start at or before `start`
+            i = bisect.bisect_right(self.reach, start, 0, before)  # the first of them ending after it
+            candidates = self.spans[i : i + 1] if i < before else []
+        else:
+            candidates = self.spans
+        for s, e, page in candidates:
+            if s <= start < e:
+                return s, max(e, end), page
+        return start, end, None

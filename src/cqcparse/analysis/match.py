@@ -6,12 +6,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from cqcparse.analysis.prefilter import anchored, literal_prefixes, may_match
+from cqcparse.analysis.prefilter import FOLDS_APART, LiteralIndex, anchored, required_literals
 from cqcparse.analysis.rules import RuleSet
 from cqcparse.analysis.ruleschema import Rule
 
@@ -30,14 +31,19 @@ class Hit:
     terminated_by: tuple[str, ...] = ()  # modifiers: categories whose triggers end the scope
 
 
+class RegexCue(NamedTuple):
+    rule: Rule
+    regex: re.Pattern[str]
+    literals: tuple[str, ...] | None  # a sentence must hold one of them to match (None: no such test)
+    at_start: bool  # anchored at the sentence start: one `match` replaces the scan
+
+
 class CueMatcher:
     def __init__(self, nlp: Language, rules: RuleSet):
         self.rules = {r.id: r for r in rules.of(*CUE_KINDS)}
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.tokens = Matcher(nlp.vocab, validate=True)
-        # each regex with the literal prefixes a match must start with (None: no such test), and whether
-        # it is anchored at the sentence start (then one `match` replaces the scan)
-        self.regexes: list[tuple[Rule, re.Pattern[str], tuple[str, ...] | None, bool]] = []
+        self.regexes: list[RegexCue] = []
         for r in self.rules.values():
             if r.phrases:
                 self.phrases.add(r.id, list(nlp.tokenizer.pipe(r.phrases)))  # type: ignore[union-attr]
@@ -45,32 +51,35 @@ class CueMatcher:
                 self.tokens.add(r.id, [r.pattern])
             else:
                 assert r.regex is not None
-                self.regexes.append((r, r.compiled(), literal_prefixes(r.regex), anchored(r.regex)))
+                self.regexes.append(RegexCue(r, r.compiled(), required_literals(r.regex), anchored(r.regex)))
+        self.index = LiteralIndex([cue.literals for cue in self.regexes])
 
-    def __call__(self, doc: Doc, spans: list[tuple[int, int]]) -> list[Hit]:
+    def __call__(self, doc: Doc, spans: list[tuple[int, int]], text: str | None = None) -> list[Hit]:
         """Every cue hit in the document, then regex hits inside each span (sentence), deduplicated
-        per kind by spaCy's policy: longest first, then earliest."""
+        per kind by spaCy's policy: longest first, then earliest. `text` is the doc's text, if the caller
+        has it (`doc.text` joins every token again)."""
         hits = []
         strings = doc.vocab.strings
+        # token offsets and lengths as arrays: no Token object made per match
+        starts, lengths = (doc.to_array(["IDX", "LENGTH"]).T.tolist()) if len(doc) else ([], [])
         for matcher in (self.phrases, self.tokens):
             if len(matcher) == 0:
                 continue  # an empty matcher warns (W036)
             for match_id, s, e in matcher(doc):
-                last = doc[e - 1]
-                hits.append(self._hit(strings[match_id], doc[s].idx, last.idx + len(last.text)))
-        text = doc.text
+                hits.append(self._hit(strings[match_id], starts[s], starts[e - 1] + lengths[e - 1]))
+        text = doc.text if text is None else text
+        # a letter that ignore-case matching takes for an ASCII one but lower() keeps apart: no prefilter
+        tested = not any(ch in text for ch in FOLDS_APART)
+        every = range(len(self.regexes))
         for a, b in spans:
             sentence = text[a:b]  # a slice, so that ^ and $ anchor at the sentence's ends
-            lowered = sentence.lower()
-            for r, regex, prefixes, at_start in self.regexes:
-                if not may_match(prefixes, lowered):
-                    continue
+            for j in self.index.candidates(sentence.lower()) if tested else every:
+                r, regex, _, at_start = self.regexes[j]
                 found = regex.match(sentence) if at_start else None
                 for m in ((found,) if found else ()) if at_start else regex.finditer(sentence):
                     hits.append(self._hit(r.id, a + m.start(), a + m.end()))
         kept = filter_hits(hits)
         if any(h.kind == "modifier" for h in kept):
-            starts = doc.to_array("IDX").tolist()  # token offsets, without making a Token per word
             kept = [self._scoped(h, doc, starts) if h.kind == "modifier" else h for h in kept]
         return kept
 

@@ -125,7 +125,7 @@ def is_prose(b: Block, doc: str) -> bool:
 def find_headings(doc: str, bl: list[Block], rules: RuleSet) -> list[Heading | None]:
     """For each block: a Heading if it is one (typed by the first heading rule that matches the whole
     line, else a generic heading), None for prose."""
-    heading_rules = rules.of("heading")
+    heading_rules = [(r, r.compiled()) for r in rules.of("heading")]
     out: list[Heading | None] = []
     for b in bl:
         title = b.text(doc)
@@ -158,9 +158,9 @@ def find_headings(doc: str, bl: list[Block], rules: RuleSet) -> list[Heading | N
     return out
 
 
-def _first_full_match(rules: list[Rule], text: str) -> tuple[Rule | None, re.Match[str] | None]:
-    for r in rules:
-        m = r.compiled().fullmatch(text)
+def _first_full_match(rules: list[tuple[Rule, re.Pattern[str]]], text: str) -> tuple[Rule | None, re.Match[str] | None]:
+    for r, regex in rules:
+        m = regex.fullmatch(text)
         if m:
             return r, m
     return None, None

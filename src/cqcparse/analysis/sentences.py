@@ -32,6 +32,8 @@ def sentences(doc: str, bl: list[Block], prose: list[bool], abbreviations: set[s
 
 _QUOTE_CHARS = '\u201c\u201d"'
 _QUOTE_MARK = re.compile(f"[{_QUOTE_CHARS}]")
+# the only characters the sentence splitter acts on: it jumps from one to the next
+_STOP = re.compile(f"[{re.escape(SENTENCE_END_CHARS)}{_QUOTE_CHARS}]")
 
 
 def quote_step(doc: str, i: int, depth: int) -> int:
@@ -72,6 +74,10 @@ def split_sentences(doc: str, start: int, end: int, abbreviations: set[str]) -> 
     depth = 0  # inside a double quotation
     i = start
     while i < end:
+        stop = _STOP.search(doc, i, end)
+        if stop is None:
+            break
+        i = stop.start()
         ch = doc[i]
         end_char = ch in SENTENCE_END_CHARS and depth == 0
         if ch in _QUOTE_CHARS:

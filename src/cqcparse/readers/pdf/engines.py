@@ -31,7 +31,8 @@ class PdfiumPages:
         self.doc, self.raw = doc, raw
         self._buf = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
-        self._l, self._r, self._b, self._t = (ctypes.c_double() for _ in range(4))
+        self._box = [ctypes.c_double() for _ in range(4)]
+        self._refs = [ctypes.byref(v) for v in self._box]  # made once: byref() per call costs as much as the call
         self._fonts: dict[bytes, bool] = {}
 
     def page_size(self, number: int) -> tuple[float, float]:
@@ -39,93 +40,102 @@ class PdfiumPages:
         return float(w), float(h)
 
     def runs(self, number: int) -> tuple[list[Run], int, float, float]:
-        raw = self.raw
         page = self.doc[number - 1]
         try:
             tp = page.get_textpage()
             try:
                 n_chars = tp.count_chars()
                 mb = page.get_bbox()  # inherited MediaBox resolved (get_mediabox is not)
-                left, top_y = mb[0], mb[3]
                 width, height = page.get_width(), page.get_height()
-                out: list[Run] = []
                 if n_chars <= 0:
-                    return out, 0, width, height
-                n_rects = tp.count_rects()
-                # the page's text, fetched once: a rect's text runs from its first character to the next
-                # rect's (rects come in character order). Asking pdfium for the text inside each rect instead
-                # is slower and repeats a glyph that reaches into the next rect (overprinted, kerned letters).
-                full = tp.get_text_range(0, n_chars)
-                rects = [tp.get_rect(i) for i in range(n_rects)]
-                firsts = [
-                    raw.FPDFText_GetCharIndexAtPos(tp, x0 + min(0.5, (x1 - x0) / 2), (y0 + y1) / 2, 1.0, 1.0)
-                    for x0, y0, x1, y1 in rects
-                ]
-                self._repair(tp, rects, firsts, n_chars)
-                starts = _char_starts(firsts, n_chars if len(full) == n_chars else 0)
-                buf, flags = self._buf, self._flags
-                cl, cr, cb, ct = self._l, self._r, self._b, self._t
-                for i, (lft, b, r, t) in enumerate(rects):
-                    span = starts[i]
-                    text = tp.get_text_bounded(lft, b, r, t) if span is None else full[span[0] : span[1]]
-                    if not text or not text.strip():
-                        continue
-                    # pdfium marks a hyphen at the end of a line as \x02 (\ufffe in range text)
-                    text = text.replace("\r", " ").replace("\n", " ").replace("\x02", "-").replace("\ufffe", "-")
-                    idx = firsts[i]
-                    first_ok = idx >= 0
-                    if idx < 0:  # the run starts with a box-less character: ask for one in its middle
-                        idx = raw.FPDFText_GetCharIndexAtPos(tp, (lft + r) / 2, (b + t) / 2, 3.0, max(1.0, (t - b) / 2))
-                    # a generated space carries no real font size: use the first printed character
-                    for _ in range(3):
-                        if idx < 0 or idx + 1 >= n_chars or raw.FPDFText_GetUnicode(tp, idx) not in (32, 9, 13, 10):
-                            break
-                        idx += 1
-                    base = b  # the glyph box bottom, if pdfium cannot say where the baseline is
-                    if idx < 0:
-                        size, bold = t - b, False
-                    else:
-                        if raw.FPDFText_GetCharOrigin(tp, idx, ctypes.byref(cl), ctypes.byref(cb)):
-                            base = cb.value
-                        size = raw.FPDFText_GetFontSize(tp, idx)
-                        n = raw.FPDFText_GetFontInfo(tp, idx, buf, 256, ctypes.byref(flags))
-                        name = buf.raw[: max(0, n - 1)] if 0 < n <= 256 else b""
-                        known = self._fonts.get(name)
-                        if known is None:
-                            known = bool(_BOLD_RE.search(name.decode("latin-1"))) or bool(flags.value & (1 << 18))
-                            self._fonts[name] = known
-                        bold = known
-                        if not bold and raw.FPDFText_GetFontWeight(tp, idx) >= 600:
-                            bold = True
-                    # width of the first word: box of its last character
-                    stripped = text.lstrip()
-                    w1 = r - lft
-                    k = stripped.find(" ")
-                    if k > 0 and not first_ok:
-                        w1 = (r - lft) * (k / max(len(stripped), 1))
-                    elif first_ok:
-                        if k > 0:
-                            j = idx + k - 1  # idx is the first printed character
-                            if (
-                                raw.FPDFText_GetCharBox(
-                                    tp, j, ctypes.byref(cl), ctypes.byref(cr), ctypes.byref(cb), ctypes.byref(ct)
-                                )
-                                and cr.value >= lft
-                            ):
-                                w1 = cr.value - lft
-                    out.append(
-                        Run(lft - left, top_y - t, r - left, top_y - b, text, float(size), bold, w1, top_y - base)
-                    )
-                return out + bullets(pdfium_shapes(raw, page, top_y, left), out), n_chars, width, height
+                    return [], 0, width, height
+                out = self._page_runs(tp, n_chars, mb[0], mb[3])
+                return out + bullets(pdfium_shapes(self.raw, page, mb[3], mb[0]), out), n_chars, width, height
             finally:
                 tp.close()
         finally:
             page.close()
 
-    def _repair(self, tp, rects: list, firsts: list[int], n_chars: int) -> None:
+    def _page_runs(self, tp, n_chars: int, left: float, top_y: float) -> list[Run]:
+        raw, handle = self.raw, tp.raw
+        # the page's text, fetched once: a rect's text runs from its first character to the next rect's
+        # (rects come in character order). Asking pdfium for the text inside each rect instead is slower and
+        # repeats a glyph that reaches into the next rect (overprinted, kerned letters).
+        full = tp.get_text_range(0, n_chars)
+        rects = self._rects(handle, raw.FPDFText_CountRects(handle, 0, -1))
+        firsts = [_first_char(raw, handle, x0, y0, x1, y1) for x0, y0, x1, y1 in rects]
+        self._repair(handle, rects, firsts, n_chars)
+        starts = _char_starts(firsts, n_chars if len(full) == n_chars else 0)
+        out: list[Run] = []
+        for i, (lft, b, r, t) in enumerate(rects):
+            span = starts[i]
+            text = tp.get_text_bounded(lft, b, r, t) if span is None else full[span[0] : span[1]]
+            if not text or not text.strip():
+                continue
+            # pdfium marks a hyphen at the end of a line as \x02 (\ufffe in range text)
+            text = text.replace("\r", " ").replace("\n", " ").replace("\x02", "-").replace("\ufffe", "-")
+            out.append(self._run(handle, n_chars, firsts[i], (lft, b, r, t), text, left, top_y))
+        return out
+
+    def _rects(self, handle, n_rects: int) -> list[tuple[float, float, float, float]]:
+        """The page's text rects as (left, bottom, right, top), as `PdfTextPage.get_rect` gives them."""
+        get, (cl, cb, cr, ct) = self.raw.FPDFText_GetRect, self._box
+        pl, pb, pr, pt = self._refs
+        out = []
+        for i in range(n_rects):
+            if not get(handle, i, pl, pt, pr, pb):
+                raise ValueError(f"pdfium cannot give text rect {i}")
+            out.append((cl.value, cb.value, cr.value, ct.value))
+        return out
+
+    def _run(self, handle, n_chars: int, idx: int, rect, text: str, left: float, top_y: float) -> Run:
+        """One run: font size, boldness and baseline of its first printed character, width of its first word."""
+        raw, (_, cb, cr, _) = self.raw, self._box
+        pl, pb, pr, pt = self._refs
+        lft, b, r, t = rect
+        first_ok = idx >= 0
+        if idx < 0:  # the run starts with a box-less character: ask for one in its middle
+            idx = raw.FPDFText_GetCharIndexAtPos(handle, (lft + r) / 2, (b + t) / 2, 3.0, max(1.0, (t - b) / 2))
+        # a generated space carries no real font size: use the first printed character
+        for _ in range(3):
+            if idx < 0 or idx + 1 >= n_chars or raw.FPDFText_GetUnicode(handle, idx) not in (32, 9, 13, 10):
+                break
+            idx += 1
+        base = b  # the glyph box bottom, if pdfium cannot say where the baseline is
+        if idx < 0:
+            size, bold = t - b, False
+        else:
+            if raw.FPDFText_GetCharOrigin(handle, idx, pl, pb):
+                base = cb.value
+            size = raw.FPDFText_GetFontSize(handle, idx)
+            bold = self._bold(handle, idx)
+        # width of the first word: box of its last character
+        stripped = text.lstrip()
+        w1 = r - lft
+        k = stripped.find(" ")
+        if k > 0 and not first_ok:
+            w1 = (r - lft) * (k / max(len(stripped), 1))
+        elif first_ok and k > 0:
+            # idx is the first printed character
+            if raw.FPDFText_GetCharBox(handle, idx + k - 1, pl, pr, pb, pt) and cr.value >= lft:
+                w1 = cr.value - lft
+        return Run(lft - left, top_y - t, r - left, top_y - b, text, float(size), bold, w1, top_y - base)
+
+    def _bold(self, handle, idx: int) -> bool:
+        raw, buf, flags = self.raw, self._buf, self._flags
+        n = raw.FPDFText_GetFontInfo(handle, idx, buf, 256, ctypes.byref(flags))
+        name = buf.raw[: max(0, n - 1)] if 0 < n <= 256 else b""
+        known = self._fonts.get(name)
+        if known is None:
+            known = bool(_BOLD_RE.search(name.decode("latin-1"))) or bool(flags.value & (1 << 18))
+            self._fonts[name] = known
+        return known or raw.FPDFText_GetFontWeight(handle, idx) >= 600
+
+    def _repair(self, handle, rects: list, firsts: list[int], n_chars: int) -> None:
         """Where the character found at a rect's left edge is not after the previous rect's (a glyph that
         reaches into the next rect), take the first later character whose box centre is inside the rect."""
-        raw, cl, cr, cb, ct = self.raw, self._l, self._r, self._b, self._t
+        raw, (cl, cb, cr, ct) = self.raw, self._box
+        pl, pb, pr, pt = self._refs
         last = -1
         for i, k in enumerate(firsts):
             if last < k:
@@ -133,15 +143,19 @@ class PdfiumPages:
                 continue
             x0, y0, x1, y1 = rects[i]
             for j in range(last + 1, min(n_chars, last + 40)):
-                if (
-                    raw.FPDFText_GetCharBox(
-                        tp, j, ctypes.byref(cl), ctypes.byref(cr), ctypes.byref(cb), ctypes.byref(ct)
-                    )
-                    and cr.value > cl.value
-                ):
+                if raw.FPDFText_GetCharBox(handle, j, pl, pr, pb, pt) and cr.value > cl.value:
                     if x0 <= (cl.value + cr.value) / 2 <= x1 and y0 <= (cb.value + ct.value) / 2 <= y1:
                         firsts[i] = last = j
                         break
+
+
+def _first_char(raw, handle, x0: float, y0: float, x1: float, y1: float) -> int:
+    """The character at a rect's left edge, as pdfium's nearest-character search with a 1 pt tolerance finds
+    it. That search measures its distance to every character of the page; asked with no tolerance first,
+    pdfium stops at the first character whose box holds the point (the same answer, when there is one)."""
+    x, y = x0 + min(0.5, (x1 - x0) / 2), (y0 + y1) / 2
+    k = raw.FPDFText_GetCharIndexAtPos(handle, x, y, 0.0, 0.0)
+    return k if k >= 0 else raw.FPDFText_GetCharIndexAtPos(handle, x, y, 1.0, 1.0)
 
 
 def _char_starts(firsts: list[int], n_chars: int) -> list[tuple[int, int] | None]:

@@ -28,6 +28,14 @@ _LIGATURES = {"fi", "fl", "ff", "ffi", "ffl", "\ufb00", "\ufb01", "\ufb02", "\uf
 _DOTS = re.compile(r"\s*[\u2012-\u2015]{2,}")
 
 
+def _clean(text: str) -> str:
+    """Ligatures spelled out; control characters, private-use glyphs and rating dots dropped. Printable
+    ASCII (most runs) has none of them."""
+    if text.isascii() and text.isprintable():
+        return text
+    return _DOTS.sub("", text.translate(_CLEAN))
+
+
 def group_lines(runs: list[Run], width: float = 0.0) -> list[Line]:
     """Group runs into printed lines by vertical overlap, then split each line at wide gaps. In a zone of two
     columns whose lines are not level (gutters.py), runs join only runs of their own column."""
@@ -37,7 +45,7 @@ def group_lines(runs: list[Run], width: float = 0.0) -> list[Line]:
         runs = upright
     # runs of nothing but glyph junk (rating dots, private-use symbols) would widen the line they sit on
     runs = sorted(
-        (r for r in dedupe(runs) if _DOTS.sub("", r.text.translate(_CLEAN)).strip()),
+        (r for r in dedupe(runs) if _clean(r.text).strip()),
         key=lambda r: (r.top + r.bottom) / 2,
     )
     zones = find_zones(runs, width) if width else []
@@ -150,7 +158,7 @@ def finish_seg(s: Seg) -> None:
                 parts.append(" ")
         parts.append(t)
         prev = r
-    s.text = _WS.sub(" ", _DOTS.sub("", "".join(parts).translate(_CLEAN))).strip().replace("\u00ad ", "\u00ad")
+    s.text = _WS.sub(" ", _clean("".join(parts))).strip().replace("\u00ad ", "\u00ad")
     # the main font: of the longest run
     main = max(s.runs, key=lambda r: len(r.text.strip()))
     s.size = main.size

@@ -1,0 +1,88 @@
+"""The regex prefilter: the literals it requires must be a true necessary condition (a sentence the regex
+matches always holds one), and it must decide the same hits as running every regex on every sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from cqcparse.analysis.match import CueMatcher
+from cqcparse.analysis.prefilter import FOLDS_APART, LiteralIndex, required_literals
+
+
+def may_match(literals: tuple[str, ...] | None, lowered: str) -> bool:
+    """The test the prefilter stands for: the sentence holds one of the literals."""
+    return literals is None or any(lit in lowered for lit in literals)
+
+
+@pytest.mark.parametrize(
+    ("regex", "literals"),
+    [
+        (r"\b(?:is|are|was|were)\s+(?:now\s+)?required\s+to\b", ("required",)),  # a later literal run
+        (r"\bwell\b(?! as\b)", ("well",)),
+        (r"^we (?:expect|value)\b|^providers must\b", ("providers must", "we expect", "we value")),
+        (r"(?=.*\bdelayed\b)^\w+ staff", ("delayed",)),  # a lookahead's text is in the sentence
+        (r"(?:records )+were (?:missing|incomplete)", ("were incomplete", "were missing")),
+        (r"\w+ed\b", None),  # nothing literal of 3 characters or more
+        (r"a|bcd", None),  # one alternative has no literal long enough
+        (r"(?:at )?risk", ("risk",)),  # an optional group ends the run
+    ],
+)
+def test_required_literals(regex: str, literals: tuple[str, ...] | None) -> None:
+    assert required_literals(regex) == literals
+
+
+def test_required_literals_drop_one_holding_another() -> None:
+    # any text holding "not all staff" holds "staff": the longer literal adds nothing to the test
+    assert required_literals(r"\b(?:not all staff|staff)\b") == ("staff",)
+
+
+def test_literal_index_names_the_regexes_a_sentence_can_match() -> None:
+    index = LiteralIndex([("required",), None, ("staff", "carers"), ("if a person must", "if a patient must")])
+    assert index.candidates("staff were required to") == [0, 1, 2]
+    assert index.candidates("nobody was asked") == [1]  # only the regex without a test
+    assert index.candidates("if a patient must wait, carers") == [1, 2, 3]
+    assert LiteralIndex([None, None]).candidates("anything") == [0, 1]
+    assert LiteralIndex([("abc",)]).candidates("xabcx") == [0] and LiteralIndex([("abc",)]).candidates("ab c") == []
+
+
+def test_shipped_rule_examples_pass_the_prefilter(pipe) -> None:
+    """For every regex cue rule, each example sentence the regex matches passes its prefilter."""
+    checked = 0
+    for j, cue in enumerate(pipe.matcher.regexes):
+        examples = cue.rule.examples
+        for sentence in examples.match if examples else []:
+            if cue.regex.search(sentence):
+                lowered = sentence.lower()
+                assert may_match(cue.literals, lowered), (cue.rule.id, sentence)
+                assert j in pipe.matcher.index.candidates(lowered), (cue.rule.id, sentence)
+                checked += 1
+    assert checked > 50
+
+
+def test_prefilter_gives_the_hits_of_the_full_scan(pipe, shared_dir) -> None:
+    """On a real report, the hits with the prefilter equal those of every regex run on every sentence."""
+    text = (shared_dir / "reports" / "harbourside-nhs-ft-well-led-2025.txt").read_text(encoding="utf-8")
+    structure = pipe.structure(pipe_source(text))
+    spans = [(a.sentence.start, a.sentence.end) for a in structure.analysed]
+    doc = pipe.nlp.make_doc(structure.source.text)
+    unfiltered = CueMatcher(pipe.nlp, pipe.rules)
+    unfiltered.index = LiteralIndex([None] * len(unfiltered.regexes))
+    filtered = pipe.matcher(doc, spans)
+    assert filtered == unfiltered(doc, spans)
+    assert sum(h.rule.startswith("type.") for h in filtered) > 5
+
+
+def test_letters_that_fold_apart_switch_the_prefilter_off(pipe) -> None:
+    """Dotless i matches 'i' when case is ignored but lower() keeps it apart: such a text is scanned in full."""
+    sentence = "Staff were requ\u0131red to complete the training."
+    cue = next(c for c in pipe.matcher.regexes if c.rule.id == "action.required-to")
+    assert cue.regex.search(sentence) and not may_match(cue.literals, sentence.lower())
+    hits = pipe.matcher(pipe.nlp.make_doc(sentence), [(0, len(sentence))])
+    assert [(h.start, h.end) for h in hits if h.rule == "action.required-to"] == [(6, 22)]
+    assert FOLDS_APART == "\u0130\u0131\u017f"
+
+
+def pipe_source(text: str):
+    from cqcparse.readers.source import SourceText
+
+    return SourceText(path="t.txt", format="text", text=text)

@@ -37,7 +37,12 @@ def register(app: typer.Typer) -> None:
         max_memory: Annotated[
             Optional[int],
             typer.Option(
-                "--max-memory", min=64, help="Address-space limit of each worker, MB; an input that needs more fails."
+                "--max-memory",
+                min=0,
+                metavar="MB",
+                help="Address-space limit of each worker and of its PDF reader, MB (default 4096, or "
+                "CQCPARSE_MAX_MEMORY_MB; 0: none); an input that needs more fails.",
+                show_default=False,
             ),
         ] = None,
         force: Annotated[bool, typer.Option("--force", help="Redo inputs whose output is up to date.")] = False,

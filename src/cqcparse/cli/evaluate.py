@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cqcparse.cli.options import (
+    DEFAULT_TIMEOUT,
     FormatOpt,
     NoDefaultsOpt,
     RulesOpt,
@@ -52,6 +53,15 @@ def evaluate_cmd(
         typer.Option("--verbose", "-v", help="List every miss, extra (with the rules that made it) and wrong label."),
     ] = False,
     fmt: FormatOpt = "table",
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=0,
+            metavar="SECONDS",
+            help="Stop with an error when one report takes longer than this, whatever the stage (0: never).",
+        ),
+    ] = DEFAULT_TIMEOUT,
     rules: RulesOpt = None,
     no_default_rules: NoDefaultsOpt = False,
 ) -> None:
@@ -65,7 +75,7 @@ def evaluate_cmd(
     results = []
     for e in (x.strip() for x in ext.split(",") if x.strip()):
         try:
-            results.append(evaluate(gold, inputs, pipe, ext=e))
+            results.append(evaluate(gold, inputs, pipe, ext=e, timeout=timeout or None))
         except CqcparseError as err:
             fail(err)
     if fmt == "json":

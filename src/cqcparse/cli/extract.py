@@ -47,7 +47,15 @@ def extract(
     password: PasswordOpt = None,
     timeout: TimeoutOpt = DEFAULT_TIMEOUT,
     max_memory: Annotated[
-        Optional[int], typer.Option("--max-memory", help="Stop with an error past this many MB of memory.")
+        Optional[int],
+        typer.Option(
+            "--max-memory",
+            min=0,
+            metavar="MB",
+            help="Stop with an error past this many MB of memory: the PDF reader by default (4096, or "
+            "CQCPARSE_MAX_MEMORY_MB; 0: no limit), the whole command when given.",
+            show_default=False,
+        ),
     ] = None,
     raw_csv: RawCsvOpt = False,
     rules: RulesOpt = None,
@@ -65,7 +73,7 @@ def extract(
         fail(OutputError(str(output), "is the input report; give another file"))
     with guard(path, f" (limit {max_memory} MB; raise --max-memory)" if max_memory else "", timeout=timeout):
         pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
-        if max_memory:
+        if max_memory:  # given: the whole command (0: no limit at all)
             from cqcparse.limits import limit_memory
 
             limit_memory(max_memory)
@@ -78,6 +86,7 @@ def extract(
                 password=password,
                 timeout=timeout or None,
                 progress=progress,
+                max_memory=max_memory,
             )
         content = render(report, fmt, raw_csv=raw_csv)
         if output:

@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from cqcparse.errors import CqcparseError, InputError, InputWarning, OutputError
+from cqcparse.limits import Overran, deadline, overran_error
 
 if TYPE_CHECKING:  # at run time this loads spaCy: the commands import it when they run
     from cqcparse.pipeline import Pipeline
@@ -68,33 +69,6 @@ _FULL = {errno.ENOSPC, errno.EIO, errno.EDQUOT}
 DEFAULT_TIMEOUT = 300.0  # seconds for one report, every stage (reading, rules, writing): --timeout changes it
 
 
-class _Overran(BaseException):
-    """Raised by the timer in the main thread: a BaseException, so that no `except Exception` swallows it."""
-
-
-@contextmanager
-def deadline(seconds: float | None) -> Iterator[None]:
-    """Stop the block after `seconds` (None or 0: never) wherever it is: Python code, regexes (the re module
-    checks for signals) or a PDF engine loop. POSIX main thread only; elsewhere the block is not timed."""
-    import signal
-    import threading
-
-    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def overran(signum, frame):
-        raise _Overran()
-
-    previous = signal.signal(signal.SIGALRM, overran)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @contextmanager
 def guard(path: str, memory_hint: str = "", *, timeout: float | None = None) -> Iterator[None]:
     """Turn any error while handling `path` into one `Error:` line and exit 1 (a traceback only with
@@ -102,14 +76,16 @@ def guard(path: str, memory_hint: str = "", *, timeout: float | None = None) -> 
     try:
         with deadline(timeout):
             yield
-    except _Overran:
-        fail(InputError(path, f"not finished after {timeout:g} s (raise --timeout; 0 waits for ever)"))
+    except Overran:
+        fail(overran_error(path, timeout or 0))
     except CqcparseError as e:
         fail(e)
     except MemoryError:
         fail(InputError(path, f"ran out of memory{memory_hint}"))
     except BrokenPipeError:
         raise  # the reader of stdout stopped (`| head`): cli.main ends quietly
+    except (typer.Exit, typer.BadParameter):
+        raise  # already said (fail) or a usage error: typer's own
     except OSError as e:
         if e.filename is None and e.errno in _FULL:  # printing to stdout (a table) failed
             fail(OutputError.of("the output", e))

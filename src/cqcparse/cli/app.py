@@ -3,6 +3,7 @@ The app imports the command modules; they import only the shared options."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from typing import Annotated, Optional
@@ -36,6 +37,8 @@ def options(
 ) -> None:
     state["debug"] = debug
     show_warnings()
+    if not debug:  # pdfminer logs what it repairs ("Invalid MediaBox ..."): stderr carries only our lines
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 for _commands in (extract, evaluate, rules, batch, view, summary, compare, fetch):

@@ -33,7 +33,9 @@ def compare(
     new: Annotated[
         Optional[str], typer.Argument(help="The newer report (not with a folder).", show_default=False)
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table (for people) or json.")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="[table|json]", help="table (for people) or json.")
+    ] = "table",
     output: Annotated[
         Optional[Path],
         typer.Option(
@@ -44,7 +46,10 @@ def compare(
             "summary.csv.",
         ),
     ] = None,
-    by: Annotated[str, typer.Option("--by", help="A folder: group reports by location or provider.")] = "location",
+    by: Annotated[
+        str,
+        typer.Option("--by", metavar="[location|provider]", help="A folder: group reports by location or provider."),
+    ] = "location",
     threshold: Annotated[
         float,
         typer.Option(

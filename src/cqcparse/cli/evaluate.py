@@ -41,7 +41,12 @@ def evaluate_cmd(
     gold: Annotated[
         Path, typer.Argument(help="A folder of gold NAME.json files (docs/gold-format.md), or one gold file.")
     ],
-    inputs: Annotated[Path, typer.Option("--inputs", "-i", help="The folder holding NAME.<ext> for each gold file.")],
+    inputs: Annotated[
+        Path,
+        typer.Option(
+            "--inputs", "-i", help="The folder holding NAME.txt (or the --ext format) for each gold NAME.json."
+        ),
+    ],
     ext: Annotated[
         str,
         typer.Option(

@@ -45,7 +45,12 @@ def register(app: typer.Typer) -> None:
         ] = None,
         output: Annotated[
             Path,
-            typer.Option("--output", "-o", help="The folder for the reports, fetched.jsonl and fetch-errors.jsonl."),
+            typer.Option(
+                "--output",
+                "-o",
+                metavar="FOLDER",
+                help="The folder for the reports, fetched.jsonl and fetch-errors.jsonl.",
+            ),
         ] = Path("reports"),
         every: Annotated[
             bool, typer.Option("--all", help="Every report of each location, not only the latest.")
@@ -55,7 +60,12 @@ def register(app: typer.Typer) -> None:
         ] = None,
         fmt: Annotated[
             str,
-            typer.Option("--format", "-f", help="pdf, or text (where the API has a text version; otherwise the PDF)."),
+            typer.Option(
+                "--format",
+                "-f",
+                metavar="[pdf|text]",
+                help="pdf, or text (where the API has a text version; otherwise the PDF).",
+            ),
         ] = "pdf",
         force: Annotated[bool, typer.Option("--force", help="Download again reports already in the folder.")] = False,
         api_url: Annotated[

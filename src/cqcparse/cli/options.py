@@ -174,7 +174,7 @@ def is_same_file(path: str, output: Path) -> bool:
 
 # -- shared by the rule tools' commands (rules, explain, evaluate) --
 
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", metavar="[table|json]", help="The output format.")]
 TABLE_FORMATS = ("table", "json")
 
 

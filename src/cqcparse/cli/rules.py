@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Column, Table
 
+from cqcparse.cli.helptext import App
 from cqcparse.cli.options import (
     DEFAULT_TIMEOUT,
     FormatOpt,
@@ -32,7 +33,7 @@ from cqcparse.errors import CqcparseError
 if TYPE_CHECKING:  # at run time these load spaCy, so commands import them when they run
     from cqcparse.tools.explain import SentenceExplanation
 
-rules_app = typer.Typer(help="List, check and test rules.", no_args_is_help=True)
+rules_app = App(help="List, check and test rules.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -79,7 +79,7 @@ def test_help_and_usage_errors_load_no_heavy_module() -> None:
         "import sys, runpy; sys.argv = ['cqcparse', *sys.argv[1:]]\n"
         "try:\n    runpy.run_module('cqcparse', run_name='__main__')\nexcept SystemExit:\n    pass\n"
         "heavy = ['spacy', 'scipy', 'rapidfuzz', 'yaml', 'pypdfium2', 'pdfplumber', 'cqcparse.pipeline', "
-        "'typer.rich_utils', 'markdown_it']\n"
+        "'typer.rich_utils', 'markdown_it', 'rich.console']\n"
         "print([m for m in heavy if m in sys.modules], file=sys.stderr)"
     )
     loaded = {}

@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from cqcparse.cli.options import (
     DEFAULT_TIMEOUT,
@@ -26,8 +24,8 @@ from cqcparse.cli.options import (
 from cqcparse.errors import CqcparseError
 from cqcparse.tools.evaluate import KINDS, Evaluation
 
-if TYPE_CHECKING:  # at run time this loads spaCy, so the command imports it when it runs
-    pass
+if TYPE_CHECKING:  # rich is imported when a table is printed: help and usage errors need none of it
+    from rich.console import Console
 
 
 def register(app: typer.Typer) -> None:
@@ -91,6 +89,8 @@ def evaluate_cmd(
 
 
 def print_evaluation(out: Console, ev: Evaluation, *, verbose: bool) -> None:
+    from rich.table import Table
+
     s = ev.summary
     if not ev.reports:
         out.print(f"[bold].{ev.ext}[/]: no gold file has a .{ev.ext} input")

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
-from rich.console import Console
 
 from cqcparse.errors import CqcparseError, InputError, InputWarning, OutputError
 from cqcparse.limits import Overran, deadline, overran_error
 
-if TYPE_CHECKING:  # at run time this loads spaCy: the commands import it when they run
+if TYPE_CHECKING:  # at run time this loads spaCy (and rich): the commands import them when they run
+    from rich.console import Console
+
     from cqcparse.pipeline import Pipeline
 
 state = {"debug": False}
@@ -56,6 +57,7 @@ def page_progress() -> Iterator[Callable[[int, int], None] | None]:
     if not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
     from rich.progress import Progress
 
     with Progress(transient=True, console=Console(stderr=True)) as bar:
@@ -199,6 +201,8 @@ def echo_json(data: Any) -> None:
 
 def table_console() -> Console:
     """Tables for a terminal fit its width; piped output is wide so that ids and texts stay whole."""
+    from rich.console import Console
+
     console = Console(highlight=False)
     return console if console.is_terminal else Console(highlight=False, width=max(console.width, 200))
 

@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Column, Table
 
 from cqcparse.cli.helptext import App
 from cqcparse.cli.options import (
@@ -30,7 +28,9 @@ from cqcparse.cli.options import (
 )
 from cqcparse.errors import CqcparseError
 
-if TYPE_CHECKING:  # at run time these load spaCy, so commands import them when they run
+if TYPE_CHECKING:  # at run time these load spaCy (and rich), so commands import them when they run
+    from rich.console import Console
+
     from cqcparse.tools.explain import SentenceExplanation
 
 rules_app = App(help="List, check and test rules.", no_args_is_help=True)
@@ -68,6 +68,8 @@ def rules_list(
     if fmt == "json":
         echo_json([dataclasses.asdict(r) for r in rows])
         return
+    from rich.table import Column, Table
+
     table = Table("description")
     for name in ("file", "label", "kind", "id"):
         table.columns.insert(0, Column(name, overflow="fold"))
@@ -179,6 +181,8 @@ def print_sentence(out: Console, s: SentenceExplanation) -> None:
         markup=False,
     )
     if s.hits:
+        from rich.table import Table
+
         table = Table("rule", "kind", "label", "weight", "matched")
         for h in s.hits:
             table.add_row(h.rule, h.kind, h.label or "", f"{h.weight:g}", h.text)

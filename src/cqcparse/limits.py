@@ -32,6 +32,33 @@ def max_input_bytes() -> int:
         return MAX_INPUT_MB * 2**20
 
 
+MAX_LIST_BYTES = 64 * 2**20  # a list of paths or ids
+
+
+def read_list_file(source: str, what: str) -> str:
+    """The text of a small list file, or of stdin for '-': a regular file only (a FIFO would block, /dev/zero
+    never ends), of at most 64 MB, in UTF-8. Raises InputError naming `source` and saying it is `what`."""
+    import stat
+    import sys
+
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(MAX_LIST_BYTES + 1)
+        else:
+            if not stat.S_ISREG(os.stat(source).st_mode):
+                raise InputError(source, f"cannot read {what}: not a regular file")
+            with open(source, "rb") as f:
+                data = f.read(MAX_LIST_BYTES + 1)
+    except OSError as e:
+        raise InputError(source, f"cannot read {what}: {(e.strerror or str(e)).lower()}") from None
+    if len(data) > MAX_LIST_BYTES:
+        raise InputError(source, f"cannot read {what}: over {MAX_LIST_BYTES // 2**20} MB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(source, f"cannot read {what}: not UTF-8 text (byte {e.start})") from None
+
+
 def max_memory_mb(given: int | None = None) -> int:
     """The memory limit in MB: `given` (from --max-memory), else CQCPARSE_MAX_MEMORY_MB, else MAX_MEMORY_MB."""
     if given is not None:

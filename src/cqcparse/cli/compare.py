@@ -77,7 +77,6 @@ def compare(
         _compare_folder(Path(old), output or Path("changes"), by=by, threshold=threshold)
         return
     from cqcparse.compare import compare_reports
-    from cqcparse.output.writers import write_atomic
 
     reports = []
     for path in (old, new):
@@ -97,7 +96,7 @@ def compare(
     if fmt == "json":
         content = result.model_dump_json(indent=2) + "\n"
         if output:
-            write_atomic(output, content)
+            _write(output, content)
         else:
             sys.stdout.write(content)
         return
@@ -110,7 +109,15 @@ def compare(
     for r in renderables(result):
         console.print(r)
     if output and buf:
-        write_atomic(output, buf.getvalue())
+        _write(output, buf.getvalue())
+
+
+def _write(output: Path, content: str) -> None:
+    """A file that cannot be written is one `Error: cannot write FILE: reason` line."""
+    from cqcparse.output.writers import write_atomic
+
+    with guard(str(output)):
+        write_atomic(output, content)
 
 
 def _compare_folder(folder: Path, out: Path, *, by: str, threshold: float) -> None:

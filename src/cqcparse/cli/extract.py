@@ -22,6 +22,7 @@ from cqcparse.cli.options import (
     guard,
     is_same_file,
     page_progress,
+    shared_pipeline,
     write_stdout,
 )
 from cqcparse.errors import OutputError
@@ -63,7 +64,6 @@ def extract(
 ) -> None:
     """Extract findings, actions, positives, breaches and report fields from one report."""
     from cqcparse.output.writers import FORMATS, render, write_atomic
-    from cqcparse.pipeline import Pipeline
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
@@ -72,7 +72,7 @@ def extract(
     if output is not None and is_same_file(path, output):
         fail(OutputError(str(output), "is the input report; give another file"))
     with guard(path, f" (limit {max_memory} MB; raise --max-memory)" if max_memory else "", timeout=timeout):
-        pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
+        pipe = shared_pipeline(rules, no_default_rules)
         if max_memory:  # given: the whole command (0: no limit at all)
             from cqcparse.limits import limit_memory
 

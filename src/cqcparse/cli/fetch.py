@@ -117,7 +117,9 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(str(e)) from None
         try:
             if from_list:
-                targets += read_id_list(from_list)
+                from cqcparse.limits import read_list_file  # a regular file or stdin: a FIFO would block
+
+                targets += read_id_list(from_list, read_list_file(from_list, "the id list"))
             if not targets:
                 raise typer.BadParameter("name ids with --provider, --location or --from-list")
             api_key = (api_key or "").strip()

@@ -139,7 +139,7 @@ def load_report(path: str, *, rules: list[Path] | None, no_default_rules: bool, 
             ) from None
     from cqcparse.readers.text import read_source
 
-    pipe = _shared_pipeline(tuple(rules or ()), no_default_rules)
+    pipe = shared_pipeline(rules, no_default_rules)
     src = read_source(path, **{k: v for k, v in read_options.items() if v is not None})
     return pipe.run(src, include_text=include_text), src.pages
 
@@ -207,10 +207,24 @@ def table_console() -> Console:
     return console if console.is_terminal else Console(highlight=False, width=max(console.width, 200))
 
 
+def shared_pipeline(rules: list[Path] | None, no_default_rules: bool) -> Pipeline:
+    """One Pipeline per rule set: `compare` and `show OLD NEW` read two reports, and loading spaCy and the
+    rules is the slow part. A user rule file edited since it was loaded is loaded again."""
+    stamps = tuple((str(p), _stamp(p)) for p in rules or ())
+    return _cached_pipeline(stamps, no_default_rules)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """When a rule file or folder (and the files in it) last changed, and their number."""
+    try:
+        files = [path, *path.glob("*.yaml"), *path.glob("*.yml")] if path.is_dir() else [path]  # as rulefiles
+        return max(f.stat().st_mtime_ns for f in files), len(files)
+    except OSError:
+        return 0, 0
+
+
 @functools.lru_cache(maxsize=4)
-def _shared_pipeline(rules: tuple[Path, ...], no_default_rules: bool) -> Pipeline:
-    """One Pipeline per rule set for the whole command: `compare` and `show OLD NEW` read two reports, and
-    loading spaCy and the rules is the slow part."""
+def _cached_pipeline(rules: tuple[tuple[str, tuple[int, int]], ...], no_default_rules: bool) -> Pipeline:
     from cqcparse.pipeline import Pipeline
 
-    return Pipeline(rule_paths=list(rules) or None, default_rules=not no_default_rules)
+    return Pipeline(rule_paths=[Path(p) for p, _ in rules] or None, default_rules=not no_default_rules)

@@ -9,7 +9,7 @@ from pathlib import Path
 from cqcparse.errors import InputError
 from cqcparse.limits import deadline
 
-SECOND_OPINION_SECONDS = 5.0
+SECOND_OPINION_SECONDS = 2.0
 
 
 def fail(path: Path, message: str, page: int | None = None) -> InputError:

@@ -12,7 +12,17 @@ import subprocess
 import sys
 import time
 
-HEAVY = ["spacy", "pydantic", "weasel", "rich.progress", "cqcparse.pipeline", "yaml", "pypdfium2", "pdfplumber"]
+HEAVY = [
+    "spacy",
+    "scipy",
+    "weasel",
+    "rich.console",
+    "typer.rich_utils",
+    "cqcparse.pipeline",
+    "yaml",
+    "pypdfium2",
+    "pdfplumber",
+]
 CASES = {"--help": ["--help"], "--version": ["--version"], "usage error": ["extract"], "python -c pass": None}
 
 

@@ -502,3 +502,59 @@ def test_a_file_name_that_is_not_utf8_is_read_and_written_printably(tmp_path: Pa
     result = cqc("extract", os.fsencode(folder / name).decode("utf-8", "surrogateescape"), "--format", "jsonl")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[0])["source"] == f"{folder}/r\ufffd.txt"
+
+
+# --- issue 14 bullets without a test of their own until now ----------------------------------------------
+
+
+def test_bullets_differing_only_in_a_number_are_not_running_headers(tmp_path: Path) -> None:
+    path = tmp_path / "bullets.txt"
+    path.write_text(
+        "Our view of the service\n"
+        + "".join(f"- The trust must ensure that {n} staff complete safeguarding training.\n" for n in (12, 30, 7)),
+        encoding="utf-8",
+    )
+    result = cqc("extract", str(path))
+    assert result.returncode == 0, result.stderr
+    actions = json.loads(result.stdout)["actions"]
+    assert [a["text"] for a in actions] == [
+        f"The trust must ensure that {n} staff complete safeguarding training." for n in (12, 30, 7)
+    ]
+
+
+@pytest.mark.skipif(ROOT_USER, reason="root reads a file whatever its mode")
+def test_batch_records_an_unreadable_file_and_goes_on(tmp_path: Path) -> None:
+    r0, r1 = batch_inputs(tmp_path / "in", 2)
+    r1.chmod(0)
+    out = tmp_path / "out"
+    result = cqc("batch", str(tmp_path / "in"), "-o", str(out), "-j", "1", timeout=120)
+    assert result.returncode == 1, result.stderr
+    (row,) = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
+    assert (row["source"], row["message"]) == (str(r1), "cannot be read: permission denied")
+    assert table_sources(out) == [r0.name]
+
+
+def test_sentence_splitting_is_linear() -> None:
+    """Full stops that end no sentence ("kind. the ward") once made the splitter re-scan from the sentence
+    start: 100 KB took 41 s. Four times the text must take at most about four times as long."""
+    from cqcparse.analysis.sentences import split_sentences
+
+    def seconds(n: int) -> float:
+        doc = "staff were kind. the ward was clean. " * n
+        t0 = time.perf_counter()
+        spans = split_sentences(doc, 0, len(doc), set())
+        assert spans  # the splitter ran over the whole text
+        return time.perf_counter() - t0
+
+    small, large = min(seconds(2_700) for _ in range(3)), min(seconds(10_800) for _ in range(3))
+    assert large < 8 * small + 0.05, (small, large)
+
+
+@pytest.mark.parametrize("command", [["extract"], ["show"], ["summary"], ["explain"], ["evaluate"], ["rules", "test"]])
+def test_a_default_timeout_applies(command: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from cqcparse.cli.app import app
+
+    text = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"}).output
+    assert re.search(r"--timeout\s+SECONDS \[x>=0\]\s+Stop with an error .*\[default: 300\.0\]", text), text

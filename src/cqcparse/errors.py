@@ -15,6 +15,9 @@ class InputError(CqcparseError):
         where = f"{path} (page {page})" if page is not None else path
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # pickled whole (from a child process or a worker), not rebuilt from str()
+        return type(self), (self.path, self.message, self.page)
+
 
 class OutputError(CqcparseError):
     """An output cannot be written: read-only, no permission, a full disk, a folder in the way..."""
@@ -22,6 +25,9 @@ class OutputError(CqcparseError):
     def __init__(self, path: str, reason: str):
         self.path, self.reason = path, reason
         super().__init__(f"cannot write {path}: {reason}")
+
+    def __reduce__(self):
+        return type(self), (self.path, self.reason)
 
     @classmethod
     def of(cls, path: str | object, error: OSError) -> OutputError:

@@ -115,9 +115,13 @@ def parse_rule_file(name: str, text: str) -> tuple[list[Rule], list[str]]:
             return [], [f"{name}:0: invalid YAML"]
         except yaml.YAMLError as e:
             error = e
+        except RecursionError:
+            return [], [f"{name}:0: invalid YAML: nested too deeply"]
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 0
         return [], [f"{name}:{line}: invalid YAML: {getattr(error, 'problem', None) or error}"]
+    except RecursionError:  # thousands of nested [ or {: no rule file is like that
+        return [], [f"{name}:0: invalid YAML: nested too deeply"]
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         return [], [f"{name}:1: a rule file is a mapping with a 'rules:' list"]
     defaults = {k: v for k, v in data.items() if k != "rules"}

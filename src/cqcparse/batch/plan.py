@@ -11,13 +11,13 @@ import hashlib
 import json
 import os
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO
 
 from cqcparse.errors import InputError, OutputError
+from cqcparse.limits import read_list_file
 from cqcparse.output.writers import write_atomic
 from cqcparse.readers.text import HTML_SUFFIXES, PDF_SUFFIXES
 from cqcparse.version import __version__
@@ -37,13 +37,7 @@ class Task:
 
 def read_path_list(source: str) -> list[str]:
     """Paths one a line from a file, or from stdin for '-'; blank lines and '#' comments are skipped."""
-    if source == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = Path(source).read_text(encoding="utf-8")
-        except OSError as e:
-            raise InputError(source, f"cannot read the list of paths: {e.strerror}") from None
+    text = read_list_file(source, "the list of paths")
     return [s for line in text.splitlines() if (s := line.strip()) and not s.startswith("#")]
 
 

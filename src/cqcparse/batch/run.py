@@ -35,6 +35,7 @@ from cqcparse.batch.worker import DEFAULT_TIMEOUT, Done, Failed, Outcome, Worker
 from cqcparse.errors import CqcparseError, InputError, OutputError
 from cqcparse.fetch.api import FetchedReport
 from cqcparse.fetch.metadata import metadata_for
+from cqcparse.limits import max_memory_mb
 from cqcparse.output.rows import ErrorRow, ReportEntry
 from cqcparse.output.store import TableWriter, check_targets
 from cqcparse.output.writers import to_json, write_atomic
@@ -133,7 +134,7 @@ def run_batch(
         tasks = [t for t in plan if force or not t.sha256 or not manifest.up_to_date(t, rules.fingerprint, reports_dir)]
         record = _Recorder(plan, manifest, reports_dir, rules.fingerprint, progress)
         record.start(Progress(total=len(tasks), done=0, failed=0, pages=0, skipped=len(plan) - len(tasks)))
-        config = WorkerConfig(rules, timeout, max_memory, handler)
+        config = WorkerConfig(rules, timeout, max_memory_mb(max_memory) if sys.platform != "win32" else 0, handler)
         workers = 0
         try:
             if tasks and dask is not None:

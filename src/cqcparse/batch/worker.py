@@ -7,6 +7,7 @@ overruns the timeout or runs out of memory is killed and replaced; only its inpu
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import time
 from collections import deque
@@ -63,6 +64,8 @@ class WorkerConfig:
 def _worker_main(conn: Connection, config: WorkerConfig) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
+        # the PDF reader's child process (limits.run_limited) takes the same limit
+        os.environ["CQCPARSE_MAX_MEMORY_MB"] = str(config.max_memory_mb or 0)
         if config.max_memory_mb:
             from cqcparse.limits import limit_memory
 

@@ -3,6 +3,7 @@ The app imports the command modules; they import only the shared options."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from typing import Annotated, Optional
@@ -10,10 +11,11 @@ from typing import Annotated, Optional
 import typer
 
 from cqcparse.cli import batch, compare, evaluate, extract, fetch, rules, summary, view
+from cqcparse.cli.helptext import App
 from cqcparse.cli.options import show_warnings, state
 from cqcparse.version import __version__
 
-app = typer.Typer(
+app = App(
     help="Turn CQC inspection and assessment reports into structured data.",
     no_args_is_help=True,
     add_completion=False,
@@ -36,6 +38,8 @@ def options(
 ) -> None:
     state["debug"] = debug
     show_warnings()
+    if not debug:  # pdfminer logs what it repairs ("Invalid MediaBox ..."): stderr carries only our lines
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 for _commands in (extract, evaluate, rules, batch, view, summary, compare, fetch):
@@ -45,9 +49,17 @@ for _commands in (extract, evaluate, rules, batch, view, summary, compare, fetch
 def main() -> None:
     """The console entry point. Stdout is flushed here, so that output that cannot be written (a full disk,
     /dev/full) is an `Error:` line and exit 1, and a reader that stops early (`| head`) ends it quietly."""
+    from typer._click.exceptions import ClickException  # the click that typer vendors
+
     code: int | str | None = 0
     try:
-        app(prog_name="cqcparse")
+        code = app(prog_name="cqcparse", standalone_mode=False)
+    except ClickException as e:  # a usage error: click's plain lines (typer's rich box costs 0.1 s of imports)
+        e.show()
+        code = e.exit_code
+    except typer.Abort:
+        typer.echo("Aborted!", err=True)
+        code = 1
     except SystemExit as done:
         code = done.code
     except OSError as e:  # a command could not write stdout (click handles only a broken pipe)

@@ -24,9 +24,12 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
-        output: Annotated[Path, typer.Option("--output", "-o", help="The output folder.")] = Path("out"),
+        output: Annotated[Path, typer.Option("--output", "-o", metavar="FOLDER", help="The output folder.")] = Path(
+            "out"
+        ),
         from_list: Annotated[
-            Optional[str], typer.Option("--from-list", help="A file of paths, one a line (- for stdin).")
+            Optional[str],
+            typer.Option("--from-list", metavar="FILE", help="A file of paths, one a line (- for stdin)."),
         ] = None,
         jobs: Annotated[
             Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the number of CPUs).")
@@ -37,12 +40,17 @@ def register(app: typer.Typer) -> None:
         max_memory: Annotated[
             Optional[int],
             typer.Option(
-                "--max-memory", min=64, help="Address-space limit of each worker, MB; an input that needs more fails."
+                "--max-memory",
+                min=0,
+                metavar="MB",
+                help="Address-space limit of each worker and of its PDF reader, MB (default 4096, or "
+                "CQCPARSE_MAX_MEMORY_MB; 0: none); an input that needs more fails.",
+                show_default=False,
             ),
         ] = None,
         force: Annotated[bool, typer.Option("--force", help="Redo inputs whose output is up to date.")] = False,
         sqlite: Annotated[
-            Optional[Path], typer.Option("--sqlite", help="Also write the tables to this SQLite file.")
+            Optional[Path], typer.Option("--sqlite", metavar="FILE", help="Also write the tables to this SQLite file.")
         ] = None,
         dask: Annotated[
             Optional[str],

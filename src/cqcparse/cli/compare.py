@@ -31,7 +31,9 @@ def compare(
     new: Annotated[
         Optional[str], typer.Argument(help="The newer report (not with a folder).", show_default=False)
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table (for people) or json.")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="[table|json]", help="table (for people) or json.")
+    ] = "table",
     output: Annotated[
         Optional[Path],
         typer.Option(
@@ -42,7 +44,10 @@ def compare(
             "summary.csv.",
         ),
     ] = None,
-    by: Annotated[str, typer.Option("--by", help="A folder: group reports by location or provider.")] = "location",
+    by: Annotated[
+        str,
+        typer.Option("--by", metavar="[location|provider]", help="A folder: group reports by location or provider."),
+    ] = "location",
     threshold: Annotated[
         float,
         typer.Option(
@@ -70,7 +75,6 @@ def compare(
         _compare_folder(Path(old), output or Path("changes"), by=by, threshold=threshold)
         return
     from cqcparse.compare import compare_reports
-    from cqcparse.output.writers import write_atomic
 
     reports = []
     for path in (old, new):
@@ -90,7 +94,7 @@ def compare(
     if fmt == "json":
         content = result.model_dump_json(indent=2) + "\n"
         if output:
-            write_atomic(output, content)
+            _write(output, content)
         else:
             sys.stdout.write(content)
         return
@@ -103,7 +107,15 @@ def compare(
     for r in renderables(result):
         console.print(r)
     if output and buf:
-        write_atomic(output, buf.getvalue())
+        _write(output, buf.getvalue())
+
+
+def _write(output: Path, content: str) -> None:
+    """A file that cannot be written is one `Error: cannot write FILE: reason` line."""
+    from cqcparse.output.writers import write_atomic
+
+    with guard(str(output)):
+        write_atomic(output, content)
 
 
 def _compare_folder(folder: Path, out: Path, *, by: str, threshold: float) -> None:

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from cqcparse.cli.options import (
+    DEFAULT_TIMEOUT,
     FormatOpt,
     NoDefaultsOpt,
     RulesOpt,
@@ -25,8 +24,8 @@ from cqcparse.cli.options import (
 from cqcparse.errors import CqcparseError
 from cqcparse.tools.evaluate import KINDS, Evaluation
 
-if TYPE_CHECKING:  # at run time this loads spaCy, so the command imports it when it runs
-    pass
+if TYPE_CHECKING:  # rich is imported when a table is printed: help and usage errors need none of it
+    from rich.console import Console
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +39,12 @@ def evaluate_cmd(
     gold: Annotated[
         Path, typer.Argument(help="A folder of gold NAME.json files (docs/gold-format.md), or one gold file.")
     ],
-    inputs: Annotated[Path, typer.Option("--inputs", "-i", help="The folder holding NAME.<ext> for each gold file.")],
+    inputs: Annotated[
+        Path,
+        typer.Option(
+            "--inputs", "-i", help="The folder holding NAME.txt (or the --ext format) for each gold NAME.json."
+        ),
+    ],
     ext: Annotated[
         str,
         typer.Option(
@@ -52,6 +56,15 @@ def evaluate_cmd(
         typer.Option("--verbose", "-v", help="List every miss, extra (with the rules that made it) and wrong label."),
     ] = False,
     fmt: FormatOpt = "table",
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=0,
+            metavar="SECONDS",
+            help="Stop with an error when one report takes longer than this, whatever the stage (0: never).",
+        ),
+    ] = DEFAULT_TIMEOUT,
     rules: RulesOpt = None,
     no_default_rules: NoDefaultsOpt = False,
 ) -> None:
@@ -65,7 +78,7 @@ def evaluate_cmd(
     results = []
     for e in (x.strip() for x in ext.split(",") if x.strip()):
         try:
-            results.append(evaluate(gold, inputs, pipe, ext=e))
+            results.append(evaluate(gold, inputs, pipe, ext=e, timeout=timeout or None))
         except CqcparseError as err:
             fail(err)
     if fmt == "json":
@@ -76,6 +89,8 @@ def evaluate_cmd(
 
 
 def print_evaluation(out: Console, ev: Evaluation, *, verbose: bool) -> None:
+    from rich.table import Table
+
     s = ev.summary
     if not ev.reports:
         out.print(f"[bold].{ev.ext}[/]: no gold file has a .{ev.ext} input")

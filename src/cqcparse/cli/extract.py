@@ -22,6 +22,7 @@ from cqcparse.cli.options import (
     guard,
     is_same_file,
     page_progress,
+    shared_pipeline,
     write_stdout,
 )
 from cqcparse.errors import OutputError
@@ -47,7 +48,15 @@ def extract(
     password: PasswordOpt = None,
     timeout: TimeoutOpt = DEFAULT_TIMEOUT,
     max_memory: Annotated[
-        Optional[int], typer.Option("--max-memory", help="Stop with an error past this many MB of memory.")
+        Optional[int],
+        typer.Option(
+            "--max-memory",
+            min=0,
+            metavar="MB",
+            help="Stop with an error past this many MB of memory: the PDF reader by default (4096, or "
+            "CQCPARSE_MAX_MEMORY_MB; 0: no limit), the whole command when given.",
+            show_default=False,
+        ),
     ] = None,
     raw_csv: RawCsvOpt = False,
     rules: RulesOpt = None,
@@ -55,7 +64,6 @@ def extract(
 ) -> None:
     """Extract findings, actions, positives, breaches and report fields from one report."""
     from cqcparse.output.writers import FORMATS, render, write_atomic
-    from cqcparse.pipeline import Pipeline
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
@@ -64,8 +72,8 @@ def extract(
     if output is not None and is_same_file(path, output):
         fail(OutputError(str(output), "is the input report; give another file"))
     with guard(path, f" (limit {max_memory} MB; raise --max-memory)" if max_memory else "", timeout=timeout):
-        pipe = Pipeline(rule_paths=rules, default_rules=not no_default_rules)
-        if max_memory:
+        pipe = shared_pipeline(rules, no_default_rules)
+        if max_memory:  # given: the whole command (0: no limit at all)
             from cqcparse.limits import limit_memory
 
             limit_memory(max_memory)
@@ -78,6 +86,7 @@ def extract(
                 password=password,
                 timeout=timeout or None,
                 progress=progress,
+                max_memory=max_memory,
             )
         content = render(report, fmt, raw_csv=raw_csv)
         if output:

@@ -45,7 +45,12 @@ def register(app: typer.Typer) -> None:
         ] = None,
         output: Annotated[
             Path,
-            typer.Option("--output", "-o", help="The folder for the reports, fetched.jsonl and fetch-errors.jsonl."),
+            typer.Option(
+                "--output",
+                "-o",
+                metavar="FOLDER",
+                help="The folder for the reports, fetched.jsonl and fetch-errors.jsonl.",
+            ),
         ] = Path("reports"),
         every: Annotated[
             bool, typer.Option("--all", help="Every report of each location, not only the latest.")
@@ -55,7 +60,12 @@ def register(app: typer.Typer) -> None:
         ] = None,
         fmt: Annotated[
             str,
-            typer.Option("--format", "-f", help="pdf, or text (where the API has a text version; otherwise the PDF)."),
+            typer.Option(
+                "--format",
+                "-f",
+                metavar="[pdf|text]",
+                help="pdf, or text (where the API has a text version; otherwise the PDF).",
+            ),
         ] = "pdf",
         force: Annotated[bool, typer.Option("--force", help="Download again reports already in the folder.")] = False,
         api_url: Annotated[
@@ -107,7 +117,9 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(str(e)) from None
         try:
             if from_list:
-                targets += read_id_list(from_list)
+                from cqcparse.limits import read_list_file  # a regular file or stdin: a FIFO would block
+
+                targets += read_id_list(from_list, read_list_file(from_list, "the id list"))
             if not targets:
                 raise typer.BadParameter("name ids with --provider, --location or --from-list")
             api_key = (api_key or "").strip()

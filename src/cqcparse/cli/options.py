@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
-from rich.console import Console
 
 from cqcparse.errors import CqcparseError, InputError, InputWarning, OutputError
+from cqcparse.limits import Overran, deadline, overran_error
 
-if TYPE_CHECKING:  # at run time this loads spaCy: the commands import it when they run
+if TYPE_CHECKING:  # at run time this loads spaCy (and rich): the commands import them when they run
+    from rich.console import Console
+
     from cqcparse.pipeline import Pipeline
 
 state = {"debug": False}
@@ -55,6 +57,7 @@ def page_progress() -> Iterator[Callable[[int, int], None] | None]:
     if not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
     from rich.progress import Progress
 
     with Progress(transient=True, console=Console(stderr=True)) as bar:
@@ -68,33 +71,6 @@ _FULL = {errno.ENOSPC, errno.EIO, errno.EDQUOT}
 DEFAULT_TIMEOUT = 300.0  # seconds for one report, every stage (reading, rules, writing): --timeout changes it
 
 
-class _Overran(BaseException):
-    """Raised by the timer in the main thread: a BaseException, so that no `except Exception` swallows it."""
-
-
-@contextmanager
-def deadline(seconds: float | None) -> Iterator[None]:
-    """Stop the block after `seconds` (None or 0: never) wherever it is: Python code, regexes (the re module
-    checks for signals) or a PDF engine loop. POSIX main thread only; elsewhere the block is not timed."""
-    import signal
-    import threading
-
-    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def overran(signum, frame):
-        raise _Overran()
-
-    previous = signal.signal(signal.SIGALRM, overran)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 @contextmanager
 def guard(path: str, memory_hint: str = "", *, timeout: float | None = None) -> Iterator[None]:
     """Turn any error while handling `path` into one `Error:` line and exit 1 (a traceback only with
@@ -102,14 +78,16 @@ def guard(path: str, memory_hint: str = "", *, timeout: float | None = None) -> 
     try:
         with deadline(timeout):
             yield
-    except _Overran:
-        fail(InputError(path, f"not finished after {timeout:g} s (raise --timeout; 0 waits for ever)"))
+    except Overran:
+        fail(overran_error(path, timeout or 0))
     except CqcparseError as e:
         fail(e)
     except MemoryError:
         fail(InputError(path, f"ran out of memory{memory_hint}"))
     except BrokenPipeError:
         raise  # the reader of stdout stopped (`| head`): cli.main ends quietly
+    except (typer.Exit, typer.BadParameter):
+        raise  # already said (fail) or a usage error: typer's own
     except OSError as e:
         if e.filename is None and e.errno in _FULL:  # printing to stdout (a table) failed
             fail(OutputError.of("the output", e))
@@ -161,7 +139,7 @@ def load_report(path: str, *, rules: list[Path] | None, no_default_rules: bool, 
             ) from None
     from cqcparse.readers.text import read_source
 
-    pipe = _shared_pipeline(tuple(rules or ()), no_default_rules)
+    pipe = shared_pipeline(rules, no_default_rules)
     src = read_source(path, **{k: v for k, v in read_options.items() if v is not None})
     return pipe.run(src, include_text=include_text), src.pages
 
@@ -198,7 +176,7 @@ def is_same_file(path: str, output: Path) -> bool:
 
 # -- shared by the rule tools' commands (rules, explain, evaluate) --
 
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", metavar="[table|json]", help="The output format.")]
 TABLE_FORMATS = ("table", "json")
 
 
@@ -223,14 +201,30 @@ def echo_json(data: Any) -> None:
 
 def table_console() -> Console:
     """Tables for a terminal fit its width; piped output is wide so that ids and texts stay whole."""
+    from rich.console import Console
+
     console = Console(highlight=False)
     return console if console.is_terminal else Console(highlight=False, width=max(console.width, 200))
 
 
+def shared_pipeline(rules: list[Path] | None, no_default_rules: bool) -> Pipeline:
+    """One Pipeline per rule set: `compare` and `show OLD NEW` read two reports, and loading spaCy and the
+    rules is the slow part. A user rule file edited since it was loaded is loaded again."""
+    stamps = tuple((str(p), _stamp(p)) for p in rules or ())
+    return _cached_pipeline(stamps, no_default_rules)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """When a rule file or folder (and the files in it) last changed, and their number."""
+    try:
+        files = [path, *path.glob("*.yaml"), *path.glob("*.yml")] if path.is_dir() else [path]  # as rulefiles
+        return max(f.stat().st_mtime_ns for f in files), len(files)
+    except OSError:
+        return 0, 0
+
+
 @functools.lru_cache(maxsize=4)
-def _shared_pipeline(rules: tuple[Path, ...], no_default_rules: bool) -> Pipeline:
-    """One Pipeline per rule set for the whole command: `compare` and `show OLD NEW` read two reports, and
-    loading spaCy and the rules is the slow part."""
+def _cached_pipeline(rules: tuple[tuple[str, tuple[int, int]], ...], no_default_rules: bool) -> Pipeline:
     from cqcparse.pipeline import Pipeline
 
-    return Pipeline(rule_paths=list(rules) or None, default_rules=not no_default_rules)
+    return Pipeline(rule_paths=[Path(p) for p, _ in rules] or None, default_rules=not no_default_rules)

@@ -11,25 +11,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Column, Table
 
+from cqcparse.cli.helptext import App
 from cqcparse.cli.options import (
+    DEFAULT_TIMEOUT,
     FormatOpt,
     NoDefaultsOpt,
     RulesOpt,
+    TimeoutOpt,
     check_table_format,
     echo_json,
     fail,
+    guard,
     rule_pipeline,
     table_console,
 )
 from cqcparse.errors import CqcparseError
 
-if TYPE_CHECKING:  # at run time these load spaCy, so commands import them when they run
+if TYPE_CHECKING:  # at run time these load spaCy (and rich), so commands import them when they run
+    from rich.console import Console
+
     from cqcparse.tools.explain import SentenceExplanation
 
-rules_app = typer.Typer(help="List, check and test rules.", no_args_is_help=True)
+rules_app = App(help="List, check and test rules.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -64,6 +68,8 @@ def rules_list(
     if fmt == "json":
         echo_json([dataclasses.asdict(r) for r in rows])
         return
+    from rich.table import Column, Table
+
     table = Table("description")
     for name in ("file", "label", "kind", "id"):
         table.columns.insert(0, Column(name, overflow="fold"))
@@ -100,11 +106,13 @@ def rules_test(
     strict: Annotated[
         bool, typer.Option("--strict", help="A rule without a match example is an error, not a warning.")
     ] = False,
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
 ) -> None:
     """Run every rule's own examples: each match example must make it fire, each no_match must not."""
     from cqcparse.tools.ruletools import RuleTester
 
-    result = RuleTester(rule_pipeline(rules, no_default_rules)).run()
+    with guard("the rules' examples", timeout=timeout):
+        result = RuleTester(rule_pipeline(rules, no_default_rules)).run()
     for f in result.failures:
         typer.echo(f"FAIL {f}")
     label = "ERROR" if strict else "warning"
@@ -126,7 +134,8 @@ def explain_cmd(
     sentence: Annotated[
         str, typer.Option("--sentence", "-s", help="Text the sentences to explain contain (case-insensitive).")
     ],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="[text|json]", help="The output format.")] = "text",
+    timeout: TimeoutOpt = DEFAULT_TIMEOUT,
     rules: RulesOpt = None,
     no_default_rules: NoDefaultsOpt = False,
 ) -> None:
@@ -137,10 +146,8 @@ def explain_cmd(
     if fmt not in ("text", "json"):
         raise typer.BadParameter("choose one of text, json", param_hint="--format")
     pipe = rule_pipeline(rules, no_default_rules)
-    try:
-        result = explain(pipe, read_source(report), sentence)
-    except CqcparseError as e:
-        fail(e)
+    with guard(report, timeout=timeout):
+        result = explain(pipe, read_source(report, timeout=timeout or None), sentence)
     if not result.sentences and not result.lines and not result.facts:
         fail(CqcparseError(f"{report}: no sentence contains {sentence!r} (try a shorter piece of it)"))
     if fmt == "json":
@@ -174,6 +181,8 @@ def print_sentence(out: Console, s: SentenceExplanation) -> None:
         markup=False,
     )
     if s.hits:
+        from rich.table import Table
+
         table = Table("rule", "kind", "label", "weight", "matched")
         for h in s.hits:
             table.add_row(h.rule, h.kind, h.label or "", f"{h.weight:g}", h.text)

@@ -60,7 +60,10 @@ def summary(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="table (for people), csv or json (for scripts; csv has the count rows only)."
+            "--format",
+            "-f",
+            metavar="[table|csv|json]",
+            help="table (for people), csv or json (for scripts; csv has the count rows only).",
         ),
     ] = "table",
     plot: Annotated[

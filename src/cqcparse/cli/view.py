@@ -44,7 +44,8 @@ def show(
         ),
     ] = None,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write the page here (atomically) instead of stdout.")
+        Optional[Path],
+        typer.Option("--output", "-o", metavar="FILE", help="Write the page here (atomically) instead of stdout."),
     ] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Page title (default: the provider).")] = None,
     threshold: Annotated[

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-import sys
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from ..errors import CqcparseError
@@ -67,12 +65,8 @@ def parse_line(line: str) -> Target | None:
     return Target(provider_id(text), "provider")
 
 
-def read_id_list(source: str) -> list[Target]:
-    """The ids in a file (`-`: stdin), one a line. Raises IdError naming the file and line."""
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise IdError(f"{source}: cannot read the id list ({e.__class__.__name__})") from None
+def read_id_list(source: str, text: str) -> list[Target]:
+    """The ids in `text`, read from the file `source`, one a line. Raises IdError naming the file and line."""
     targets = []
     for number, line in enumerate(text.splitlines(), 1):
         try:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cqcparse.errors import InputError, InputWarning
-from cqcparse.limits import LIMIT_HINT, max_input_bytes
+from cqcparse.limits import LIMIT_HINT, max_input_bytes, max_memory_mb, run_limited
 from cqcparse.readers.source import SourceText
 from cqcparse.records import printable
 
@@ -31,10 +31,13 @@ def read_source(
     password: str | None = None,
     timeout: float | None = None,
     progress: Callable[[int, int], None] | None = None,
+    max_memory: int | None = None,
 ) -> SourceText:
     """Read a report. The format comes from the suffix; stdin ('-') is sniffed from its first bytes. The
-    SourceText's path is the name made printable (a file name that is not UTF-8 keeps U+FFFD for its bytes)."""
-    src = _read(str(path), pages, engine, password, timeout, progress)
+    SourceText's path is the name made printable (a file name that is not UTF-8 keeps U+FFFD for its bytes).
+    A PDF is read in a child process with at most `max_memory` MB (default `limits.max_memory_mb()`, 0: no
+    limit) for `timeout` seconds, so that a decompression bomb or an engine that loops is one InputError."""
+    src = _read(str(path), pages, engine, password, timeout, progress, max_memory_mb(max_memory))
     return replace(src, path=printable(src.path))
 
 
@@ -45,6 +48,7 @@ def _read(
     password: str | None,
     timeout: float | None,
     progress: Callable[[int, int], None] | None,
+    memory_mb: int,
 ) -> SourceText:
     data = _read_bytes(name)
     kind = _sniff(name, data)
@@ -62,11 +66,16 @@ def _read(
             }.items()
             if v is not None
         }
+        seconds = timeout if timeout and timeout != float("inf") else None
+
+        def read(pdf: str) -> SourceText:
+            return run_limited(read_pdf, pdf, path=name, memory_mb=memory_mb, seconds=seconds, **options)
+
         if name != "-":
-            return read_pdf(name, **options)
+            return read(name)
         spooled = _spool(data)
         try:
-            return replace(read_pdf(spooled, **options), path=name)
+            return replace(read(spooled), path=name)
         except InputError as e:  # name stdin, not the temporary file
             raise InputError(name, e.message, e.page) from None
         finally:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cqcparse.errors import CqcparseError, InputError
+from cqcparse.limits import Overran, deadline, overran_error
 
 KINDS = {"finding": "findings", "action": "actions", "positive": "positives"}
 COUNTS = ("tp", "fp", "fn", "qs_ok", "qs_n", "mod_ok", "mod_n", "kq_ok", "kq_n")
@@ -250,10 +251,11 @@ def load_gold(path: Path) -> dict[str, Any]:
     return data
 
 
-def evaluate(gold: Path, inputs: Path, pipeline: Any, *, ext: str = "txt") -> Evaluation:
+def evaluate(gold: Path, inputs: Path, pipeline: Any, *, ext: str = "txt", timeout: float | None = None) -> Evaluation:
     """Extract inputs/NAME.<ext> for each gold NAME.json and score it. A gold file without its input is
     skipped (listed in `skipped`); an input that cannot be read scores as an empty prediction and is
-    listed in the summary's missing_predictions, as score.py does with a missing prediction file."""
+    listed in the summary's missing_predictions, as score.py does with a missing prediction file. An input
+    not extracted within `timeout` seconds stops the run with an InputError naming it."""
     if not inputs.is_dir():
         raise InputError(str(inputs), "is not a folder of reports")
     ext = ext.lstrip(".")
@@ -268,7 +270,10 @@ def evaluate(gold: Path, inputs: Path, pipeline: Any, *, ext: str = "txt") -> Ev
             skipped.append(g.stem)
             continue
         try:
-            pred = pipeline.extract(source).model_dump(mode="json")
+            with deadline(timeout):
+                pred = pipeline.extract(source, timeout=timeout).model_dump(mode="json")
+        except Overran:
+            raise overran_error(str(source), timeout or 0) from None
         except CqcparseError as e:
             missing.append(f"{source.name} ({e})")
             pred = {}

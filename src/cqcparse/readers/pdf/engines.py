@@ -183,7 +183,10 @@ class PlumberPages:
         self.pdf = pdfplumber.open(str(path), password=password or "")
 
     def close(self) -> None:
-        self.pdf.close()
+        try:
+            self.pdf.close()
+        except Exception:  # closing flushes the pages, which may fail again on a broken file: its error is said
+            pass
 
     def runs(self, number: int) -> tuple[list[Run], int, float, float]:
         page = self.pdf.pages[number - 1]

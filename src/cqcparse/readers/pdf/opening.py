@@ -7,6 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from cqcparse.errors import InputError
+from cqcparse.limits import deadline
+
+SECOND_OPINION_SECONDS = 2.0
 
 
 def fail(path: Path, message: str, page: int | None = None) -> InputError:
@@ -49,8 +52,21 @@ def open_pdfium(path: Path, password: str | None):
     raise fail(path, "is corrupt or truncated (not a readable PDF)")
 
 
+class _SecondOpinionTooSlow(BaseException):
+    pass
+
+
 def count_pages_pdfminer(path: Path) -> int | None:
-    """Second opinion on a file pdfium refused: its page count, or None if pdfminer cannot read it either."""
+    """Second opinion on a file pdfium refused: its page count, or None if pdfminer cannot read it either
+    (within a few seconds: pdfminer follows an object that refers to itself for ever)."""
+    try:
+        with deadline(SECOND_OPINION_SECONDS, _SecondOpinionTooSlow):
+            return _count_pages(path)
+    except _SecondOpinionTooSlow:
+        return None
+
+
+def _count_pages(path: Path) -> int | None:
     try:
         from pdfminer.pdfdocument import PDFDocument
         from pdfminer.pdfpage import PDFPage

@@ -154,7 +154,10 @@ def read_pdf(
         if total_chars == 0:
             raise fail(p, "has no text layer (a scanned report?); OCR is not done")
         junk = find_furniture([(k, v[0], v[2]) for k, v in sorted(per_page.items())])
-        return assemble(p, wanted, per_page, junk)
+        result = assemble(p, wanted, per_page, junk)
+        if not result.text.strip():  # every line recurs on every page (a page listed twice): say so, not exit 0
+            raise fail(p, "has no text besides lines repeated on every page (running headers and footers)")
+        return result
     finally:
         if plumber is not None:
             plumber.close()

@@ -9,7 +9,13 @@ from cqcparse.readers.pdf.geometry import Block, Piece, starts_bullet
 
 _FINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _DANGLING = re.compile(r"\b(?:the|a|an|and|or|of|to|in|on|at|by|for|with|from)$", re.I)
+_OPENERS = "\"'\u201c\u2018([\u2026"
 _MAX_PITCH = 1.75  # lines of one paragraph are never further apart than this many times the font size
+
+
+def starts_lower(text: str) -> bool:
+    """The line starts in lower case, after any opening quote or bracket ("\u201ceverything was ...")."""
+    return text.lstrip(_OPENERS)[:1].islower()
 
 
 def col_right(prev: Piece, nxt: Piece, narrow: bool = True) -> float:
@@ -80,13 +86,13 @@ def continues(block: Block, p: Piece, refs: dict, doc_refs: dict) -> str | None:
         # (not a heading: a bold line; and the guess of a narrow column is not evidence enough here)
         if _FINAL.search(last.text) or p.page > last.page + 1 or last.bold:
             return None
-        if not (p.text[:1].islower() or wrapped(last, p, narrow=False)):
+        if not (starts_lower(p.text) or wrapped(last, p, narrow=False)):
             return None
         return sep
     if (
         not wrapped(last, p)
         and not _DANGLING.search(last.text)
-        and not (p.text[:1].islower() and not _FINAL.search(last.text))
+        and not (starts_lower(p.text) and not _FINAL.search(last.text))
     ):
         return None  # (a line ending "and" or "for", or one that the next goes on in lower case, was wrapped,
         # even in a table cell whose right edge is unknown)

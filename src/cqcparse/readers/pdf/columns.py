@@ -2,7 +2,53 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from cqcparse.readers.pdf.geometry import Line, Piece, Seg
+from cqcparse.readers.pdf.lines import finish_seg
+
+_PUNCT_ONLY = frozenset(",.;:")
+
+
+def _cut_points(ln: Line, width: float) -> list[tuple[int, int, float]]:
+    """(segment, run, x0) of each run of a line that starts a segment other than the first, or starts 0.8 em
+    or more after the run before it, in the middle part of the page where a gutter can be."""
+    out = []
+    for i, s in enumerate(ln.segs):
+        for k, r in enumerate(s.runs):
+            if not 0.3 * width < r.x0 < 0.75 * width:
+                continue
+            if (k == 0 and i > 0) or (k > 0 and r.x0 - s.runs[k - 1].x1 >= 0.8 * max(r.size, 1.0)):
+                out.append((i, k, r.x0))
+    return out
+
+
+def split_at_gutter(lines: list[Line], width: float) -> None:
+    """Split, in place, segments that run across the page's gutter: where runs of at least three lines start
+    at one x after a gap of 0.8 em or more, a line whose column halves were printed less than 1.5 em apart
+    (so that they came out as one segment) is cut there."""
+    cuts = [_cut_points(ln, width) for ln in lines]
+    xs = Counter(round(x) for cs in cuts for x in {round(c[2]) for c in cs})
+    near = {x: sum(xs.get(x + d, 0) for d in range(-2, 3)) for x in xs}
+    if not near or max(near.values()) < 3:
+        return
+    gutter = max(near, key=lambda x: near[x])
+    for ln, cs in zip(lines, cuts, strict=True):
+        at = {i: k for i, k, x in cs if k > 0 and abs(x - gutter) <= 2.5}
+        if not at:
+            continue
+        out: list[Seg] = []
+        for i, s in enumerate(ln.segs):
+            if i not in at:
+                out.append(s)
+                continue
+            for part in (s.runs[: at[i]], s.runs[at[i] :]):
+                seg = Seg(
+                    part, part[0].x0, min(r.top for r in part), max(r.x1 for r in part), max(r.bottom for r in part)
+                )
+                finish_seg(seg)
+                out.append(seg)
+        ln.segs = out
 
 
 def find_regions(lines: list[Line], width: float) -> list[tuple[int, int, float, float, float]]:
@@ -66,6 +112,9 @@ def find_regions(lines: list[Line], width: float) -> list[tuple[int, int, float,
 
 
 def page_pieces(number: int, lines: list[Line], width: float, body_right: float, body_left: float) -> list[Piece]:
+    # a stray punctuation mark printed on a line of its own (a comma set below its word) would break a paragraph
+    lines = [ln for ln in lines if not set(ln.text.replace(" ", "")) <= _PUNCT_ONLY]
+    split_at_gutter(lines, width)
     regions = find_regions(lines, width)
     out: list[Piece] = []
     # the text column's left edge: the document's usual one (a page may hold nothing but indented lines)

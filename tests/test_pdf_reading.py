@@ -1,0 +1,106 @@
+"""Reading order and paragraphs on PDFs built here: sentences that run on to the next page under a repeated
+band, lines that open with a quote, two columns with a narrow gutter, stray punctuation on a line of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from cqcparse.readers.pdf import read_pdf
+from test_pdf import make_pdf, wrap
+
+ENGINES = ["pdfium", "plumber"]
+RUN_ON = (
+    "The registered manager had not told the local authority about two incidents in which people were hurt, "
+    "and staff did not know how to raise a concern outside the home."
+)
+AFTER = "Staff had completed their training in moving and handling people safely."
+
+
+def paragraph(text: str, top: float, x: float = 50, width: float = 480) -> list[tuple]:
+    return [(x, top + 14 * k, 10, line) for k, line in enumerate(wrap(text, width))]
+
+
+def band_pages() -> list[list[tuple]]:
+    """A cover page whose last sentence runs on to page 2; pages 2-3 print the band "Summary of findings",
+    pages 4-5 "Is the service safe?", big enough to reach below the top 12% of the page, last in the stream."""
+    lines = wrap(RUN_ON, 480)
+    cover = [(50, 60, 20, "Testhaven Lodge", True), *[(50, 740 + 14 * k, 10, ln) for k, ln in enumerate(lines[:1])]]
+    pages = [cover]
+    bands = ["Summary of findings"] * 2 + ["Is the service safe?"] * 2
+    for i, band in enumerate(bands):
+        items: list[tuple] = []
+        if i == 0:
+            items += [(50, 140 + 14 * k, 10, ln) for k, ln in enumerate(lines[1:])]
+            items += paragraph(AFTER, 190)
+        else:
+            items += paragraph(AFTER, 140)
+        items.append((50, 86, 26, band))
+        pages.append(items)
+    return pages
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_sentence_runs_on_under_a_band_that_repeats_the_open_section(tmp_path, engine):
+    src = read_pdf(make_pdf(tmp_path / "runon.pdf", band_pages()), engine=engine)
+    assert src.text.split("\n") == ["Testhaven Lodge", RUN_ON, AFTER, AFTER, "Is the service safe?", AFTER, AFTER]
+    assert src.text.index(RUN_ON) == len("Testhaven Lodge\n")
+    assert [p.number for p in src.pages if p.start <= src.text.index("staff did not know") < p.end] == [2]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_line_opening_with_a_quote_goes_on_with_its_paragraph(tmp_path, engine):
+    items = [
+        (50, 70, 10, "Our findings from the visit on 3 March, when we spoke with people, their relatives and staff:"),
+        (50, 100, 10, "People were happy with their care. They said, \u201cstaff are kind\u201d and,"),
+        (50, 114, 10, "\u201cnothing is too much trouble\u201d. Relatives agreed."),
+        (50, 140, 10, "\u201cWe always feel welcome,\u201d one relative said."),
+    ]
+    src = read_pdf(make_pdf(tmp_path / "quotes.pdf", [items]), engine=engine)
+    assert src.text.split("\n")[1:] == [
+        "People were happy with their care. They said, \u201cstaff are kind\u201d and, "
+        "\u201cnothing is too much trouble\u201d. Relatives agreed.",
+        "\u201cWe always feel welcome,\u201d one relative said.",
+    ]
+
+
+LEFT = (
+    "Residents meetings were held twice a year and the minutes showed that people had asked for more outings "
+    "in the summer months, which the provider had arranged with a local minibus company at little cost."
+)
+RIGHT = (
+    "Staff said they felt supported by the registered manager and could ask for advice at any time of the "
+    "day or night, and that their supervision meetings were held every two months as the policy required."
+)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_two_columns_printed_closer_than_a_cell_gap_are_read_by_column(tmp_path, engine):
+    """Where a line of the left column is full, its right neighbour starts 1.2 em after it: less than the
+    1.5 em that parts a line into cells, but the other lines show the gutter."""
+    from pdfminer.fontmetrics import FONT_METRICS
+
+    widths = FONT_METRICS["Helvetica"][1]
+    items: list[tuple] = []
+    left, right = wrap(LEFT, 240), wrap(RIGHT, 240)
+    gutter = 50 + max(sum(widths.get(ch, 556) for ch in line) / 100 for line in left) + 12
+    for k, line in enumerate(left):
+        items.append((50, 100 + 14 * k, 10, line))
+    for k, line in enumerate(right):
+        items.append((gutter, 100 + 14 * k, 10, line))
+    src = read_pdf(make_pdf(tmp_path / "gutter.pdf", [items]), engine=engine)
+    assert src.text.split("\n") == [LEFT, RIGHT]
+
+
+def test_stray_comma_on_a_line_of_its_own_does_not_break_the_paragraph(tmp_path):
+    """pdfium's glyph box of a comma set just below the baseline of its line overlaps no line enough to join
+    it (pdfminer's font-high boxes put it on the line above, where it does no harm)."""
+    items = [
+        (50, 100, 10, "The audit did not cover the storage of medicines. However the deputy manager"),
+        (170, 103.5, 10, ","),
+        (50, 114, 10, "said the room was checked every week."),
+    ]
+    src = read_pdf(make_pdf(tmp_path / "comma.pdf", [items]))
+    assert src.text == (
+        "The audit did not cover the storage of medicines. However the deputy manager said the room was checked "
+        "every week."
+    )

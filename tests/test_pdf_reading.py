@@ -104,3 +104,83 @@ def test_stray_comma_on_a_line_of_its_own_does_not_break_the_paragraph(tmp_path)
         "The audit did not cover the storage of medicines. However the deputy manager said the room was checked "
         "every week."
     )
+
+
+ROWS = [  # regulated activity, regulation (with its title), how it was not met, the regulation's parts
+    (
+        "Accommodation for persons who require nursing or personal care",
+        "Regulation 18 HSCA RA Regulations 2014 Staffing",
+        "The provider did not make sure that enough staff were on duty at night to keep people safe.",
+        "Regulation 18 (1)",
+    ),
+    (
+        "Accommodation for persons who require nursing or personal care",
+        "Regulation 12 HSCA RA Regulations 2014 Safe care and treatment",
+        "Risks to people were not assessed and medicines were not stored at a safe temperature.",
+        "Regulation 12 (1) (2) (a) (g)",
+    ),
+    (
+        "Personal care",
+        "Regulation 13 HSCA RA Regulations 2014 Safeguarding service users from abuse and improper treatment",
+        "Allegations of abuse were not reported to the local authority or investigated by the provider.",
+        "Regulation 13 (2) (3)",
+    ),
+]
+
+
+def table_page() -> list[tuple]:
+    """A requirement table as CQC's 2015 reports print it: per row a header line, the activity cell on the
+    left and the regulation cell on the right (its title, how it was not met, its parts), cells wrapped to
+    their column; the column headers come last in the content stream, as in the real PDFs."""
+    items: list[tuple] = [(30, 60, 20, "Action we have told the provider to take", True)]
+    headers: list[tuple] = []
+    top = 110.0
+    for activity, regulation, how, parts in ROWS:
+        headers += [(32, top, 16, "Regulated activity"), (298, top, 16, "Regulation")]
+        top += 28
+        left, title = wrap(activity, 230), wrap(regulation, 240)
+        items += [(30, top + 14 * k, 10, line) for k, line in enumerate(left)]
+        items += [(306, top + 14 * k, 10, line) for k, line in enumerate(title)]
+        top += 14 * max(len(left), len(title)) + 8
+        for line in wrap(how, 240):
+            items.append((306, top, 10, line))
+            top += 14
+        items.append((306, top + 8, 10, parts))
+        top += 60
+    return items + headers
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_requirement_table_rows_come_out_whole_and_in_order(tmp_path, engine):
+    assert any(len(wrap(a, 230)) > 1 for a, *_ in ROWS) and any(len(wrap(r, 240)) > 1 for _, r, *_ in ROWS)
+    src = read_pdf(make_pdf(tmp_path / "table.pdf", [table_page()]), engine=engine)
+    want = ["Action we have told the provider to take"]
+    for activity, regulation, how, parts in ROWS:
+        want += ["Regulated activity Regulation", f"{activity} {regulation}", how, parts]
+    assert src.text.split("\n") == want
+
+
+def test_requirement_table_headers_are_no_sentences_and_titles_are_whole(tmp_path):
+    from cqcparse import extract
+
+    report = extract(make_pdf(tmp_path / "table.pdf", [table_page()]))
+    texts = [it.text for it in report.findings + report.actions + report.positives]
+    assert not [t for t in texts if "Regulated activity" in t or t.startswith(("Accommodation", "Personal care"))]
+    assert {r[2] for r in ROWS} <= {it.text for it in report.findings}
+    titles = {b.regulation: b.title for b in report.breaches}
+    assert titles == {
+        "18": "Staffing",
+        "12": "Safe care and treatment",
+        "13": "Safeguarding service users from abuse and improper treatment",
+    }
+
+
+def test_a_long_table_row_in_text_is_no_sentence_but_cites_its_breach(tmp_path):
+    from cqcparse import extract
+
+    activity, regulation, how, _parts = ROWS[1]
+    path = tmp_path / "table.txt"
+    path.write_text(f"Action we have told the provider to take\n{activity} {regulation}\n{how}\n", encoding="utf-8")
+    report = extract(path)
+    assert [(it.kind, it.text) for it in report.findings + report.actions + report.positives] == [("finding", how)]
+    assert [(b.regulation, b.title) for b in report.breaches] == [("12", "Safe care and treatment")]

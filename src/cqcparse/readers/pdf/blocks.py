@@ -64,6 +64,8 @@ def continues(block: Block, p: Piece, refs: dict, doc_refs: dict) -> str | None:
     last = block.pieces[-1]
     if block.bullet and len(block.pieces) == 1 and len(last.text) == 1 and not p.row and not starts_bullet(p.text):
         return " "  # a bullet mark printed on a line of its own, its text below
+    if p.cell and not block.row and not block.bullet:
+        return " "  # a table cell on the row of the cell read before it
     if block.row or p.row or starts_bullet(p.text):
         return None
     if not same_style(last, p):

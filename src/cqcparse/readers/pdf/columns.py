@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from cqcparse.readers.pdf.geometry import Line, Piece, Seg
 from cqcparse.readers.pdf.lines import finish_seg
 
 _PUNCT_ONLY = frozenset(",.;:")
+_FINAL = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*$")
 
 
 def _cut_points(ln: Line, width: float) -> list[tuple[int, int, float]]:
@@ -93,9 +95,9 @@ def find_regions(lines: list[Line], width: float) -> list[tuple[int, int, float,
             hi += 1
         members = [j for j in core if lo <= j <= hi]
         rights = [lines[j].segs[1] for j in members]
-        if len(members) < 2:
+        if len(members) < 2 and not (members and _wrapped_cell(lines, members[0], hi, x_right)):
             continue
-        if max(s.x1 for s in rights) - min(s.x1 for s in rights) < 3.0:
+        if len(members) > 1 and max(s.x1 for s in rights) - min(s.x1 for s in rights) < 3.0:
             # right-aligned cells: a table, not a column -- unless the left-hand lines are wrapped text that
             # fills its column up to the gutter
             lefts = sorted(lines[j].segs[0].x1 for j in members)
@@ -109,6 +111,33 @@ def find_regions(lines: list[Line], width: float) -> list[tuple[int, int, float,
         found.append((lo, hi, left_edge, x_right, right_edge))
     found.sort()
     return found
+
+
+def _wrapped_cell(lines: list[Line], j: int, hi: int, x_right: float) -> bool:
+    """True if line j (two cells) is a table row one of whose cells wraps on to the next line: that line holds
+    one segment, under that cell, in its font, less than a line's gap below, and the cell ends no sentence."""
+    if j + 1 > hi or len(lines[j + 1].segs) != 1:
+        return False
+    below = lines[j + 1].segs[0]
+    cell = lines[j].segs[int(below.x0 >= x_right - 2)]
+    return (
+        abs(below.x0 - cell.x0) <= 3
+        and abs(below.size - cell.size) <= 0.5
+        and below.bold == cell.bold
+        and below.top - cell.bottom <= 0.8 * cell.size
+        and not _FINAL.search(cell.text)
+    )
+
+
+def _row_cells(col_l: list[Seg], col_r: list[Seg]) -> bool:
+    """A region that is one table row: a label cell of at most three lines, not a sentence, level with the
+    first line of a longer cell beside it (a requirement table's regulated activity beside its regulation)."""
+    return (
+        0 < len(col_l) <= 3
+        and len(col_r) > len(col_l)
+        and abs(col_l[0].top - col_r[0].top) <= 3
+        and not _FINAL.search(col_l[-1].text)
+    )
 
 
 def page_pieces(number: int, lines: list[Line], width: float, body_right: float, body_left: float) -> list[Piece]:
@@ -164,13 +193,16 @@ def page_pieces(number: int, lines: list[Line], width: float, body_right: float,
                 left_edge = max(left_edge, x_right - 2 * size)
             col_left = min((s.x0 for s in col_l), default=left)
             # columns are as wide as each other: the right one ends a left column's width after its start
-            right_edge = max(right_edge, x_right + (left_edge - col_left))
+            row = _row_cells(col_l, col_r)
+            if not row:  # (a table's cells are as wide as their column's longest line says)
+                right_edge = max(right_edge, x_right + (left_edge - col_left))
             for s in col_l:
                 out.append(piece([s], col_left, left_edge, rid))
             for s in col_r:
                 p = piece([s], x_right, right_edge, rid)
                 if first:
                     p.jump = True
+                    p.cell = row
                     first = False
                 out.append(p)
             j = hi + 1

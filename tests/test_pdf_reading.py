@@ -184,3 +184,34 @@ def test_a_long_table_row_in_text_is_no_sentence_but_cites_its_breach(tmp_path):
     report = extract(path)
     assert [(it.kind, it.text) for it in report.findings + report.actions + report.positives] == [("finding", how)]
     assert [(b.regulation, b.title) for b in report.breaches] == [("12", "Safe care and treatment")]
+
+
+def badge_pages() -> list[list[tuple]]:
+    """Three pages as a 2020 generator writes them: the footer printed at the bottom comes first in the
+    content stream; the top banner's rating badge comes last on page 1 and, on page 2, between the two lines
+    of a sentence that runs on from page 1."""
+    first = wrap(RUN_ON, 300)
+    pages: list[list[tuple]] = []
+    for i in range(3):
+        items: list[tuple] = [(50, 805, 8, FOOTER.format(i + 1)), (50, 30, 12, "Testhaven Lodge")]
+        badge = (480, 30, 12, "Good", True)
+        if i == 0:
+            items += paragraph(AFTER, 120) + [(50, 780, 10, first[0]), badge]
+        elif i == 1:
+            items += [(50, 120, 10, first[1]), badge, *[(50, 134 + 14 * k, 10, ln) for k, ln in enumerate(first[2:])]]
+            items += paragraph(AFTER, 200)
+        else:
+            items += paragraph(AFTER, 120) + [badge]
+        pages.append(items)
+    return pages
+
+
+FOOTER = "{} Testhaven Lodge Inspection report 3 March 2024"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_footer_first_and_badge_last_in_the_stream_leave_a_running_sentence_whole(tmp_path, engine):
+    assert len(wrap(RUN_ON, 300)) >= 3
+    src = read_pdf(make_pdf(tmp_path / "badge.pdf", badge_pages()), engine=engine)
+    assert src.text.split("\n") == [AFTER, RUN_ON, AFTER, AFTER]
+    assert "Good" not in src.text and "Testhaven" not in src.text

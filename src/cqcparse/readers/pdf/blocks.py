@@ -85,8 +85,9 @@ def continues(block: Block, p: Piece, refs: dict, doc_refs: dict) -> str | None:
     sep = "" if last.text.endswith(("-", "\u00ad")) else " "
     if p.jump or p.page != last.page or p.base < last.base:
         # a page or column break: carry over only an unfinished sentence, and only to the very next page
-        # (not a heading: a bold line; and the guess of a narrow column is not evidence enough here)
-        if _FINAL.search(last.text) or p.page > last.page + 1 or last.bold:
+        # (not a heading: a bold line, unless the bold line below goes on in lower case; and the guess of a
+        # narrow column is not evidence enough here)
+        if _FINAL.search(last.text) or p.page > last.page + 1 or (last.bold and not starts_lower(p.text)):
             return None
         if not (starts_lower(p.text) or wrapped(last, p, narrow=False)):
             return None

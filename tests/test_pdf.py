@@ -42,9 +42,7 @@ needs_corpus = pytest.mark.skipif(not corpus_pdfs(), reason="shared/reports corp
 # (and must be removed from here) the day the reader is fixed. All belong to the real-PDF issue (#13).
 READER_ISSUE = "issue 13 (real PDFs: reading order, spaces, bands and tables)"
 KNOWN_FAILURES: dict[str, dict[str, str]] = {
-    "lines_match_txt": {
-        "plumber/ashby-community-trust-quality-report-2015": "a table cell printed over its neighbour is glued to it",
-    },
+    "lines_match_txt": {},
     "no_spurious_lines": {},
     "boxes_point_at_their_text": {},
     "engines_agree": {

@@ -215,3 +215,45 @@ def test_footer_first_and_badge_last_in_the_stream_leave_a_running_sentence_whol
     src = read_pdf(make_pdf(tmp_path / "badge.pdf", badge_pages()), engine=engine)
     assert src.text.split("\n") == [AFTER, RUN_ON, AFTER, AFTER]
     assert "Good" not in src.text and "Testhaven" not in src.text
+
+
+def text_width(text: str, size: float = 10.0) -> float:
+    from pdfminer.fontmetrics import FONT_METRICS
+
+    return sum(FONT_METRICS["Helvetica"][1].get(ch, 556) for ch in text) * size / 1000
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_first_word_printed_in_two_pieces_counts_whole_for_wrapping(tmp_path, engine):
+    """A line that opens with "(" printed apart from the word after it (as Chromium does) was wrapped if the
+    whole first word, not the bracket alone, would not have fitted on the line above."""
+    full = "Staff did not always record the checks they made on the equipment in the treatment rooms."
+    right = 50 + text_width(full)
+    start = "The failings we found in these care records were together a breach of regulation 9"
+    assert right - text_width("(Person-centred") < 50 + text_width(start) < right - 10
+    items = [
+        (50, 100, 10, full),
+        (50, 122, 10, start),
+        (50, 136, 10, "("),
+        (50 + text_width("(") - 1, 136, 10, "Person-centred care)."),
+    ]
+    src = read_pdf(make_pdf(tmp_path / "bracket.pdf", [items]), engine=engine)
+    assert src.text.split("\n") == [full, start + " (Person-centred care)."]
+
+
+RATINGS = [("Overall rating for this service", "Requires improvement"), ("Is the service safe?", "Good")]
+RATINGS += [("Is the service effective?", "Good"), ("Is the service caring?", "Requires improvement")]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_label_and_value_table_is_read_by_row(tmp_path, engine):
+    """Ratings printed as a table, each value left-aligned in its own column, some closer than 1.5 em to
+    their label: rows, not two columns."""
+    items = [(50, 60, 16, "Ratings", True)]
+    for k, (label, rating) in enumerate(RATINGS):
+        items += [
+            (50, 90 + 18 * k, 12, label),
+            (50 + text_width(RATINGS[0][0], 12) + 12, 90 + 18 * k, 12, rating, True),
+        ]
+    src = read_pdf(make_pdf(tmp_path / "ratings.pdf", [items]), engine=engine)
+    assert src.text.split("\n") == ["Ratings", *(f"{label} {rating}" for label, rating in RATINGS)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from cqcparse.readers.pdf.geometry import Line, Piece, Seg
+from cqcparse.readers.pdf.geometry import Line, Piece, Seg, starts_bullet
 from cqcparse.readers.pdf.lines import finish_seg
 
 _PUNCT_ONLY = frozenset(",.;:")
@@ -97,6 +97,8 @@ def find_regions(lines: list[Line], width: float) -> list[tuple[int, int, float,
         rights = [lines[j].segs[1] for j in members]
         if len(members) < 2 and not (members and _wrapped_cell(lines, members[0], hi, x_right)):
             continue
+        if len(members) > 1 and all(len(s.text.split()) <= 3 for s in rights):
+            continue  # a value beside each label ("Are services safe? | Good"): a table, not a column
         if len(members) > 1 and max(s.x1 for s in rights) - min(s.x1 for s in rights) < 3.0:
             # right-aligned cells: a table, not a column -- unless the left-hand lines are wrapped text that
             # fills its column up to the gutter
@@ -111,6 +113,23 @@ def find_regions(lines: list[Line], width: float) -> list[tuple[int, int, float,
         found.append((lo, hi, left_edge, x_right, right_edge))
     found.sort()
     return found
+
+
+def first_word_width(s: Seg) -> float:
+    """Width of the segment's first word, which may run over several runs ("(" "Person-centred"): the "would
+    it have fitted on the line above" test needs all of it."""
+    word = len(s.text.split(" ", 1)[0])
+    if starts_bullet(s.text) or not s.runs or len(s.runs[0].text.strip()) >= word:
+        return s.w1
+    n = 0
+    for r in s.runs:
+        t = r.text.strip()
+        if " " in t:
+            return r.x0 - s.x0 + r.w1
+        n += len(t)
+        if n >= word:
+            return r.x1 - s.x0
+    return s.x1 - s.x0
 
 
 def _wrapped_cell(lines: list[Line], j: int, hi: int, x_right: float) -> bool:
@@ -166,7 +185,7 @@ def page_pieces(number: int, lines: list[Line], width: float, body_right: float,
             max(s.bottom for s in segs),
             size,
             all(s.bold for s in segs),
-            segs[0].w1,
+            first_word_width(segs[0]),
             len(segs) > 1,
             col_left,
             col_right,

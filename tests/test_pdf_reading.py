@@ -257,3 +257,16 @@ def test_label_and_value_table_is_read_by_row(tmp_path, engine):
         ]
     src = read_pdf(make_pdf(tmp_path / "ratings.pdf", [items]), engine=engine)
     assert src.text.split("\n") == ["Ratings", *(f"{label} {rating}" for label, rating in RATINGS)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_bullet_whose_first_line_starts_past_the_indent_of_the_others(tmp_path, engine):
+    """ReportLab sets a bullet's first line after its mark, a little right of the indent its later lines
+    keep: the later lines still belong to the bullet."""
+    lines = wrap(RUN_ON, 400)
+    items = [(58, 100, 10, "\u2022"), (72, 100, 10, lines[0])]
+    items += [(68.5, 100 + 12 * k, 10, line) for k, line in enumerate(lines[1:], 1)]
+    items.append((58, 100 + 12 * len(lines) + 4, 10, "\u2022"))
+    items.append((72, 100 + 12 * len(lines) + 4, 10, AFTER))
+    src = read_pdf(make_pdf(tmp_path / "bullet.pdf", [items]), engine=engine)
+    assert src.text.split("\n") == [f"- {RUN_ON}", f"- {AFTER}"]

@@ -77,8 +77,10 @@ def continues(block: Block, p: Piece, refs: dict, doc_refs: dict) -> str | None:
     if len(block.pieces) > 1:
         ok_x = abs(rel - (last.x0 - last.col_left)) <= 3
     else:
+        # (a typesetter may push a bullet's first line past the indent its other lines keep: ReportLab)
         ok_x = abs(rel - (first.x0 - first.col_left)) <= 3 or (
-            block.hang is not None and abs(rel - (block.hang - first.col_left)) <= 3
+            block.hang is not None
+            and (abs(rel - (block.hang - first.col_left)) <= 3 or first.x0 + 0.5 * first.size < p.x0 < block.hang)
         )
     if not ok_x:
         return None

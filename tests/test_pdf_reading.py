@@ -110,7 +110,7 @@ ROWS = [  # regulated activity, regulation (with its title), how it was not met,
     (
         "Accommodation for persons who require nursing or personal care",
         "Regulation 18 HSCA RA Regulations 2014 Staffing",
-        "The provider did not make sure that enough staff were on duty at night to keep people safe.",
+        "Too few staff were on duty at night to keep people safe, and rotas were not checked.",
         "Regulation 18 (1)",
     ),
     (

@@ -42,24 +42,14 @@ needs_corpus = pytest.mark.skipif(not corpus_pdfs(), reason="shared/reports corp
 # (and must be removed from here) the day the reader is fixed. All belong to the real-PDF issue (#13).
 READER_ISSUE = "issue 13 (real PDFs: reading order, spaces, bands and tables)"
 KNOWN_FAILURES: dict[str, dict[str, str]] = {
-    "lines_match_txt": {
-        "plumber/ashby-community-trust-quality-report-2015": "a few wrapped table and heading lines differ",
-    },
+    "lines_match_txt": {},
     "no_spurious_lines": {},
-    "boxes_point_at_their_text": {
-        "the-limes-residential-home-care-home-2015": "overprinted glyphs and content-stream order",
-    },
+    "boxes_point_at_their_text": {},
     "engines_agree": {
-        "the-limes-residential-home-care-home-2015": "overprinted glyphs and content-stream order",
+        "the-limes-residential-home-care-home-2015": "paragraph breaks and cover lines differ (87% of lines agree)",
     },
-    "headings": {
-        "ashby-community-trust-quality-report-2015": "heading levels out of the markup's order",
-        "kestrel-home-care-2022": "a heading that wraps onto two lines is not found",
-        "stonebridge-gp-practice-assessment-2024": "heading levels out of the markup's order",
-    },
-    "two_column_text_is_read_by_column": {
-        "stonebridge-gp-practice-assessment-2024": "a narrow two-column region is read across the columns",
-    },
+    "headings": {},
+    "two_column_text_is_read_by_column": {},
 }
 
 
@@ -749,7 +739,7 @@ def plumber_chars(pdf: Path) -> list[tuple[float, list[dict], list[float]]]:
     out = []
     with pdfplumber.open(pdf) as doc:
         for page in doc.pages:
-            chars = sorted(page.chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
+            chars = sorted(page.dedupe_chars().chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
             out.append((float(page.height), chars, [(c["top"] + c["bottom"]) / 2 for c in chars]))
     return out
 
@@ -849,17 +839,22 @@ def test_corpus_headings(pdf):
     for ln in md.read_text(encoding="utf-8").splitlines():
         m = re.match(r"^(#+)\s+(.*)$", ln)
         if m:
-            want[m.group(2).strip()] = len(m.group(1))
+            want.setdefault(m.group(2).strip(), len(m.group(1)))  # the first, as `got` takes it
     src = cached(pdf)
     got = {}
     for h in src.headings:
         got.setdefault(src.text[h.start : h.end], h.level)
     assert set(want) <= set(got), set(want) - set(got)
     assert len(set(got) - set(want)) <= 1, set(got) - set(want)
-    # level order follows the markup's
+
+    # level order follows the markup's, as printed: ../shared/tools/render_report.py sets ### and #### alike
+    # (10 pt bold), so the page cannot tell them apart
+    def printed(level: int) -> int:
+        return min(level, 3)
+
     for a in want:
         for b in want:
-            if want[a] < want[b]:
+            if printed(want[a]) < printed(want[b]):
                 assert got[a] < got[b], (a, b)
     # table rows with bold cells are not headings
     assert not any(src.text[h.start : h.end].endswith((" Good", " Requires improvement")) for h in src.headings)
@@ -878,9 +873,12 @@ def test_corpus_two_column_text_is_read_by_column(pdf):
     md = (REPORTS / "src" / (pdf.stem + ".md")).read_text("utf-8")
     part = md.split("@columns: 2", 1)[1].split("@columns: 1", 1)[0]
     paras = [ln.strip() for ln in part.splitlines() if len(ln.strip()) > 200 and not ln.startswith("●")]
-    lines = cached(pdf).text.split("\n")
+    lines = {norm(x) for x in cached(pdf).text.split("\n")}
     for para in paras:
-        assert norm(para) in {norm(x) for x in lines}, para[:60]
+        if re.search(r"[.!?:;\"')]$", para):
+            assert norm(para) in lines, para[:60]
+        else:  # a sentence the markup breaks with a page break: it goes on, in the same line, on the next page
+            assert any(x.startswith(norm(para) + " ") for x in lines), para[:60]
 
 
 @pytest.mark.skipif(not REAL.exists(), reason="the real CQC report is not present")

@@ -17,6 +17,8 @@ from cqcparse.readers.source import SourceText
 
 BULLET = re.compile(r"[ \t]*(?:[-\u2022\u25cf\u25aa\u2023\u25e6*\u00b7]|\d{1,2}[.)])[ \t]+")
 PROSE_END = re.compile(r"[.!?:;\"\u201d\u2019')\]]\s*$")
+# a requirement or enforcement table's row: the regulated activity and the regulation with its title
+TABLE_ROW = re.compile(r"\bregulation \d{1,2}[a-z]? (?:hsca|cqc)\b", re.I)
 DANGLING_WORDS = {
     "the",
     "a",
@@ -119,7 +121,9 @@ def is_prose(b: Block, doc: str) -> bool:
     if b.heading_level is not None:
         return False
     text = doc[b.start : b.end]
-    return bool(PROSE_END.search(text)) or len(text.split()) > 16
+    if PROSE_END.search(text):
+        return True
+    return len(text.split()) > 16 and not TABLE_ROW.search(text)
 
 
 def find_headings(doc: str, bl: list[Block], rules: RuleSet) -> list[Heading | None]:

@@ -14,9 +14,13 @@ from cqcparse.readers.source import HeadingHint, LineBox, Page, SourceText
 _WORD = re.compile(r"[^\W\d_]+", re.U)
 
 
-def assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
+def assemble(path: Path, wanted: list[int], per_page, junk, bands=frozenset()) -> SourceText:
+    """The document from each page's lines, leaving out `junk` (furniture). A section band kept (`bands`) is
+    read before its page's text -- unless that text goes on with a sentence of the page before: then the band
+    repeats a section already open, as a running header does, and is left out."""
     # page pieces, with header/footer lines removed
     all_pieces: list[list[Piece]] = []
+    band_pieces: list[list[Piece]] = []
     # the right edge of the body text: where its full lines end (the 90th percentile, robust to a stray
     # line running into the margin). With too few lines there to trust it, the longest line.
     rights: list[float] = []
@@ -35,8 +39,10 @@ def assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
         body_right = rights[-1]
     for number in wanted:
         lines, width, height = per_page[number]
-        kept = [ln for j, ln in enumerate(lines) if (number, j) not in junk]
+        kept = [ln for j, ln in enumerate(lines) if (number, j) not in junk and (number, j) not in bands]
         all_pieces.append(page_pieces(number, kept, width, body_right, body_left))
+        banded = [ln for j, ln in enumerate(lines) if (number, j) in bands]
+        band_pieces.append(page_pieces(number, banded, width, body_right, body_left) if banded else [])
     # the two-column geometry, if the document has any: lines outside a detected region that fit the left
     # column (a short paragraph typeset in columns that never reached the right one) wrap at its edge
     geo = Counter(
@@ -71,8 +77,12 @@ def assemble(path: Path, wanted: list[int], per_page, junk) -> SourceText:
 
     blocks: list[Block] = []
     block_page: list[int] = []
-    for ps, refs in zip(all_pieces, page_refs, strict=False):
-        for i, pc in enumerate(ps):
+    for body, band, refs in zip(all_pieces, band_pieces, page_refs, strict=False):
+        if body:
+            body[0].jump = True
+        if band and body and blocks and continues(blocks[-1], body[0], refs, doc_refs) is not None:
+            band = []
+        for i, pc in enumerate(band + body):
             if i == 0:
                 pc.jump = True
             cur = blocks[-1] if blocks else None

@@ -9,7 +9,13 @@ from cqcparse.readers.pdf.geometry import Block, Piece, starts_bullet
 
 _FINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _DANGLING = re.compile(r"\b(?:the|a|an|and|or|of|to|in|on|at|by|for|with|from)$", re.I)
+_OPENERS = "\"'\u201c\u2018([\u2026"
 _MAX_PITCH = 1.75  # lines of one paragraph are never further apart than this many times the font size
+
+
+def starts_lower(text: str) -> bool:
+    """The line starts in lower case, after any opening quote or bracket ("\u201ceverything was ...")."""
+    return text.lstrip(_OPENERS)[:1].islower()
 
 
 def col_right(prev: Piece, nxt: Piece, narrow: bool = True) -> float:
@@ -58,6 +64,8 @@ def continues(block: Block, p: Piece, refs: dict, doc_refs: dict) -> str | None:
     last = block.pieces[-1]
     if block.bullet and len(block.pieces) == 1 and len(last.text) == 1 and not p.row and not starts_bullet(p.text):
         return " "  # a bullet mark printed on a line of its own, its text below
+    if p.cell and not block.row and not block.bullet:
+        return " "  # a table cell on the row of the cell read before it
     if block.row or p.row or starts_bullet(p.text):
         return None
     if not same_style(last, p):
@@ -69,24 +77,27 @@ def continues(block: Block, p: Piece, refs: dict, doc_refs: dict) -> str | None:
     if len(block.pieces) > 1:
         ok_x = abs(rel - (last.x0 - last.col_left)) <= 3
     else:
+        # (a typesetter may push a bullet's first line past the indent its other lines keep: ReportLab)
         ok_x = abs(rel - (first.x0 - first.col_left)) <= 3 or (
-            block.hang is not None and abs(rel - (block.hang - first.col_left)) <= 3
+            block.hang is not None
+            and (abs(rel - (block.hang - first.col_left)) <= 3 or first.x0 + 0.5 * first.size < p.x0 < block.hang)
         )
     if not ok_x:
         return None
     sep = "" if last.text.endswith(("-", "\u00ad")) else " "
     if p.jump or p.page != last.page or p.base < last.base:
         # a page or column break: carry over only an unfinished sentence, and only to the very next page
-        # (not a heading: a bold line; and the guess of a narrow column is not evidence enough here)
-        if _FINAL.search(last.text) or p.page > last.page + 1 or last.bold:
+        # (not a heading: a bold line, unless the bold line below goes on in lower case; and the guess of a
+        # narrow column is not evidence enough here)
+        if _FINAL.search(last.text) or p.page > last.page + 1 or (last.bold and not starts_lower(p.text)):
             return None
-        if not (p.text[:1].islower() or wrapped(last, p, narrow=False)):
+        if not (starts_lower(p.text) or wrapped(last, p, narrow=False)):
             return None
         return sep
     if (
         not wrapped(last, p)
         and not _DANGLING.search(last.text)
-        and not (p.text[:1].islower() and not _FINAL.search(last.text))
+        and not (starts_lower(p.text) and not _FINAL.search(last.text))
     ):
         return None  # (a line ending "and" or "for", or one that the next goes on in lower case, was wrapped,
         # even in a table cell whose right edge is unknown)

@@ -190,7 +190,7 @@ class PlumberPages:
 
     def runs(self, number: int) -> tuple[list[Run], int, float, float]:
         page = self.pdf.pages[number - 1]
-        chars = page.chars
+        chars = page.dedupe_chars().chars  # a glyph printed twice to look bold is read once
         out: list[Run] = []
         if not chars:
             page.close()
@@ -231,6 +231,7 @@ class PlumberPages:
             cur.clear()
 
         prev = None
+        tight = 0.0  # the gap between the last two letters, if they overlap
         for c in chars:
             if c["text"].startswith("(cid:"):  # a glyph pdfminer cannot map to text
                 continue
@@ -245,9 +246,11 @@ class PlumberPages:
                     or (prev["text"] in BULLET_MARKS and gap > 0.12 * c["size"])
                 ):
                     flush()
-                elif gap > 0.15 * c["size"] and prev["text"] != " " and c["text"] != " ":
-                    cur.append({**c, "text": " "})  # pdfminer leaves out spaces that were never drawn
+                elif gap - tight > 0.12 * c["size"] and prev["text"] != " " and c["text"] != " ":
+                    # pdfminer leaves out spaces that were never drawn (gaps measured from tightly set letters)
+                    cur.append({**c, "text": " "})
                     cur[-1]["x0"] = cur[-1]["x1"] = prev["x1"]
+                tight = min(0.0, gap) if same_line else 0.0
             cur.append(c)
             prev = c
         flush()

@@ -15,17 +15,20 @@ def _mask(text: str) -> str:
     return _DIGITS.sub("#", text.lower()).replace(" ", "")
 
 
-def find_furniture(pages: list[tuple[int, list[Line], float]]) -> set[tuple[int, int]]:
-    """(page number, line index) of running headers/footers and bare page numbers.
+def find_furniture(pages: list[tuple[int, list[Line], float]]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """(page number, line index) of running headers/footers and bare page numbers, and of the section bands
+    kept.
 
     A section band -- a heading printed at the top of each page of a section, at the place where the other
     sections print theirs ("Is the service safe?" on pages 6-7, "Is the service effective?" on 8-9) -- names
     the section: it is kept on the first page of each run of pages that prints it, dropped on the others."""
     out: set[tuple[int, int]] = set()
+    kept: set[tuple[int, int]] = set()
     seen: dict[tuple[str, str], list[tuple[int, int, float]]] = defaultdict(list)
     for number, lines, height in pages:
         for i, ln in enumerate(lines):
-            band = "top" if ln.bottom < 0.12 * height else "bottom" if ln.top > 0.88 * height else None
+            # a band starts in the top 12% of the page (a big heading printed there may reach below it)
+            band = "top" if ln.top < 0.12 * height else "bottom" if ln.top > 0.88 * height else None
             if band is None:
                 continue
             text = ln.text.strip()
@@ -48,7 +51,8 @@ def find_furniture(pages: list[tuple[int, list[Line], float]]) -> set[tuple[int,
             first = {h[0] for h in hits if h[0] - 1 not in {g[0] for g in hits}}
             out.difference_update((h[0], h[1]) for h in hits)
             out.update((h[0], h[1]) for h in hits if h[0] not in first)
-    return out
+            kept.update((h[0], h[1]) for h in hits if h[0] in first)
+    return out, kept - out
 
 
 def _section_bands(seen: dict[tuple[str, str], list[tuple[int, int, float]]]) -> list[list[tuple[int, int, float]]]:

@@ -80,6 +80,7 @@ class Piece:
     narrow: float = 0.0  # if set: the line fits the left column of the document's two-column layout
     hang: float | None = None  # x0 of the text after a bullet mark
     base: float = 0.0  # baseline: line pitch is measured on it, as glyph boxes vary with the letters
+    cell: bool = False  # the first line of a table cell that goes on the row of the cell to its left
 
 
 @dataclass(slots=True)

@@ -77,13 +77,13 @@ def _near(sorted_values: list[float], m: float, tol: float) -> bool:
 
 
 def _repeats(runs: list[Run]) -> bool:
-    """True if some printed line of two or more words recurs three times: a table's label column (the
-    regulated activity of each row of a requirement table), not a column of prose."""
+    """True if some printed line of two or more words recurs three times (or of four or more words, twice):
+    a table's label column (the regulated activity of each row of a requirement table), not prose."""
     lines: dict[int, list[Run]] = {}
     for r in runs:
         lines.setdefault(round(_mid(r)), []).append(r)
     texts = Counter(" ".join("".join(r.text for r in sorted(ln, key=lambda r: r.x0)).split()) for ln in lines.values())
-    return any(n >= 3 and len(t.split()) >= 2 for t, n in texts.items())
+    return any(n >= 3 and len(t.split()) >= 2 or n >= 2 and len(t.split()) >= 4 for t, n in texts.items())
 
 
 def _flow_top(runs: list[Run]) -> float:

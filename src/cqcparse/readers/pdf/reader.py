@@ -153,8 +153,8 @@ def read_pdf(
             per_page[number] = (group_lines(runs, width), width, height)
         if total_chars == 0:
             raise fail(p, "has no text layer (a scanned report?); OCR is not done")
-        junk = find_furniture([(k, v[0], v[2]) for k, v in sorted(per_page.items())])
-        result = assemble(p, wanted, per_page, junk)
+        junk, bands = find_furniture([(k, v[0], v[2]) for k, v in sorted(per_page.items())])
+        result = assemble(p, wanted, per_page, junk, bands)
         if not result.text.strip():  # every line recurs on every page (a page listed twice): say so, not exit 0
             raise fail(p, "has no text besides lines repeated on every page (running headers and footers)")
         return result

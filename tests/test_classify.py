@@ -101,8 +101,43 @@ ACTIONS_AND_TRAPS = [
     ("Regulation 12 (2) (a)", "evidence", set(), None),
 ]
 
+# no default polarity: evidence that states no judgement is neither a finding nor a positive without a cue
+NEUTRAL = [
+    # an individual case sets up a finding or a strength; alone it is neither
+    ("One resident was prescribed a blood thinner twice a day.", "evidence", set(), None),
+    ("Two of the falls had happened in the early evening.", "evidence", set(), None),
+    # the provider's own account of its practice
+    ("The deputy manager said they audited the care plans every month.", "reported", set(), None),
+    # a plan or intention
+    ("The manager planned to arrange moving and handling training for the new staff.", "evidence", set(), None),
+    # a count over a period, a schedule, a comparison with no judgement
+    ("The trust completed 40 complaint investigations in the 12 months to June.", "evidence", set(), None),
+    ("The chef worked 25 hours a week across the two kitchens.", "evidence", set(), None),
+    ("Engagement scores were higher in the community teams than on the wards.", "evidence", set(), None),
+    # a negated subject is not a count: it stays a strength
+    ("No one using the service had been admitted to hospital in the previous year.", "evidence", {"positive"}, None),
+    # a continuation of a list
+    ("These included speech and language therapists and dietitians.", "evidence", set(), None),
+    # cqc process and background
+    ("As a result, we brought forward our planned inspection of the home.", "cqc_process", set(), None),
+    ("The service had a registered manager.", "background", set(), None),
+    # a cue word still decides
+    ("One person told us the staff were always kind and patient.", "reported", {"positive"}, None),
+]
 
-@pytest.mark.parametrize(("sentence", "stype", "kinds", "modality"), STATEMENT_TYPES + MODIFIERS + ACTIONS_AND_TRAPS)
+# shortfalls with no word of criticism
+SHORTFALLS = [
+    ("Two care plans referred to people by the wrong name.", "evidence", {"finding"}, None),
+    ("The policies on the use of bed rails were contradictory.", "evidence", {"finding"}, None),
+    ("Weights had been recorded for 2 of the 9 people whose records we looked at.", "evidence", {"finding"}, None),
+    ("Two board posts had been filled by interim directors for more than 18 months.", "evidence", {"finding"}, None),
+    ("Staff knew what to do when things went wrong and shared the learning.", "evidence", {"positive"}, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stype", "kinds", "modality"), STATEMENT_TYPES + MODIFIERS + ACTIONS_AND_TRAPS + NEUTRAL + SHORTFALLS
+)
 def test_sentence_type_kind_and_modality(pipe, sentence, stype, kinds, modality):
     d = decide_one(pipe, sentence)
     assert (d.statement_type, set(d.kinds), d.modality) == (stype, kinds, modality), d.path
@@ -182,3 +217,8 @@ def test_a_negated_shortfall_is_never_a_finding_only(pipe, subject, predicate, t
     assert set(decide_one(pipe, f"People {predicate}{tail}.").kinds) >= {"finding"}  # the shortfall itself
     kinds = set(decide_one(pipe, sentence).kinds)
     assert kinds != {"finding"}, sentence
+
+
+def test_the_decision_path_names_the_rule_that_withheld_default_polarity(pipe):
+    d = decide_one(pipe, "One resident was prescribed a blood thinner twice a day.")
+    assert "no default polarity: ['positive.neutral-individual-case']" in d.path

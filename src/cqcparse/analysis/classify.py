@@ -234,8 +234,14 @@ def _decide_polarity(
     # a default strength (label 'default': evidence in the past tense, not a dated fact) counts only when no
     # other cue does
     defaults = [h for h in by_kind["positive"] if h.label == "default"]
-    cues = [h for h in by_kind["positive"] if h.label != "default"]
+    # 'neutral' rules (an individual case, the provider's own account, a plan, a bare count) keep a sentence
+    # from being a strength by default; they are no cue either way
+    neutral = sorted({h.rule for h in by_kind["positive"] if h.label == "neutral"})
+    cues = [h for h in by_kind["positive"] if h.label not in ("default", "neutral")]
     if ctx.kind == "background":  # a section describing the service: no default polarity
+        defaults = []
+    elif defaults and neutral:
+        d.path.append(f"no default polarity: {neutral}")
         defaults = []
     f_hits = by_kind["finding"]
     if d.modality and d.action_end is not None:

@@ -99,6 +99,32 @@ ACTIONS_AND_TRAPS = [
         None,
     ),
     ("Regulation 12 (2) (a)", "evidence", set(), None),
+    # a notice's requirement is a must action; serving it is CQC's process
+    (
+        "The warning notice requires the provider to make sure falls are reviewed by 1 May.",
+        "evidence",
+        {"action"},
+        "must",
+    ),
+    ("We served a further warning notice on the registered manager.", "cqc_process", set(), None),
+    # special measures, the duties of every registered person, what a procedure sets out
+    ("A provider in special measures must show it has made the changes within six months.", "evidence", set(), None),
+    ("Registered persons are required to notify CQC of deaths and serious injuries.", "evidence", set(), None),
+    ("The council's procedures set out which incidents should be referred to it.", "evidence", set(), None),
+    # reported speech of a modal, a general rule, a conditional requirement
+    ("The manager said the fire training should be repeated every year.", "reported", set(), None),
+    (
+        "When people are assessed as lacking capacity, a best interests decision should be made.",
+        "evidence",
+        set(),
+        None,
+    ),
+    (
+        "Staff said that if two carers were required upstairs, one carer stayed in the lounge.",
+        "reported",
+        {"positive"},
+        None,
+    ),
 ]
 
 # no default polarity: evidence that states no judgement is neither a finding nor a positive without a cue

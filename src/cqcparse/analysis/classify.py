@@ -243,6 +243,9 @@ def _decide_polarity(
     elif defaults and neutral:
         d.path.append(f"no default polarity: {neutral}")
         defaults = []
+    elif defaults and by_kind["action"] and by_kind["not_action"]:  # a rule, a process or someone's view
+        d.path.append("no default polarity: a modal verb caught by a trap")
+        defaults = []
     f_hits = by_kind["finding"]
     if d.modality and d.action_end is not None:
         # "The trust needs to reduce the number of delays": what follows the modal is the action's target

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cqcparse.analysis.classify import Decision
+from cqcparse.analysis.rates import compare_rates
 from cqcparse.readers.source import SourceText
 from cqcparse.tools.explain import explain
 
@@ -158,11 +159,56 @@ SHORTFALLS = [
     ("Weights had been recorded for 2 of the 9 people whose records we looked at.", "evidence", {"finding"}, None),
     ("Two board posts had been filled by interim directors for more than 18 months.", "evidence", {"finding"}, None),
     ("Staff knew what to do when things went wrong and shared the learning.", "evidence", {"positive"}, None),
+    ("Checks had not been done for 3 of the 12 staff files we looked at.", "evidence", {"finding"}, None),
+    ("The community team had 2.5 whole-time equivalent nursing vacancies.", "evidence", {"finding"}, None),
+    ("One person had been visited by more than 15 different care workers in a month.", "evidence", {"finding"}, None),
+    # 'never events' names a kind of incident; it negates nothing
+    ("Both never events had been investigated and the learning shared with staff.", "evidence", {"positive"}, None),
+    # the standard special measures paragraph and a rating sentence are not evidence
+    (
+        "The overall rating for this service is inadequate and the service is therefore in special measures.",
+        "cqc_process",
+        set(),
+        None,
+    ),
+    ("We rated the wards for older people, the crisis teams and the community teams as good.", "rating", set(), None),
+    ("The home provides personal care for up to 40 people.", "background", set(), None),
+]
+
+# a rate against a reference points the way the numbers do; a high rate of a good outcome is a strength
+RATES = [
+    (
+        "61% of patients found it easy to get through by phone, compared with the national average of 70%.",
+        "evidence",
+        {"finding"},
+        None,
+    ),
+    (
+        "In the survey, 80% of staff said they would recommend the trust, compared with 74% at similar trusts.",
+        "reported",
+        {"positive"},
+        None,
+    ),
+    (
+        "In the survey, 21% of staff reported bullying by managers, compared with 15% at similar trusts.",
+        "reported",
+        {"finding"},
+        None,
+    ),
+    (
+        "In the survey, 9% of staff reported bullying by managers, compared with 15% at similar trusts.",
+        "reported",
+        {"positive"},
+        None,
+    ),
+    ("The team saw 97% of urgent referrals within 2 hours.", "evidence", {"positive"}, None),
+    ("The team saw 57% of urgent referrals within 2 hours.", "evidence", set(), None),
 ]
 
 
 @pytest.mark.parametrize(
-    ("sentence", "stype", "kinds", "modality"), STATEMENT_TYPES + MODIFIERS + ACTIONS_AND_TRAPS + NEUTRAL + SHORTFALLS
+    ("sentence", "stype", "kinds", "modality"),
+    STATEMENT_TYPES + MODIFIERS + ACTIONS_AND_TRAPS + NEUTRAL + SHORTFALLS + RATES,
 )
 def test_sentence_type_kind_and_modality(pipe, sentence, stype, kinds, modality):
     d = decide_one(pipe, sentence)
@@ -248,3 +294,25 @@ def test_a_negated_shortfall_is_never_a_finding_only(pipe, subject, predicate, t
 def test_the_decision_path_names_the_rule_that_withheld_default_polarity(pipe):
     d = decide_one(pipe, "One resident was prescribed a blood thinner twice a day.")
     assert "no default polarity: ['positive.neutral-individual-case']" in d.path
+
+
+@pytest.mark.parametrize(
+    ("span", "sign"),
+    [
+        ("58% of patients found it easy, compared with the CCG average of 76%", -1),
+        ("11.5% of staff, compared with 9.5% nationally", 1),
+        ("70% of patients, compared with 70% in England", 0),
+        ("most patients, compared with 70% in England", 0),
+    ],
+)
+def test_compare_rates_reads_the_rate_and_its_reference(span, sign):
+    assert compare_rates(span) == sign
+
+
+def test_explain_path_says_which_way_a_rate_comparison_points(pipe):
+    d = decide_one(
+        pipe, "In the survey, 21% of staff reported bullying by managers, compared with 15% at similar trusts."
+    )
+    assert any(
+        p.startswith("rate comparison finding.rate-comparison") and "a measure of something bad" in p for p in d.path
+    )

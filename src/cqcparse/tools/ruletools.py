@@ -120,10 +120,14 @@ def reference_problems(r: Rule) -> list[str]:
         r.kind in UNLABELLED
         and r.label is not None
         and not (r.kind == "positive" and r.label in ("default", "neutral"))
+        and not (r.kind == "finding" and r.label == "comparison")
     ):
         out.append(
             f"'label' is not read on {r.kind} rules"
-            + (" (but 'default' and 'neutral' on positive rules)" if r.kind == "positive" else "")
+            + {
+                "positive": " (but 'default' and 'neutral' on positive rules)",
+                "finding": " (but 'comparison' on finding rules)",
+            }.get(r.kind, "")
         )
     if r.kind == "abbreviation" and r.label not in (None, "before_number"):
         out.append(f"abbreviation rules take label 'before_number' or none (got {r.label!r})")

@@ -143,6 +143,9 @@ NEUTRAL = [
     ("Engagement scores were higher in the community teams than on the wards.", "evidence", set(), None),
     # a negated subject is not a count: it stays a strength
     ("No one using the service had been admitted to hospital in the previous year.", "evidence", {"positive"}, None),
+    ("The trust reported 4 serious incidents between April 2023 and March 2024.", "reported", set(), None),
+    # 'used' is past tense: plain practice is a strength
+    ("Leaders used feedback from people to change how visits were planned.", "evidence", {"positive"}, None),
     # a continuation of a list
     ("These included speech and language therapists and dietitians.", "evidence", set(), None),
     # cqc process and background

@@ -116,7 +116,7 @@ ACTIONS_AND_TRAPS = [
     ("The manager said the fire training should be repeated every year.", "reported", set(), None),
     (
         "When people are assessed as lacking capacity, a best interests decision should be made.",
-        "evidence",
+        "law",
         set(),
         None,
     ),
@@ -165,6 +165,12 @@ SHORTFALLS = [
     ("Checks had not been done for 3 of the 12 staff files we looked at.", "evidence", {"finding"}, None),
     ("The community team had 2.5 whole-time equivalent nursing vacancies.", "evidence", {"finding"}, None),
     ("One person had been visited by more than 15 different care workers in a month.", "evidence", {"finding"}, None),
+    # the absence of good practice; the absence of something bad stays a strength
+    ("There was no review of the new worker's probation or training.", "evidence", {"finding"}, None),
+    ("There were no delays in discharging people from the ward.", "evidence", {"positive"}, None),
+    ("A relative said the choice of meals could be improved.", "reported", {"finding"}, None),
+    # a purpose clause names an aim: its strength cues are not what was achieved
+    ("At night there were too few staff on duty to make sure people were safe.", "evidence", {"finding"}, None),
     # 'never events' names a kind of incident; it negates nothing
     ("Both never events had been investigated and the learning shared with staff.", "evidence", {"positive"}, None),
     # the standard special measures paragraph and a rating sentence are not evidence
@@ -227,6 +233,7 @@ def test_sentence_type_kind_and_modality(pipe, sentence, stype, kinds, modality)
         ("The board had a clear vision, but its strategy was still being developed.", "contrast.but", "contrast"),
         ("Although staff were kind and caring, care records were inconsistent.", "concession.whilst", "concession"),
         ("Staff gave pain relief promptly should a person be in pain.", "conditional.should-inverted", "conditional"),
+        ("There was no guidance for staff on how to support the person safely.", "purpose.to-ensure", "purpose"),
         (
             "Staff now record fluid intake, which at our last inspection was not always recorded.",
             "historical.last-inspection",
@@ -319,3 +326,9 @@ def test_explain_path_says_which_way_a_rate_comparison_points(pipe):
     assert any(
         p.startswith("rate comparison finding.rate-comparison") and "a measure of something bad" in p for p in d.path
     )
+
+
+def test_a_purpose_clause_names_an_aim_not_a_strength(pipe):
+    d = decide_one(pipe, "At night there were too few staff on duty to make sure people were safe.")
+    assert any("purpose.to-ensure" in p and "names as the aim positive.praise 'safe'" in p for p in d.path), d.path
+    assert d.positive_score == 0

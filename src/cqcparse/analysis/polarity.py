@@ -1,6 +1,6 @@
 """Polarity by composition (ConText): the shortfall and strength cues of a sentence after the modifiers
-that govern them: a negated shortfall is a strength, a negated strength a shortfall, and cues in a
-historical scope belong to an earlier inspection. Pure functions over typed values."""
+that govern them: a negated shortfall is a strength, a negated strength a shortfall, cues in a
+historical scope belong to an earlier inspection, and strength cues in a purpose clause name an aim. Pure functions over typed values."""
 
 from __future__ import annotations
 
@@ -68,6 +68,10 @@ def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str
         pol.rules["finding"].append(h.rule)
     for h in p_hits:
         if historical(h):
+            continue
+        aim = governing(scopes, h, "purpose")
+        if aim:  # 'not enough staff to make sure people were safe': the aim, not what was achieved
+            note(h, aim, "names as the aim")
             continue
         s = governing(scopes, h, "negation")
         if s and s not in flipped:

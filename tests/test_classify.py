@@ -151,6 +151,17 @@ NEUTRAL = [
     # cqc process and background
     ("As a result, we brought forward our planned inspection of the home.", "cqc_process", set(), None),
     ("The service had a registered manager.", "background", set(), None),
+    ("There had been several changes to the board in the last year.", "evidence", set(), None),
+    ("Outside of these hours patients would be directed to the out-of-hours service.", "evidence", set(), None),
+    ("The chief executive is a member of the county's system leadership board.", "background", set(), None),
+    (
+        "The trust's strategy set out 3 strategic objectives: safe care, a good place to work and strong partnerships.",
+        "background",
+        set(),
+        None,
+    ),
+    ("The oldest part of the house dated back to 1820.", "background", set(), None),
+    ("We received 20 comment cards, 18 of which were positive about the care.", "evidence", {"positive"}, None),
     # a cue word still decides
     ("One person told us the staff were always kind and patient.", "reported", {"positive"}, None),
 ]
@@ -171,6 +182,9 @@ SHORTFALLS = [
     ("A relative said the choice of meals could be improved.", "reported", {"finding"}, None),
     # a purpose clause names an aim: its strength cues are not what was achieved
     ("At night there were too few staff on duty to make sure people were safe.", "evidence", {"finding"}, None),
+    ("Staff on one ward said raising problems was seen as disloyal.", "reported", {"finding"}, None),
+    ("The community team had 4 whole-time equivalent vacancies and had filled 2 posts.", "evidence", {"finding"}, None),
+    ("Leaders had used quality improvement methods to reduce the use of seclusion.", "evidence", {"positive"}, None),
     # 'never events' names a kind of incident; it negates nothing
     ("Both never events had been investigated and the learning shared with staff.", "evidence", {"positive"}, None),
     # the standard special measures paragraph and a rating sentence are not evidence

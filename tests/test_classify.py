@@ -58,6 +58,14 @@ MODIFIERS = [
     ("Staff were not kind to the people they supported.", "evidence", {"finding"}, None),
     ("Staff did not have a plan for managing the risk.", "evidence", {"finding"}, None),
     ("Staff repositioned people regularly to prevent pressure ulcers.", "evidence", {"positive"}, None),
+    # prevention turns a shortfall round, never a strength
+    (
+        "Staff were trained to recognise abuse and to manage people's risks in a safe way.",
+        "evidence",
+        {"positive"},
+        None,
+    ),
+    ("We found no evidence during this visit that people had come to harm.", "evidence", {"positive"}, None),
     # pseudo triggers negate nothing
     ("Staff were not only kind but also skilled.", "evidence", {"positive"}, None),
     ("Staff offered picture menus to people who could not read.", "evidence", {"positive"}, None),

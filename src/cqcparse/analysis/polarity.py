@@ -16,6 +16,11 @@ NEGATION_WORDS = frozenset(
 )
 
 
+# what turns a shortfall cue round; only a negation turns a strength round ('to manage risks safely' is no
+# negated strength)
+NEGATING = ("negation", "prevention")
+
+
 @dataclass(slots=True)
 class Polarity:
     """The shortfall and strength cues of a sentence after its modifiers (see `compose`)."""
@@ -51,10 +56,10 @@ def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str
 
     live_f = [h for h in f_hits if not historical(h)]
     # a trigger inside a shortfall cue of its own ('not always', 'no clear') is spent on that cue
-    spent = [s for s in scopes if s.category == "negation" and any(s.overlaps(h) and _bound(h, text) for h in live_f)]
-    triggers = [s for s in scopes if s.category == "negation"]
+    spent = [s for s in scopes if s.category in NEGATING and any(s.overlaps(h) and _bound(h, text) for h in live_f)]
+    triggers = [s for s in scopes if s.category in NEGATING]
     for h in live_f:
-        s = governing(scopes, h, "negation")
+        s = _negating(scopes, h)
         # a cue holding another negation trigger is a new negation, not a negated shortfall
         if s and s not in spent and not any(t is not s and t.overlaps(h) and _negates(h, t, text) for t in triggers):
             note(h, s, "negates shortfall")
@@ -97,3 +102,9 @@ def _negates(h: Hit, t: Scope, text: str) -> bool:
 def _bound(h: Hit, text: str) -> bool:
     """Does cue `h` say more than a bare negation ('did not', 'had not been')?"""
     return any(w not in NEGATION_WORDS for w in text[h.start : h.end].lower().replace("n't", " not").split())
+
+
+def _negating(scopes: list[Scope], h: Hit) -> Scope | None:
+    """The widest negation or prevention scope that governs a shortfall cue."""
+    found = [s for c in NEGATING if (s := governing(scopes, h, c))]
+    return max(found, key=lambda s: (s.scope_end - s.scope_start, -s.start), default=None)

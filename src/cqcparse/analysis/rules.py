@@ -50,6 +50,7 @@ MODIFIER_CATEGORIES = (
     "conditional",
     "historical",
     "purpose",
+    "prevention",
     "terminate",
 )
 # Token attributes a blank English pipeline sets; LEMMA, POS, TAG, DEP, MORPH would need more components.

@@ -158,7 +158,8 @@ def _decide_polarity(
     cues = [h for h in by_kind["positive"] if h.label not in ("default", "neutral")]
     if ctx.kind == "background":  # a section describing the service: no default polarity
         defaults = []
-    elif defaults and neutral:
+    elif defaults and neutral and not any(s.category == "negation" and s.start == sent_start for s in d.modifiers):
+        # a negated subject ('No one ... in the previous year') is no count or plan: it stays a strength
         d.path.append(f"no default polarity: {neutral}")
         defaults = []
     elif defaults and by_kind["action"] and by_kind["not_action"]:  # a rule, a process or someone's view

@@ -54,6 +54,7 @@ def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str
             note(h, s, "puts in an earlier inspection")
         return s is not None
 
+    has_purpose = any(s.category == "purpose" for s in scopes)
     live_f = [h for h in f_hits if not historical(h)]
     # a trigger inside a shortfall cue of its own ('not always', 'no clear') is spent on that cue
     spent = [s for s in scopes if s.category in NEGATING and any(s.overlaps(h) and _bound(h, text) for h in live_f)]
@@ -74,7 +75,7 @@ def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str
     for h in p_hits:
         if historical(h):
             continue
-        aim = governing(scopes, h, "purpose")
+        aim = governing(scopes, h, "purpose") if has_purpose else None
         if aim:  # 'not enough staff to make sure people were safe': the aim, not what was achieved
             note(h, aim, "names as the aim")
             continue

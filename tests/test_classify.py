@@ -121,7 +121,7 @@ ACTIONS_AND_TRAPS = [
     ("Registered persons are required to notify CQC of deaths and serious injuries.", "evidence", set(), None),
     ("The council's procedures set out which incidents should be referred to it.", "evidence", set(), None),
     # reported speech of a modal, a general rule, a conditional requirement
-    ("The manager said the fire training should be repeated every year.", "reported", set(), None),
+    ("The manager said the fire drills should happen more often.", "reported", set(), None),
     (
         "When people are assessed as lacking capacity, a best interests decision should be made.",
         "law",

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cqcparse.analysis.classify import Decision
+from cqcparse.analysis.rates import compare_rates
 from cqcparse.readers.source import SourceText
 from cqcparse.tools.explain import explain
 
@@ -57,6 +58,14 @@ MODIFIERS = [
     ("Staff were not kind to the people they supported.", "evidence", {"finding"}, None),
     ("Staff did not have a plan for managing the risk.", "evidence", {"finding"}, None),
     ("Staff repositioned people regularly to prevent pressure ulcers.", "evidence", {"positive"}, None),
+    # prevention turns a shortfall round, never a strength
+    (
+        "Staff were trained to recognise abuse and to manage people's risks in a safe way.",
+        "evidence",
+        {"positive"},
+        None,
+    ),
+    ("We found no evidence during this visit that people had come to harm.", "evidence", {"positive"}, None),
     # pseudo triggers negate nothing
     ("Staff were not only kind but also skilled.", "evidence", {"positive"}, None),
     ("Staff offered picture menus to people who could not read.", "evidence", {"positive"}, None),
@@ -99,10 +108,139 @@ ACTIONS_AND_TRAPS = [
         None,
     ),
     ("Regulation 12 (2) (a)", "evidence", set(), None),
+    # a notice's requirement is a must action; serving it is CQC's process
+    (
+        "The warning notice requires the provider to make sure falls are reviewed by 1 May.",
+        "evidence",
+        {"action"},
+        "must",
+    ),
+    ("We served a further warning notice on the registered manager.", "cqc_process", set(), None),
+    # special measures, the duties of every registered person, what a procedure sets out
+    ("A provider in special measures must show it has made the changes within six months.", "evidence", set(), None),
+    ("Registered persons are required to notify CQC of deaths and serious injuries.", "evidence", set(), None),
+    ("The council's procedures set out which incidents should be referred to it.", "evidence", set(), None),
+    # reported speech of a modal, a general rule, a conditional requirement
+    ("The manager said the fire drills should happen more often.", "reported", set(), None),
+    (
+        "When people are assessed as lacking capacity, a best interests decision should be made.",
+        "law",
+        set(),
+        None,
+    ),
+    (
+        "Staff said that if two carers were required upstairs, one carer stayed in the lounge.",
+        "reported",
+        {"positive"},
+        None,
+    ),
+]
+
+# no default polarity: evidence that states no judgement is neither a finding nor a positive without a cue
+NEUTRAL = [
+    # an individual case sets up a finding or a strength; alone it is neither
+    ("One resident was prescribed a blood thinner twice a day.", "evidence", set(), None),
+    ("Two of the falls had happened in the early evening.", "evidence", set(), None),
+    # the provider's own account of its practice
+    ("The deputy manager said they audited the care plans every month.", "reported", set(), None),
+    # a plan or intention
+    ("The manager planned to arrange moving and handling training for the new staff.", "evidence", set(), None),
+    # a count over a period, a schedule, a comparison with no judgement
+    ("The trust completed 40 complaint investigations in the 12 months to June.", "evidence", set(), None),
+    ("The chef worked 25 hours a week across the two kitchens.", "evidence", set(), None),
+    ("Engagement scores were higher in the community teams than on the wards.", "evidence", set(), None),
+    # a negated subject is not a count: it stays a strength
+    ("No one using the service had been admitted to hospital in the previous year.", "evidence", {"positive"}, None),
+    ("The trust reported 4 serious incidents between April 2023 and March 2024.", "reported", set(), None),
+    # 'used' is past tense: plain practice is a strength
+    ("Leaders used feedback from people to change how visits were planned.", "evidence", {"positive"}, None),
+    # a continuation of a list
+    ("These included speech and language therapists and dietitians.", "evidence", set(), None),
+    # cqc process and background
+    ("As a result, we brought forward our planned inspection of the home.", "cqc_process", set(), None),
+    ("The service had a registered manager.", "background", set(), None),
+    ("There had been several changes to the board in the last year.", "evidence", set(), None),
+    ("Outside of these hours patients would be directed to the out-of-hours service.", "evidence", set(), None),
+    ("The chief executive is a member of the county's system leadership board.", "background", set(), None),
+    (
+        "The trust's strategy set out 3 strategic objectives: safe care, a good place to work and strong partnerships.",
+        "background",
+        set(),
+        None,
+    ),
+    ("The oldest part of the house dated back to 1820.", "background", set(), None),
+    ("We received 20 comment cards, 18 of which were positive about the care.", "evidence", {"positive"}, None),
+    # a cue word still decides
+    ("One person told us the staff were always kind and patient.", "reported", {"positive"}, None),
+]
+
+# shortfalls with no word of criticism
+SHORTFALLS = [
+    ("Two care plans referred to people by the wrong name.", "evidence", {"finding"}, None),
+    ("The policies on the use of bed rails were contradictory.", "evidence", {"finding"}, None),
+    ("Weights had been recorded for 2 of the 9 people whose records we looked at.", "evidence", {"finding"}, None),
+    ("Two board posts had been filled by interim directors for more than 18 months.", "evidence", {"finding"}, None),
+    ("Staff knew what to do when things went wrong and shared the learning.", "evidence", {"positive"}, None),
+    ("Checks had not been done for 3 of the 12 staff files we looked at.", "evidence", {"finding"}, None),
+    ("The community team had 2.5 whole-time equivalent nursing vacancies.", "evidence", {"finding"}, None),
+    ("One person had been visited by more than 15 different care workers in a month.", "evidence", {"finding"}, None),
+    # the absence of good practice; the absence of something bad stays a strength
+    ("There was no review of the new worker's probation or training.", "evidence", {"finding"}, None),
+    ("There were no delays in discharging people from the ward.", "evidence", {"positive"}, None),
+    ("A relative said the choice of meals could be improved.", "reported", {"finding"}, None),
+    # a purpose clause names an aim: its strength cues are not what was achieved
+    ("At night there were too few staff on duty to make sure people were safe.", "evidence", {"finding"}, None),
+    ("Staff on one ward said raising problems was seen as disloyal.", "reported", {"finding"}, None),
+    ("The community team had 4 whole-time equivalent vacancies and had filled 2 posts.", "evidence", {"finding"}, None),
+    ("Leaders had used quality improvement methods to reduce the use of seclusion.", "evidence", {"positive"}, None),
+    # 'never events' names a kind of incident; it negates nothing
+    ("Both never events had been investigated and the learning shared with staff.", "evidence", {"positive"}, None),
+    # the standard special measures paragraph and a rating sentence are not evidence
+    (
+        "The overall rating for this service is inadequate and the service is therefore in special measures.",
+        "cqc_process",
+        set(),
+        None,
+    ),
+    ("We rated the wards for older people, the crisis teams and the community teams as good.", "rating", set(), None),
+    ("The home provides personal care for up to 40 people.", "background", set(), None),
+]
+
+# a rate against a reference points the way the numbers do; a high rate of a good outcome is a strength
+RATES = [
+    (
+        "61% of patients found it easy to get through by phone, compared with the national average of 70%.",
+        "evidence",
+        {"finding"},
+        None,
+    ),
+    (
+        "In the survey, 80% of staff said they would recommend the trust, compared with 74% at similar trusts.",
+        "reported",
+        {"positive"},
+        None,
+    ),
+    (
+        "In the survey, 21% of staff reported bullying by managers, compared with 15% at similar trusts.",
+        "reported",
+        {"finding"},
+        None,
+    ),
+    (
+        "In the survey, 9% of staff reported bullying by managers, compared with 15% at similar trusts.",
+        "reported",
+        {"positive"},
+        None,
+    ),
+    ("The team saw 97% of urgent referrals within 2 hours.", "evidence", {"positive"}, None),
+    ("The team saw 57% of urgent referrals within 2 hours.", "evidence", set(), None),
 ]
 
 
-@pytest.mark.parametrize(("sentence", "stype", "kinds", "modality"), STATEMENT_TYPES + MODIFIERS + ACTIONS_AND_TRAPS)
+@pytest.mark.parametrize(
+    ("sentence", "stype", "kinds", "modality"),
+    STATEMENT_TYPES + MODIFIERS + ACTIONS_AND_TRAPS + NEUTRAL + SHORTFALLS + RATES,
+)
 def test_sentence_type_kind_and_modality(pipe, sentence, stype, kinds, modality):
     d = decide_one(pipe, sentence)
     assert (d.statement_type, set(d.kinds), d.modality) == (stype, kinds, modality), d.path
@@ -117,6 +255,7 @@ def test_sentence_type_kind_and_modality(pipe, sentence, stype, kinds, modality)
         ("The board had a clear vision, but its strategy was still being developed.", "contrast.but", "contrast"),
         ("Although staff were kind and caring, care records were inconsistent.", "concession.whilst", "concession"),
         ("Staff gave pain relief promptly should a person be in pain.", "conditional.should-inverted", "conditional"),
+        ("There was no guidance for staff on how to support the person safely.", "purpose.to-ensure", "purpose"),
         (
             "Staff now record fluid intake, which at our last inspection was not always recorded.",
             "historical.last-inspection",
@@ -182,3 +321,36 @@ def test_a_negated_shortfall_is_never_a_finding_only(pipe, subject, predicate, t
     assert set(decide_one(pipe, f"People {predicate}{tail}.").kinds) >= {"finding"}  # the shortfall itself
     kinds = set(decide_one(pipe, sentence).kinds)
     assert kinds != {"finding"}, sentence
+
+
+def test_the_decision_path_names_the_rule_that_withheld_default_polarity(pipe):
+    d = decide_one(pipe, "One resident was prescribed a blood thinner twice a day.")
+    assert "no default polarity: ['positive.neutral-individual-case']" in d.path
+
+
+@pytest.mark.parametrize(
+    ("span", "sign"),
+    [
+        ("58% of patients found it easy, compared with the CCG average of 76%", -1),
+        ("11.5% of staff, compared with 9.5% nationally", 1),
+        ("70% of patients, compared with 70% in England", 0),
+        ("most patients, compared with 70% in England", 0),
+    ],
+)
+def test_compare_rates_reads_the_rate_and_its_reference(span, sign):
+    assert compare_rates(span) == sign
+
+
+def test_explain_path_says_which_way_a_rate_comparison_points(pipe):
+    d = decide_one(
+        pipe, "In the survey, 21% of staff reported bullying by managers, compared with 15% at similar trusts."
+    )
+    assert any(
+        p.startswith("rate comparison finding.rate-comparison") and "a measure of something bad" in p for p in d.path
+    )
+
+
+def test_a_purpose_clause_names_an_aim_not_a_strength(pipe):
+    d = decide_one(pipe, "At night there were too few staff on duty to make sure people were safe.")
+    assert any("purpose.to-ensure" in p and "names as the aim positive.praise 'safe'" in p for p in d.path), d.path
+    assert d.positive_score == 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from cqcparse.analysis import furniture, segment
-from cqcparse.readers.source import SourceText
+from cqcparse.readers.source import HeadingHint, SourceText
 
 
 def spans_text(text: str, spans: list[tuple[int, int]]) -> list[str]:
@@ -290,3 +290,12 @@ def test_page_header_is_blanked_with_offsets_kept():
         "",
         "People felt safe.",
     ]
+
+
+def test_a_bold_line_that_is_a_full_sentence_is_prose_not_a_heading():
+    title = "Medicines"
+    sentence = "The failure to store medicines safely was a breach of the regulation on safe care."
+    text = f"{title}\n{sentence}\n"
+    hints = [HeadingHint(0, len(title), 3), HeadingHint(len(title) + 1, len(text) - 1, 3)]
+    bl = segment.blocks(SourceText(path="t.pdf", format="pdf", text=text, headings=hints))
+    assert [(text[b.start : b.end], b.heading_level) for b in bl] == [(title, 3), (sentence, None)]

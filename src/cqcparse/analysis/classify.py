@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 from cqcparse.analysis.labels import best_topic
 from cqcparse.analysis.match import Hit
-from cqcparse.analysis.modifiers import Scope, governing, overlapping, scopes
+from cqcparse.analysis.modifiers import Scope, overlapping, scopes
+from cqcparse.analysis.polarity import compose, quote
+from cqcparse.analysis.rates import compare_rates, measure_end
 from cqcparse.analysis.sentences import in_quotes
 
 MODALITY_RANK = {"must": 3, "should": 2, "needs": 1}
@@ -29,11 +31,6 @@ TYPE_ORDER = (
 )
 EVIDENCE = ("evidence", "reported")
 OPENING_QUOTES = ("\u201c", '"', "\u2018", "'")
-# the words of a bare negation: a shortfall cue made only of these is negation, nothing more
-NEGATION_WORDS = frozenset(
-    "not no none nobody never did do does had has have was were is are could would can "
-    "been be being to of the which these them any one".split()
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,16 +59,6 @@ class Decision:
     action_end: int | None = None  # where the modal cue that made the action ends
 
 
-@dataclass(slots=True)
-class Polarity:
-    """The shortfall and strength cues of a sentence after its modifiers (see `compose`)."""
-
-    shortfalls: list[Hit] = field(default_factory=list)
-    strengths: list[Hit] = field(default_factory=list)
-    rules: dict[str, list[str]] = field(default_factory=lambda: {"finding": [], "positive": []})
-    path: list[str] = field(default_factory=list)
-
-
 def statement_type(hits: list[Hit], text: str, sent_start: int) -> tuple[str, list[str]]:
     """The sentence's statement type and the rules that set it: a quotation when it opens with a quotation
     mark, else the first type of TYPE_ORDER a rule gives, else evidence."""
@@ -80,75 +67,6 @@ def statement_type(hits: list[Hit], text: str, sent_start: int) -> tuple[str, li
     typed = {h.label or "background": h.rule for h in hits if h.kind in ("statement_type", "not_item")}
     found = next((t for t in TYPE_ORDER if t in typed), None)
     return (found, [typed[found]]) if found else ("evidence", [])
-
-
-def _quote(text: str, a: int, b: int) -> str:
-    return repr(" ".join(text[a:b].split()))
-
-
-def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str) -> Polarity:
-    """Polarity by composition: a negated shortfall is a strength (and the negation's own shortfall cues,
-    'did not' in 'did not have to wait too long', go with it); a negated strength is a shortfall; cues
-    in a historical scope belong to an earlier inspection and do not count."""
-    pol = Polarity()
-    flipped: list[Scope] = []
-
-    def note(h: Hit, s: Scope, what: str) -> None:
-        pol.path.append(
-            f"{s.rule} {_quote(text, s.start, s.end)} (scope {_quote(text, s.end, s.scope_end)}) "
-            f"{what} {h.rule} {_quote(text, h.start, h.end)}"
-        )
-
-    def historical(h: Hit) -> bool:
-        s = governing(scopes, h, "historical")
-        if s:
-            note(h, s, "puts in an earlier inspection")
-        return s is not None
-
-    live_f = [h for h in f_hits if not historical(h)]
-    # a trigger inside a shortfall cue of its own ('not always', 'no clear') is spent on that cue
-    spent = [s for s in scopes if s.category == "negation" and any(s.overlaps(h) and _bound(h, text) for h in live_f)]
-    triggers = [s for s in scopes if s.category == "negation"]
-    for h in live_f:
-        s = governing(scopes, h, "negation")
-        # a cue holding another negation trigger is a new negation, not a negated shortfall
-        if s and s not in spent and not any(t is not s and t.overlaps(h) and _negates(h, t, text) for t in triggers):
-            note(h, s, "negates shortfall")
-            flipped.append(s)
-            pol.strengths.append(h)
-            pol.rules["positive"].append(s.rule)
-    for h in live_f:
-        if h in pol.strengths or any(s.overlaps(h) for s in flipped):
-            continue
-        pol.shortfalls.append(h)
-        pol.rules["finding"].append(h.rule)
-    for h in p_hits:
-        if historical(h):
-            continue
-        s = governing(scopes, h, "negation")
-        if s and s not in flipped:
-            note(h, s, "negates strength")
-            pol.shortfalls.append(h)
-            pol.rules["finding"].append(s.rule)
-        else:
-            pol.strengths.append(h)
-            pol.rules["positive"].append(h.rule)
-    return pol
-
-
-def _negates(h: Hit, t: Scope, text: str) -> bool:
-    """Is cue `h` a negation of its own, made with trigger `t` ('had not assessed', 'did not'), rather than
-    a shortfall phrase holding a negation word ('left without help')?"""
-    return (
-        not _bound(Hit(h.rule, h.kind, h.label, h.weight, h.start, t.start), text)
-        if t.start > h.start
-        else t.start <= h.start
-    )
-
-
-def _bound(h: Hit, text: str) -> bool:
-    """Does cue `h` say more than a bare negation ('did not', 'had not been')?"""
-    return any(w not in NEGATION_WORDS for w in text[h.start : h.end].lower().replace("n't", " not").split())
 
 
 def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: int) -> Decision:
@@ -162,7 +80,7 @@ def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: 
                 continue
             p = next((p for p in pseudo if overlapping(p, h)), None)
             if p:  # 'people who could not read': the words name a group, they state no shortfall
-                d.path.append(f"cue {h.rule} {_quote(text, h.start, h.end)} ignored: pseudo trigger {p.rule}")
+                d.path.append(f"cue {h.rule} {quote(text, h.start, h.end)} ignored: pseudo trigger {p.rule}")
                 continue
         by_kind[h.kind].append(h)
     if ctx.kind == "expectation" or text[sent_start:sent_end].rstrip().endswith((":", "?", " -", " \u2013")):
@@ -203,8 +121,8 @@ def _decide_action(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], evi
         )
         if s:
             d.path.append(
-                f"action cue {h.rule} {_quote(text, h.start, h.end)} ignored: {s.category} "
-                f"modifier {s.rule} {_quote(text, s.start, s.end)}"
+                f"action cue {h.rule} {quote(text, h.start, h.end)} ignored: {s.category} "
+                f"modifier {s.rule} {quote(text, s.start, s.end)}"
             )
         else:
             actions.append(h)
@@ -234,8 +152,18 @@ def _decide_polarity(
     # a default strength (label 'default': evidence in the past tense, not a dated fact) counts only when no
     # other cue does
     defaults = [h for h in by_kind["positive"] if h.label == "default"]
-    cues = [h for h in by_kind["positive"] if h.label != "default"]
+    # 'neutral' rules (an individual case, the provider's own account, a plan, a bare count) keep a sentence
+    # from being a strength by default; they are no cue either way
+    neutral = sorted({h.rule for h in by_kind["positive"] if h.label == "neutral"})
+    cues = [h for h in by_kind["positive"] if h.label not in ("default", "neutral")]
     if ctx.kind == "background":  # a section describing the service: no default polarity
+        defaults = []
+    elif defaults and neutral and not any(s.category == "negation" and s.start == sent_start for s in d.modifiers):
+        # a negated subject ('No one ... in the previous year') is no count or plan: it stays a strength
+        d.path.append(f"no default polarity: {neutral}")
+        defaults = []
+    elif defaults and by_kind["action"] and by_kind["not_action"]:  # a rule, a process or someone's view
+        d.path.append("no default polarity: a modal verb caught by a trap")
         defaults = []
     f_hits = by_kind["finding"]
     if d.modality and d.action_end is not None:
@@ -244,6 +172,7 @@ def _decide_polarity(
         f_hits = [h for h in f_hits if h.start < d.action_end]
         if target:
             d.path.append(f"shortfall cues {[h.rule for h in target]} after the modal name what the action is to fix")
+    f_hits, cues = _rates(d, f_hits, cues, text)
     pol = compose(f_hits, cues, d.modifiers, text)
     if defaults and not pol.shortfalls and not pol.strengths:
         pol.strengths += defaults
@@ -271,7 +200,7 @@ def _decide_polarity(
         d.finding_score += 1.0
         f_rules.append(contrast.rule)
         d.path.append(
-            f"contrast {contrast.rule} {_quote(text, contrast.start, contrast.end)}: the clause after it "
+            f"contrast {contrast.rule} {quote(text, contrast.start, contrast.end)}: the clause after it "
             "states no strength, so it is the shortfall"
         )
     if d.modality in ("must", "should") and d.finding_score < 2:
@@ -280,7 +209,7 @@ def _decide_polarity(
         d.kinds.append("finding")
         d.rules["finding"] = sorted(set(f_rules) | ({contrast.rule} if contrast else set()))
         why = (
-            f"{contrast.category} {contrast.rule} {_quote(text, contrast.start, contrast.end)} makes a mixed "
+            f"{contrast.category} {contrast.rule} {quote(text, contrast.start, contrast.end)} makes a mixed "
             "sentence a finding"
             if contrast and d.finding_score < d.positive_score
             else "score"
@@ -294,3 +223,25 @@ def _decide_polarity(
         d.path.append(f"positive: strength {d.positive_score:g} > shortfall {d.finding_score:g}")
     if defaults and "positive" in d.kinds and set(d.rules["positive"]) == {h.rule for h in defaults}:
         d.path[-1] = f"positive by default {d.rules['positive']}: evidence about practice with no shortfall"
+
+
+def _rates(d: Decision, f_hits: list[Hit], cues: list[Hit], text: str) -> tuple[list[Hit], list[Hit]]:
+    """A rate comparison (label 'comparison') is a shortfall when the rate is below its reference and a
+    strength when above, the other way round for a measure of something bad (a shortfall cue before
+    'compared with'); equal rates say nothing."""
+    shortfalls, strengths = [h for h in f_hits if h.label != "comparison"], list(cues)
+    for h in f_hits:
+        if h.label != "comparison":
+            continue
+        span = text[h.start : h.end]
+        sign = compare_rates(span)
+        bad = [o.rule for o in shortfalls if h.start <= o.start < h.start + measure_end(span)]
+        sign = -sign if bad else sign
+        if sign:
+            (shortfalls if sign < 0 else strengths).append(h)
+        what = {-1: "a shortfall", 0: "neither", 1: "a strength"}[sign]
+        d.path.append(
+            f"rate comparison {h.rule} {quote(text, h.start, h.end)}: {what}"
+            + (f" (a measure of something bad: {bad})" if bad else "")
+        )
+    return shortfalls, strengths

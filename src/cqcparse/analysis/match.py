@@ -110,7 +110,7 @@ def filter_hits(hits: list[Hit]) -> list[Hit]:
             (
                 h.kind,
                 h.label
-                if h.kind == "topic"
+                if h.kind in ("topic", "positive", "finding")  # cues apart from 'default', 'neutral', 'comparison'
                 else h.rule
                 if h.kind in ("modifier", "statement_type", "not_item", "not_action")
                 else None,

@@ -42,7 +42,17 @@ STATEMENT_TYPES = (
     "description",
 )
 # ConText modifiers: what they do to the cues in their scope; `terminate` only ends other scopes.
-MODIFIER_CATEGORIES = ("negation", "pseudo", "contrast", "concession", "conditional", "historical", "terminate")
+MODIFIER_CATEGORIES = (
+    "negation",
+    "pseudo",
+    "contrast",
+    "concession",
+    "conditional",
+    "historical",
+    "purpose",
+    "prevention",
+    "terminate",
+)
 # Token attributes a blank English pipeline sets; LEMMA, POS, TAG, DEP, MORPH would need more components.
 TOKEN_ATTRS = {
     "ORTH",

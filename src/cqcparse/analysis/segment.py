@@ -89,6 +89,8 @@ def blocks(src: SourceText) -> list[Block]:
         start += lead
         end = start + len(stripped)
         level = hints.get(start) or hints.get(start - lead)
+        if level is not None and stripped.endswith(".") and len(stripped.split()) >= 8:
+            level = None  # a bold line that is a full sentence ('The failure to ... was a breach.') is prose
         m = BULLET.match(text, start, end) if level is None else None
         bullet = m is not None
         if m is not None:

@@ -116,10 +116,18 @@ def reference_problems(r: Rule) -> list[str]:
         for name in ("direction", "max_scope", "terminated_by")
         if r.kind != "modifier" and name in r.model_fields_set
     ]
-    if r.kind in UNLABELLED and r.label is not None and not (r.kind == "positive" and r.label == "default"):
+    if (
+        r.kind in UNLABELLED
+        and r.label is not None
+        and not (r.kind == "positive" and r.label in ("default", "neutral"))
+        and not (r.kind == "finding" and r.label == "comparison")
+    ):
         out.append(
             f"'label' is not read on {r.kind} rules"
-            + (" (but 'default' on positive rules)" if r.kind == "positive" else "")
+            + {
+                "positive": " (but 'default' and 'neutral' on positive rules)",
+                "finding": " (but 'comparison' on finding rules)",
+            }.get(r.kind, "")
         )
     if r.kind == "abbreviation" and r.label not in (None, "before_number"):
         out.append(f"abbreviation rules take label 'before_number' or none (got {r.label!r})")

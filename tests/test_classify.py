@@ -107,7 +107,8 @@ ACTIONS_AND_TRAPS = [
         {"finding"},
         None,
     ),
-    ("Regulation 12 (2) (a)", "evidence", set(), None),
+    ("Regulation 12 (2) (a)", "citation", set(), None),
+    ("(Regulations 12 and 17)", "citation", set(), None),
     # a notice's requirement is a must action; serving it is CQC's process
     (
         "The warning notice requires the provider to make sure falls are reviewed by 1 May.",
@@ -354,3 +355,20 @@ def test_a_purpose_clause_names_an_aim_not_a_strength(pipe):
     d = decide_one(pipe, "At night there were too few staff on duty to make sure people were safe.")
     assert any("purpose.to-ensure" in p and "names as the aim positive.praise 'safe'" in p for p in d.path), d.path
     assert d.positive_score == 0
+
+
+def test_a_bracketed_citation_after_a_must_item_is_no_action_of_its_own(pipe):
+    text = (
+        "Action the trust MUST take to improve\n"
+        "- The trust must ensure that resuscitation trolleys are checked every day. (Regulation 12)\n"
+        "- The trust must ensure that staff complete their mandatory training. (Regulation 18)\n"
+    )
+    analysed = pipe.structure(SourceText(path="t.txt", format="text", text=text)).analysed
+    got = [(a.text, a.decision.statement_type, a.decision.modality) for a in analysed]
+    assert got == [
+        ("The trust must ensure that resuscitation trolleys are checked every day.", "evidence", "must"),
+        ("(Regulation 12)", "citation", None),
+        ("The trust must ensure that staff complete their mandatory training.", "evidence", "must"),
+        ("(Regulation 18)", "citation", None),
+    ]
+    assert any("a bare citation of a regulation" in p for p in analysed[1].decision.path)

@@ -18,6 +18,7 @@ from cqcparse.analysis.sentences import in_quotes
 MODALITY_RANK = {"must": 3, "should": 2, "needs": 1}
 # When several statement-type rules fire, the first type in this order wins; "reported" is evidence.
 TYPE_ORDER = (
+    "citation",
     "quotation",
     "definition",
     "law",
@@ -126,7 +127,9 @@ def _decide_action(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], evi
             )
         else:
             actions.append(h)
-    if ctx.kind in ("must", "should"):
+    if ctx.kind in ("must", "should") and d.statement_type == "citation":
+        d.path.append(f"no action from context {ctx.kind_rule}: a bare citation of a regulation")
+    elif ctx.kind in ("must", "should"):
         d.modality = ctx.kind
         d.rules["action"] = [ctx.kind_rule or f"context.{ctx.kind}"]
         d.path.append(f"action ({ctx.kind}) from context {ctx.kind_rule}")

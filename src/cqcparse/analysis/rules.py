@@ -40,6 +40,7 @@ STATEMENT_TYPES = (
     "rating",
     "quotation",
     "description",
+    "citation",
 )
 # ConText modifiers: what they do to the cues in their scope; `terminate` only ends other scopes.
 MODIFIER_CATEGORIES = (

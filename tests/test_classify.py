@@ -108,6 +108,15 @@ ACTIONS_AND_TRAPS = [
         None,
     ),
     ("Regulation 12 (2) (a)", "citation", set(), None),
+    # a modal inside a clause naming what someone should do; the provider's own modal still makes an action
+    ("There was no guidance on when carers should call a doctor.", "evidence", {"finding"}, None),
+    ("Care plans did not hold the information staff needed to move people safely.", "evidence", {"finding"}, None),
+    (
+        "The trust should ensure staff have guidance on when they should escalate a deteriorating patient.",
+        "evidence",
+        {"action"},
+        "should",
+    ),
     ("(Regulations 12 and 17)", "citation", set(), None),
     # a notice's requirement is a must action; serving it is CQC's process
     (

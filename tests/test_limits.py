@@ -17,6 +17,7 @@ import pytest
 
 from cqcparse.errors import InputError
 from cqcparse.limits import MAX_MEMORY_MB, max_memory_mb, run_limited
+from pdfbytes import pdf
 from test_hostile import assert_error, cqc, write_rules
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork, RLIMIT_AS and signals")
@@ -26,19 +27,6 @@ FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
 PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
 GB = 2**30
-
-
-def pdf(*objects: bytes) -> bytes:
-    """A PDF of these objects (1 0 obj is the catalog), with a correct xref table."""
-    out, offsets = bytearray(b"%PDF-1.7\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def stream(data: bytes, entries: bytes = b"") -> bytes:

@@ -4,6 +4,7 @@ whole process when an allocation fails, so a decompression bomb must not run in 
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 import signal
@@ -203,6 +204,8 @@ def _child(send: int, memory_mb: int, fn: Callable[..., Any], args: tuple, kwarg
         result: tuple[str, Any] = ("ok", fn(*args, **kwargs))
     except MemoryError:
         result = ("memory", None)
+    except OSError as e:  # a library or file that cannot be mapped under the cap is out of memory too
+        result = ("memory", None) if memory_mb and (e.errno == errno.ENOMEM or "map" in str(e)) else ("error", e)
     except Exception as e:
         result = ("error", e)
     try:

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cqcparse.cli.options import EngineOpt, NoDefaultsOpt, PasswordOpt, RulesOpt, guard, load_report
+from cqcparse.cli.options import EngineOpt, NoDefaultsOpt, PasswordOpt, RulesOpt, ThresholdOpt, guard, load_report
 from cqcparse.compare.defaults import DEFAULT_THRESHOLD
 
 FORMATS = ("table", "json")
@@ -48,15 +48,7 @@ def compare(
         str,
         typer.Option("--by", metavar="[location|provider]", help="A folder: group reports by location or provider."),
     ] = "location",
-    threshold: Annotated[
-        float,
-        typer.Option(
-            "--threshold",
-            min=0.01,
-            max=1.0,
-            help="Least similarity (0-1) of an old and a new item to count as recurring.",
-        ),
-    ] = DEFAULT_THRESHOLD,
+    threshold: ThresholdOpt = DEFAULT_THRESHOLD,
     engine: EngineOpt = None,
     password: PasswordOpt = None,
     rules: RulesOpt = None,

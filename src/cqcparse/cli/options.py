@@ -106,6 +106,16 @@ TimeoutOpt = Annotated[
     ),
 ]
 PagesOpt = Annotated[Optional[str], typer.Option("--pages", metavar="PAGES", help="PDF pages: 3, 1-12, 2,5-7.")]
+ThresholdOpt = Annotated[
+    float,
+    typer.Option(
+        "--threshold",
+        min=0.01,
+        max=1.0,
+        help="Least similarity (0-1) of an old and a new item to count as recurring (compare, and show with two "
+        "reports).",
+    ),
+]
 EngineOpt = Annotated[
     Optional[str],
     typer.Option("--engine", metavar="[pdfium|plumber]", help="PDF engine: pdfium (fast, the default) or plumber."),

@@ -67,6 +67,7 @@ def _read(
             if v is not None
         }
         seconds = timeout if timeout and timeout != float("inf") else None
+        _load_engine(engine)
 
         def read(pdf: str) -> SourceText:
             return run_limited(read_pdf, pdf, path=name, memory_mb=memory_mb, seconds=seconds, **options)
@@ -197,3 +198,12 @@ def _cp1252_bytes(e: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error(_FALLBACK, _cp1252_bytes)
+
+
+def _load_engine(engine: str | None) -> None:
+    """Load the PDF engine's libraries here, before the memory-capped child is forked: mapping a shared
+    library there could fail under a low --max-memory, and it would be loaded again for every file."""
+    if engine == "plumber":
+        import pdfplumber  # noqa: F401
+    else:
+        import pypdfium2.raw  # noqa: F401

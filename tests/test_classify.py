@@ -381,3 +381,23 @@ def test_a_bracketed_citation_after_a_must_item_is_no_action_of_its_own(pipe):
         ("(Regulation 18)", "citation", None),
     ]
     assert any("a bare citation of a regulation" in p for p in analysed[1].decision.path)
+
+
+def test_a_requirement_tables_not_met_cell_without_a_full_stop_is_a_finding(pipe):
+    text = (
+        "Action we have told the provider to take\n"
+        "Regulated activity Regulation\n"
+        "Accommodation for persons who require nursing or personal care Regulation 12 HSCA (RA) Regulations 2014 "
+        "Safe care and treatment\n"
+        "Staff did not always follow the plans written to keep people safe from falls\n"
+        "Regulation 12 (1), (2) (a)\n"
+        "Regulated activity Regulation\n"
+        "Accommodation for persons who require nursing or personal care Regulation 17 HSCA (RA) Regulations 2014 "
+        "Good governance\n"
+        "Audits\n"
+        "Regulation 17 (1)\n"
+    )
+    report = pipe.run(SourceText(path="t.txt", format="text", text=text))
+    cell = "Staff did not always follow the plans written to keep people safe from falls"
+    assert [(f.text, f.start) for f in report.findings] == [(cell, text.index(cell))]
+    assert [b.regulation for b in report.breaches] == ["12", "17"]

@@ -19,6 +19,8 @@ BULLET = re.compile(r"[ \t]*(?:[-\u2022\u25cf\u25aa\u2023\u25e6*\u00b7]|\d{1,2}[
 PROSE_END = re.compile(r"[.!?:;\"\u201d\u2019')\]]\s*$")
 # a requirement or enforcement table's row: the regulated activity and the regulation with its title
 TABLE_ROW = re.compile(r"\bregulation \d{1,2}[a-z]? (?:hsca|cqc)\b", re.I)
+# the regulation's parts that close a table row's "how the regulation was not met" cell: "Regulation 12 (2) (a)"
+PARTS_LINE = re.compile(r"\(?regulations? \d{1,2}[a-z]?\s*\(", re.I)
 DANGLING_WORDS = {
     "the",
     "a",
@@ -125,7 +127,18 @@ def is_prose(b: Block, doc: str) -> bool:
     text = doc[b.start : b.end]
     if PROSE_END.search(text):
         return True
-    return len(text.split()) > 16 and not TABLE_ROW.search(text)
+    if len(text.split()) > 16:
+        return not TABLE_ROW.search(text)
+    return len(text.split()) >= 4 and _not_met_cell(b, doc)
+
+
+def _not_met_cell(b: Block, doc: str) -> bool:
+    """A requirement table's "how the regulation was not met" cell, printed without a full stop between
+    the row's regulation title and the regulation's parts, is a sentence."""
+    before = doc[doc.rfind("\n", 0, max(b.start - 1, 0)) + 1 : b.start]
+    after_end = doc.find("\n", b.end + 1)
+    after = doc[b.end : after_end if after_end >= 0 else len(doc)].strip()
+    return bool(TABLE_ROW.search(before)) and bool(PARTS_LINE.match(after))
 
 
 def find_headings(doc: str, bl: list[Block], rules: RuleSet) -> list[Heading | None]:

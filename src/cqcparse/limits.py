@@ -88,11 +88,15 @@ def limit_memory(megabytes: int) -> None:
             f"--max-memory {megabytes} MB is too low: cqcparse already uses {used} MB "
             f"before reading (give at least {used + 64})"
         )
+    cap_address_space(megabytes)
+
+
+def cap_address_space(megabytes: int) -> None:
+    """Set this process's address-space limit to `megabytes`, never above the limit it already has."""
     import resource  # POSIX only: imported here so that the rest of this module works everywhere
 
-    limit = megabytes * 1024 * 1024
-    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-    resource.setrlimit(resource.RLIMIT_AS, (limit if hard < 0 else min(limit, hard), hard))
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (min([megabytes * 2**20] + [x for x in (soft, hard) if x >= 0]), hard))
 
 
 class Overran(BaseException):
@@ -196,11 +200,7 @@ def _child(send: int, memory_mb: int, fn: Callable[..., Any], args: tuple, kwarg
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops this process
     try:
         if memory_mb:
-            import resource
-
-            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-            limit = min([memory_mb * 1024 * 1024] + [x for x in (soft, hard) if x >= 0])  # never above the parent's
-            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+            cap_address_space(memory_mb)
         result: tuple[str, Any] = ("ok", fn(*args, **kwargs))
     except MemoryError:
         result = ("memory", None)

@@ -1,6 +1,7 @@
 """Polarity by composition (ConText): the shortfall and strength cues of a sentence after the modifiers
 that govern them: a negated shortfall is a strength, a negated strength a shortfall, cues in a
-historical scope belong to an earlier inspection, and strength cues in a purpose clause name an aim. Pure functions over typed values."""
+historical scope belong to an earlier inspection, and strength cues in a purpose clause name an aim. Pure
+functions over typed values."""
 
 from __future__ import annotations
 

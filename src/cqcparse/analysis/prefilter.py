@@ -1,9 +1,9 @@
 """A cheap necessary condition for a regex: literal texts one of which every match must contain (or every
 string it matches in must hold, for a lookahead or lookbehind). A sentence holding none of them cannot
-match, so the regex need not run. `literal_prefixes` finds the texts a match starts with;
-`required_literals` looks anywhere in the pattern and keeps the most selective set it finds. `LiteralIndex`
-puts the literals of every regex in one Aho-Corasick automaton (pyahocorasick), which finds in one pass
-over a sentence which regexes it can match: a test per literal and sentence costs far more."""
+match, so the regex need not run. `required_literals` looks anywhere in the pattern and keeps the most
+selective set it finds. `LiteralIndex` puts the literals of every regex in one Aho-Corasick automaton
+(pyahocorasick), which finds in one pass over a sentence which regexes it can match: a test per literal
+and sentence costs far more."""
 
 from __future__ import annotations
 
@@ -18,19 +18,6 @@ MAX_PREFIXES = 200
 # letters that ignore-case matching equates with an ASCII letter (or letters) while lower() does not: dotless
 # i and long s; dotted capital I lowers to two characters. A text holding one gets no prefilter.
 FOLDS_APART = "\u0130\u0131\u017f"
-
-
-def literal_prefixes(regex: str) -> tuple[str, ...] | None:
-    """Lower-case literal prefixes, one of which every match of `regex` starts with, or None when some
-    alternative starts with something other than a literal (a class, an optional group)."""
-    try:
-        found, _ = _prefixes(list(parser.parse(regex)))
-    except (re.error, RecursionError, TypeError, ValueError):
-        return None
-    if not found or any(len(p) < MIN_LENGTH for p in found):
-        return None
-    # a prefix that extends another adds nothing to the test
-    return tuple(sorted(p for p in found if not any(q != p and p.startswith(q) for q in found)))
 
 
 def required_literals(regex: str) -> tuple[str, ...] | None:

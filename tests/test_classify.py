@@ -182,6 +182,14 @@ NEUTRAL = [
     ("We received 20 comment cards, 18 of which were positive about the care.", "evidence", {"positive"}, None),
     # a cue word still decides
     ("One person told us the staff were always kind and patient.", "reported", {"positive"}, None),
+    # words naming a practice judge nothing in an individual case or the provider's own account
+    ("One resident had successfully left the building through the fire door.", "evidence", set(), None),
+    ("The registered manager said they monitored the call bells through audits.", "reported", set(), None),
+    ("For one member of staff, their induction was a list of policies to read.", "evidence", set(), None),
+    # but make a strength of the inspectors' own evidence
+    ("Fridge temperatures were monitored and recorded every day.", "evidence", {"positive"}, None),
+    # method in the passive
+    ("Medicines management systems were reviewed.", "method", set(), None),
 ]
 
 # shortfalls with no word of criticism
@@ -198,6 +206,22 @@ SHORTFALLS = [
     ("There was no review of the new worker's probation or training.", "evidence", {"finding"}, None),
     ("There were no delays in discharging people from the ward.", "evidence", {"positive"}, None),
     ("A relative said the choice of meals could be improved.", "reported", {"finding"}, None),
+    # no record of good practice; records at odds with the person; staff taken from the rest; work behind
+    ("No other activities were recorded as offered to the person.", "evidence", {"finding"}, None),
+    ("No falls were recorded in the last three months.", "evidence", {"positive"}, None),
+    (
+        "The person used a wheelchair whereas their risk assessment showed they could walk.",
+        "evidence",
+        {"finding"},
+        None,
+    ),
+    (
+        "When two staff helped someone upstairs, this left one member of staff downstairs.",
+        "evidence",
+        {"finding"},
+        None,
+    ),
+    ("Staff were behind with their moving and handling training.", "evidence", {"finding"}, None),
     # a purpose clause names an aim: its strength cues are not what was achieved
     ("At night there were too few staff on duty to make sure people were safe.", "evidence", {"finding"}, None),
     ("Staff on one ward said raising problems was seen as disloyal.", "reported", {"finding"}, None),
@@ -336,6 +360,8 @@ def test_a_negated_shortfall_is_never_a_finding_only(pipe, subject, predicate, t
 def test_the_decision_path_names_the_rule_that_withheld_default_polarity(pipe):
     d = decide_one(pipe, "One resident was prescribed a blood thinner twice a day.")
     assert "no default polarity: ['positive.neutral-individual-case']" in d.path
+    d = decide_one(pipe, "One resident had successfully left the building through the fire door.")
+    assert "practice words ['positive.practice-word'] ignored: ['positive.neutral-individual-case']" in d.path
 
 
 @pytest.mark.parametrize(

@@ -159,10 +159,15 @@ def _decide_polarity(
     # from being a strength by default; they are no cue either way
     neutral = sorted({h.rule for h in by_kind["positive"] if h.label == "neutral"})
     cues = [h for h in by_kind["positive"] if h.label not in ("default", "neutral")]
+    # a negated subject ('No one ... in the previous year') is no count or plan: it stays a strength
+    withheld = neutral and not any(s.category == "negation" and s.start == sent_start for s in d.modifiers)
+    weak = [h for h in cues if h.label == "weak"] if withheld else []
+    if weak:  # words naming a practice ('monitored', 'in place') judge nothing in a case or someone's account
+        d.path.append(f"practice words {sorted({h.rule for h in weak})} ignored: {neutral}")
+        cues = [h for h in cues if h.label != "weak"]
     if ctx.kind == "background":  # a section describing the service: no default polarity
         defaults = []
-    elif defaults and neutral and not any(s.category == "negation" and s.start == sent_start for s in d.modifiers):
-        # a negated subject ('No one ... in the previous year') is no count or plan: it stays a strength
+    elif defaults and withheld:
         d.path.append(f"no default polarity: {neutral}")
         defaults = []
     elif defaults and by_kind["action"] and by_kind["not_action"]:  # a rule, a process or someone's view

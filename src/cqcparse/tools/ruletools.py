@@ -119,13 +119,13 @@ def reference_problems(r: Rule) -> list[str]:
     if (
         r.kind in UNLABELLED
         and r.label is not None
-        and not (r.kind == "positive" and r.label in ("default", "neutral"))
+        and not (r.kind == "positive" and r.label in ("default", "neutral", "weak"))
         and not (r.kind == "finding" and r.label == "comparison")
     ):
         out.append(
             f"'label' is not read on {r.kind} rules"
             + {
-                "positive": " (but 'default' and 'neutral' on positive rules)",
+                "positive": " (but 'default', 'neutral' and 'weak' on positive rules)",
                 "finding": " (but 'comparison' on finding rules)",
             }.get(r.kind, "")
         )

@@ -54,6 +54,7 @@ MODIFIERS = [
     ("No patient waited longer than 18 weeks for treatment.", "evidence", {"positive"}, None),
     ("None of the people we spoke with raised concerns about hygiene.", "evidence", {"positive"}, None),
     ("People did not have to wait too long for help.", "evidence", {"positive"}, None),
+    ("Patients told us staff never made them feel rushed.", "reported", {"positive"}, None),
     ("There were no delays in discharging people from the ward.", "evidence", {"positive"}, None),
     ("Staff were not kind to the people they supported.", "evidence", {"finding"}, None),
     ("Staff did not have a plan for managing the risk.", "evidence", {"finding"}, None),
@@ -118,6 +119,21 @@ ACTIONS_AND_TRAPS = [
         "should",
     ),
     ("(Regulations 12 and 17)", "citation", set(), None),
+    # a sentence that opens with its modal is an action whatever the clauses after it mention
+    (
+        "We recommend the provider follows national guidance on the use of medicines prescribed as required.",
+        "evidence",
+        {"action"},
+        "should",
+    ),
+    ("The provider must ensure care plans say what staff should do if a person falls.", "evidence", {"action"}, "must"),
+    ("Staff could not always tell us what they should do after an incident.", "evidence", {"finding"}, None),
+    (
+        "Evacuation plans did not say how many staff each person needed to leave the building.",
+        "evidence",
+        {"finding"},
+        None,
+    ),
     # a notice's requirement is a must action; serving it is CQC's process
     (
         "The warning notice requires the provider to make sure falls are reviewed by 1 May.",

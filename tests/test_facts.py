@@ -232,6 +232,24 @@ def test_quality_statement_score_under_its_heading(pipe, heading, qs, line, scor
     assert run(pipe, text).report.quality_statement_scores == {qs: score}
 
 
+def test_quality_statement_scores_from_a_score_table(pipe):
+    text = (
+        "Rowan Court\nReport from 2 May 2025 assessment\nSafe\nGood\nQuality statement Score\n"
+        "Learning culture 3\nSafe and effective staffing 2\nStaff completed 3\nLearning culture\n"
+        "Staff reported incidents and learned from them.\nEffective\nGood\nQuality statement Score\n"
+        "How staff, teams and services work together 4\n"
+    )
+    report = run(pipe, text).report
+    assert report.quality_statement_scores == {
+        "learning_culture": 3,
+        "safe_and_effective_staffing": 2,
+        "how_staff_teams_and_services_work_together": 4,
+    }
+    source = report.fact_sources["quality_statement_scores.safe_and_effective_staffing"]
+    assert (source.rule, source.text) == ("fact.score.table-row", "Safe and effective staffing 2")
+    assert text[source.start : source.end] == "Safe and effective staffing 2"
+
+
 def test_unrated_dental_report_has_no_rating(pipe):
     r = run(
         pipe,

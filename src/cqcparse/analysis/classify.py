@@ -60,6 +60,9 @@ class Decision:
     action_end: int | None = None  # where the modal cue that made the action ends
 
 
+OPENING_WORDS = 4  # a modal after at most this many words opens the sentence ('The registered provider must')
+
+
 def statement_type(hits: list[Hit], text: str, sent_start: int) -> tuple[str, list[str]]:
     """The sentence's statement type and the rules that set it: a quotation when it opens with a quotation
     mark, else the first type of TYPE_ORDER a rule gives, else evidence."""
@@ -92,7 +95,7 @@ def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: 
     d.modifiers = scopes(by_kind["modifier"], sent_start, sent_end)
     evidence = d.statement_type in EVIDENCE
     d.path.append(f"statement type: {d.statement_type}" + (f" {type_rules}" if type_rules else ""))
-    _decide_action(d, ctx, by_kind, evidence, text)
+    _decide_action(d, ctx, by_kind, evidence, text, sent_start)
     if not evidence:
         d.path.append(f"no finding or positive: a {d.statement_type} statement is not evidence")
     else:
@@ -110,10 +113,20 @@ def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: 
     return d
 
 
-def _decide_action(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], evidence: bool, text: str) -> None:
+def _decide_action(
+    d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], evidence: bool, text: str, sent_start: int
+) -> None:
     """A heading or list context sets the modality; else the strongest modal cue of an evidence sentence,
-    unless a trap (law, CQC process) is present or a conditional or historical modifier governs it."""
+    unless a trap (law, CQC process) is present or a conditional or historical modifier governs it. A
+    sentence that opens with its modal ('We recommend the provider ...', 'The provider must ...') is an
+    action whatever the clauses after it mention: only a trap before the modal, or on it, withholds it."""
     traps = by_kind["not_action"]
+    chosen: list[Hit] = []
+    opening = [
+        h
+        for h in by_kind["action"]
+        if len(text[sent_start : h.start].split()) <= OPENING_WORDS and all(t.start >= h.end for t in traps)
+    ]
     actions = []
     for h in by_kind["action"]:
         s = next(
@@ -135,14 +148,18 @@ def _decide_action(d: Decision, ctx: Context, by_kind: dict[str, list[Hit]], evi
         d.path.append(f"action ({ctx.kind}) from context {ctx.kind_rule}")
     elif actions and not evidence:
         d.path.append(f"action cues {[h.rule for h in actions]} ignored: a {d.statement_type} statement")
-    elif actions and traps:
+    elif actions and traps and not (chosen := [h for h in actions if h in opening]):
         d.path.append(f"action cues {[h.rule for h in actions]} ignored: trap {[h.rule for h in traps]}")
     elif actions:
-        best = max(actions, key=lambda h: (MODALITY_RANK[h.label or "needs"], -h.start))
+        chosen = chosen if traps else actions
+        best = max(chosen, key=lambda h: (MODALITY_RANK[h.label or "needs"], -h.start))
         d.modality = best.label
-        d.action_end = min(h.end for h in actions)
-        d.rules["action"] = sorted({h.rule for h in actions})
-        d.path.append(f"action ({best.label}) from cue {best.rule}")
+        d.action_end = min(h.end for h in chosen)
+        d.rules["action"] = sorted({h.rule for h in chosen})
+        d.path.append(
+            f"action ({best.label}) from cue {best.rule}"
+            + (f": it opens the sentence, traps {[h.rule for h in traps]} come after it" if traps else "")
+        )
     if d.modality:
         d.kinds.append("action")
 

@@ -93,6 +93,16 @@ def read_facts(
     elif facts.registered_provider and facts.location is None and facts.provider:
         facts.location = facts.provider  # the title names a location of the registered provider
         facts.fact_sources["location"] = facts.fact_sources["provider"]
+    _read_scores(facts, text, rules, qs_sections, page_at)
+    return facts
+
+
+def _read_scores(
+    facts: ReportFacts, text: str, rules: RuleSet, qs_sections: list[tuple[str, int]], page_at: PageAt | None
+) -> None:
+    """A quality statement's score: the first `score` rule matching just after its heading, else a row of
+    a score table (`score_row`: the statement's name, as a heading rule gives it, and its score)."""
+    fact_rules = rules.of("fact")
     score_rules = [r for r in fact_rules if r.label == "score"]
     for qs, offset in qs_sections:
         if qs in facts.quality_statement_scores:
@@ -104,7 +114,14 @@ def read_facts(
                 facts.quality_statement_scores[qs] = int(v)
                 facts.fact_sources[f"quality_statement_scores.{qs}"] = _source(r, found, window, page_at, offset)
                 break
-    return facts
+    names = [h for h in rules.of("heading") if h.quality_statement]
+    for r in (r for r in fact_rules if r.label == "score_row"):
+        for m in r.compiled().finditer(text):
+            name = " ".join(m.group("name").split())
+            row = next((h.quality_statement for h in names if h.compiled().fullmatch(name)), None)
+            if row and row not in facts.quality_statement_scores and (v := _value(r, m)) and v.isdigit():
+                facts.quality_statement_scores[row] = int(v)
+                facts.fact_sources[f"quality_statement_scores.{row}"] = _source(r, m, text, page_at)
 
 
 def _source(r: Rule, m: re.Match[str], text: str, page_at: PageAt | None, base: int = 0) -> FactSource:

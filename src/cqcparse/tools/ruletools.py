@@ -48,13 +48,14 @@ FACT_COLLECTIONS = {
     "rating": "ratings",
     "service_rating": "service_ratings",
     "score": "quality_statement_scores",
+    "score_row": "quality_statement_scores",
 }
 FACT_LABELS = (
     *(name for name in ReportFacts.model_fields if name not in (*FACT_COLLECTIONS.values(), "fact_sources")),
     *FACT_COLLECTIONS,
     "framework",
 )  # framework: read by the pipeline, not a report field
-FACT_GROUPS = {"rating": ("kq",), "service_rating": ("service",)}
+FACT_GROUPS = {"rating": ("kq",), "service_rating": ("service",), "score_row": ("name",)}
 BREACH_LABELS = ("cite", "exclude", "list", "title", "registration_title")
 # Fields only one kind of rule reads: on any other kind they do nothing, which is almost always a slip.
 ONLY_FOR = {

@@ -183,6 +183,15 @@ NEUTRAL = [
     # a continuation of a list
     ("These included speech and language therapists and dietitians.", "evidence", set(), None),
     # cqc process and background
+    ("This inspection took place on 4 and 5 May 2016 and was unannounced.", "background", set(), None),
+    (
+        "This report only covers our findings in relation to the key questions safe and well-led.",
+        "background",
+        set(),
+        None,
+    ),
+    ("There were 10 people on the ward when we visited.", "background", set(), None),
+    ("The director of nursing was the registered manager.", "background", set(), None),
     ("As a result, we brought forward our planned inspection of the home.", "cqc_process", set(), None),
     ("The service had a registered manager.", "background", set(), None),
     ("There had been several changes to the board in the last year.", "evidence", set(), None),
@@ -222,6 +231,11 @@ SHORTFALLS = [
     ("There was no review of the new worker's probation or training.", "evidence", {"finding"}, None),
     ("There were no delays in discharging people from the ward.", "evidence", {"positive"}, None),
     ("A relative said the choice of meals could be improved.", "reported", {"finding"}, None),
+    # a condition states nothing that happened; risks named in a list are no shortfall
+    ("The electronic records alerted the office if a dose had not been signed for.", "evidence", {"positive"}, None),
+    ("Risks such as falls and poor nutrition were assessed when people moved in.", "evidence", {"positive"}, None),
+    ("If people's needs changed, care plans were not updated.", "evidence", {"finding"}, None),
+    ("We were somewhat assured that the provider was admitting people safely.", "evidence", {"finding"}, None),
     # no record of good practice; records at odds with the person; staff taken from the rest; work behind
     ("No other activities were recorded as offered to the person.", "evidence", {"finding"}, None),
     ("No falls were recorded in the last three months.", "evidence", {"positive"}, None),
@@ -376,6 +390,8 @@ def test_a_negated_shortfall_is_never_a_finding_only(pipe, subject, predicate, t
 def test_the_decision_path_names_the_rule_that_withheld_default_polarity(pipe):
     d = decide_one(pipe, "One resident was prescribed a blood thinner twice a day.")
     assert "no default polarity: ['positive.neutral-individual-case']" in d.path
+    d = decide_one(pipe, "The electronic records alerted the office if a dose had not been signed for.")
+    assert any(step.startswith("hypothetical.if-clause 'if a dose had not been signed for'") for step in d.path)
     d = decide_one(pipe, "One resident had successfully left the building through the fire door.")
     assert "practice words ['positive.practice-word'] ignored: ['positive.neutral-individual-case']" in d.path
 

@@ -1,7 +1,8 @@
 """Polarity by composition (ConText): the shortfall and strength cues of a sentence after the modifiers
 that govern them: a negated shortfall is a strength, a negated strength a shortfall, cues in a
-historical scope belong to an earlier inspection, and strength cues in a purpose clause name an aim. Pure
-functions over typed values."""
+historical scope belong to an earlier inspection, cues in a condition ('if a dose had not been signed for')
+state nothing that happened, and strength cues in a purpose clause name an aim. Pure functions over typed
+values."""
 
 from __future__ import annotations
 
@@ -53,6 +54,8 @@ def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str
         s = governing(scopes, h, "historical")
         if s:
             note(h, s, "puts in an earlier inspection")
+        elif s := next((s for s in scopes if s.category == "hypothetical" and s.overlaps(h)), None):
+            note(h, s, "makes a condition of")
         return s is not None
 
     has_purpose = any(s.category == "purpose" for s in scopes)

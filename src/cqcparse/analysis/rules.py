@@ -50,6 +50,7 @@ MODIFIER_CATEGORIES = (
     "concession",
     "conditional",
     "historical",
+    "hypothetical",
     "purpose",
     "prevention",
     "terminate",

@@ -250,6 +250,23 @@ def test_quality_statement_scores_from_a_score_table(pipe):
     assert text[source.start : source.end] == "Safe and effective staffing 2"
 
 
+@pytest.mark.parametrize(
+    ("block", "provider", "registered"),
+    [
+        (
+            "Ashgrove Community Support\nAshgrove Care Services Limited\n",
+            "Ashgrove Community Support",
+            "Ashgrove Care Services Limited",
+        ),
+        ("Fernhollow Care Limited\nOakfield Care Home\n", "Oakfield Care Home", "Fernhollow Care Limited"),
+        ("Arreta Home Care Limited\nArreta Home Care Limited\n", "Arreta Home Care Limited", None),
+    ],
+)
+def test_title_block_location_and_company_in_either_order(pipe, block, provider, registered):
+    report = run(pipe, f"{block}Inspection report\n12 Mill Lane\nDate of publication: 26 October 2017\n").report
+    assert (report.provider, report.registered_provider) == (provider, registered)
+
+
 def test_unrated_dental_report_has_no_rating(pipe):
     r = run(
         pipe,

@@ -6,11 +6,15 @@ from __future__ import annotations
 import re
 
 RATE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?%")
-COMPARED = re.compile(r"\bcompared (?:with|to)\b", re.IGNORECASE)
+COMPARED = re.compile(
+    r"\bcompared (?:with|to)\b|\bagainst (?:a|an|the|its|their)(?: [\w\u2019'-]+){0,4}? "
+    r"(?:target|average|standard|benchmark|expectation|aim)s?\b",
+    re.IGNORECASE,
+)
 
 
 def compare_rates(span: str) -> int:
-    """-1 when the first rate before 'compared with' is below the first rate after it, 1 when above, 0 when
+    """-1 when the first rate before 'compared with' (or 'against a target of') is below the first rate after it, 1 when above, 0 when
     they are equal or a rate is missing."""
     m = COMPARED.search(span)
     if not m:

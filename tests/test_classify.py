@@ -212,6 +212,8 @@ NEUTRAL = [
     ),
     ("The oldest part of the house dated back to 1820.", "background", set(), None),
     ("We received 20 comment cards, 18 of which were positive about the care.", "evidence", {"positive"}, None),
+    ("In the 12 months before our visit, the hospice supported 1,240 patients.", "evidence", set(), None),
+    ("One person told us they felt supported by the night staff.", "reported", {"positive"}, None),
     # a cue word still decides
     ("One person told us the staff were always kind and patient.", "reported", {"positive"}, None),
     # words naming a practice judge nothing in an individual case or the provider's own account
@@ -256,6 +258,9 @@ SHORTFALLS = [
     ("The building was clean and the clinic rooms were well stocked.", "evidence", {"positive"}, None),
     ("A CQC inspector led the inspection, with support from a dental adviser.", "method", set(), None),
     ("Rating at last inspection: Good (report published 4 May 2018).", "rating", set(), None),
+    ("Staff told us they were stretched and that some visits were shortened.", "reported", {"finding"}, None),
+    ("Volunteers were less aware of how to raise a concern.", "evidence", {"finding"}, None),
+    ("Completion rates were above the provider's target of 95%.", "evidence", {"positive"}, None),
     # a condition states nothing that happened; risks named in a list are no shortfall
     ("The electronic records alerted the office if a dose had not been signed for.", "evidence", {"positive"}, None),
     ("Risks such as falls and poor nutrition were assessed when people moved in.", "evidence", {"positive"}, None),

@@ -261,6 +261,28 @@ SHORTFALLS = [
     ("Staff told us they were stretched and that some visits were shortened.", "reported", {"finding"}, None),
     ("Volunteers were less aware of how to raise a concern.", "evidence", {"finding"}, None),
     ("Completion rates were above the provider's target of 95%.", "evidence", {"positive"}, None),
+    ("Referrals are sent by email, and nobody checks that they are received.", "evidence", {"finding"}, None),
+    (
+        "After 6pm the number waiting regularly exceeds what the staff on duty can manage.",
+        "evidence",
+        {"finding"},
+        None,
+    ),
+    (
+        "One member of staff communicated effectively with people with hearing difficulties.",
+        "evidence",
+        {"positive"},
+        None,
+    ),
+    (
+        "Staff encouraged people's independence and stepped in only where this was needed.",
+        "evidence",
+        {"positive"},
+        None,
+    ),
+    ("Care plans were only updated when the person's family asked.", "evidence", {"finding"}, None),
+    ("Staff who raised concerns about staffing told us they were thanked.", "reported", {"positive"}, None),
+    ("The vacancies have not yet affected how quickly people are seen.", "evidence", set(), None),
     # a condition states nothing that happened; risks named in a list are no shortfall
     ("The electronic records alerted the office if a dose had not been signed for.", "evidence", {"positive"}, None),
     ("Risks such as falls and poor nutrition were assessed when people moved in.", "evidence", {"positive"}, None),

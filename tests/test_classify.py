@@ -283,6 +283,16 @@ SHORTFALLS = [
     ("Care plans were only updated when the person's family asked.", "evidence", {"finding"}, None),
     ("Staff who raised concerns about staffing told us they were thanked.", "reported", {"positive"}, None),
     ("The vacancies have not yet affected how quickly people are seen.", "evidence", set(), None),
+    # practice words after 'but' state no strength; nor, before 2024, in a dated fact
+    (
+        "The trust had a patient advisory group, but its advice was usually sought after decisions were made.",
+        "evidence",
+        {"finding"},
+        None,
+    ),
+    ("The practice recruited a second nurse and a receptionist in 2023.", "evidence", set(), None),
+    ("The trust's values of respect, openness and hope were developed with staff in 2021.", "evidence", set(), None),
+    ("People's care plans included a section for recording their views.", "evidence", set(), None),
     # a condition states nothing that happened; risks named in a list are no shortfall
     ("The electronic records alerted the office if a dose had not been signed for.", "evidence", {"positive"}, None),
     ("Risks such as falls and poor nutrition were assessed when people moved in.", "evidence", {"positive"}, None),

@@ -82,7 +82,8 @@ def decide(hits: list[Hit], ctx: Context, text: str, sent_start: int, sent_end: 
             # quotations are evidence, not the inspectors' own words: their cues do not count
             if in_quotes(text, sent_start, h.start):
                 continue
-            p = next((p for p in pseudo if overlapping(p, h)), None)
+            # default and neutral rules match the sentence, not words: a pseudo trigger cancels neither
+            p = None if h.label in ("default", "neutral") else next((p for p in pseudo if overlapping(p, h)), None)
             if p:  # 'people who could not read': the words name a group, they state no shortfall
                 d.path.append(f"cue {h.rule} {quote(text, h.start, h.end)} ignored: pseudo trigger {p.rule}")
                 continue
@@ -178,7 +179,10 @@ def _decide_polarity(
     cues = [h for h in by_kind["positive"] if h.label not in ("default", "neutral")]
     # a negated subject ('No one ... in the previous year') is no count or plan: it stays a strength
     withheld = neutral and not any(s.category == "negation" and s.start == sent_start for s in d.modifiers)
-    weak = [h for h in cues if h.label == "weak"] if withheld else []
+    # and, in reports before the single assessment framework, make no strength where the default polarity
+    # could not (a dated fact, a rate, a sentence with no past-tense verb)
+    undated = ctx.use_topics or any(h.label == "default" for h in by_kind["positive"])
+    weak = [h for h in cues if h.label == "weak"] if withheld or not undated else []
     if weak:  # words naming a practice ('monitored', 'in place') judge nothing in a case or someone's account
         d.path.append(f"practice words {sorted({h.rule for h in weak})} ignored: {neutral}")
         cues = [h for h in cues if h.label != "weak"]
@@ -218,7 +222,7 @@ def _decide_polarity(
         and contrast.category == "contrast"
         and not pol.shortfalls
         and d.modality is None
-        and not any(contrast.covers(h) for h in pol.strengths)
+        and not any(contrast.covers(h) for h in pol.strengths if h.label != "weak")
         and contrast.scope_end > contrast.end
     ):
         # "X, but Y" with no cue in Y: in this register the clause after the contrast is the shortfall

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from cqcparse.analysis.match import CueMatcher
+from cqcparse.analysis.match import CueMatcher, anchor_words, merged_windows
 from cqcparse.analysis.prefilter import FOLDS_APART, LineScan, LiteralIndex, line_literals, required_literals
 
 
@@ -165,3 +165,46 @@ def pipe_source(text: str):
     from cqcparse.readers.source import SourceText
 
     return SourceText(path="t.txt", format="text", text=text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "anchors"),
+    [
+        ([{"LOWER": {"IN": ["must", "mustn't"]}}], (1, frozenset({"must", "mustn't"}))),
+        ([{"LOWER": {"NOT_IN": ["we"]}, "IS_PUNCT": False}, {"LOWER": "should"}], (2, frozenset({"should"}))),
+        ([{"lower": {"IN": ["need", "needs"]}}, {"LOWER": "to"}, {"IS_ALPHA": True}], (3, frozenset({"to"}))),
+        ([{"LOWER": "not"}, {"OP": "*"}, {"LOWER": "done"}], None),  # no fixed length
+        ([{"IS_ALPHA": True}, {"LEMMA": "need"}], None),  # no word it must hold
+    ],
+)
+def test_anchor_words(pattern: list[dict], anchors) -> None:
+    assert anchor_words(pattern) == anchors
+
+
+def test_merged_windows() -> None:
+    assert merged_windows([0, 5, 6, 20], 3, 22) == [(0, 9), (18, 22)]  # adjacent windows merge too
+    assert merged_windows([1, 9], 3, 22) == [(0, 4), (7, 12)]
+    assert merged_windows([], 3, 10) == []
+
+
+def test_token_matches_in_windows_equal_the_matcher_over_the_doc(pipe, fixtures_dir) -> None:
+    """The shipped token patterns all have a fixed length: run around their anchor words, the Matcher finds
+    what it finds over the whole document."""
+    text = (fixtures_dir / "hollybank-homecare-2023.txt").read_text(encoding="utf-8")
+    doc = pipe.nlp.make_doc(text)
+    assert pipe.matcher.reach == 3
+    windowed = sorted(pipe.matcher._token_matches(doc))
+    assert windowed == sorted(pipe.matcher.tokens(doc)) and len(windowed) > 10
+
+
+def test_a_pattern_without_fixed_length_runs_over_the_doc(pipe) -> None:
+    from cqcparse.analysis.rules import RuleSet
+
+    wide = pipe.rules.of("action")[0].model_copy(
+        update={"id": "action.test-wide", "pattern": [{"LOWER": "must"}, {"OP": "*"}], "phrases": None, "regex": None}
+    )
+    matcher = CueMatcher(pipe.nlp, RuleSet((*pipe.rules.rules, wide)))
+    assert matcher.reach == 0
+    sentence = "The provider must review it."
+    hits = matcher(pipe.nlp.make_doc(sentence), [(0, len(sentence))])
+    assert (13, 28) in {(h.start, h.end) for h in hits if h.rule == "action.test-wide"}

@@ -208,3 +208,16 @@ def test_a_pattern_without_fixed_length_runs_over_the_doc(pipe) -> None:
     sentence = "The provider must review it."
     hits = matcher(pipe.nlp.make_doc(sentence), [(0, len(sentence))])
     assert (13, 28) in {(h.start, h.end) for h in hits if h.rule == "action.test-wide"}
+
+
+def test_heading_examples_pass_the_heading_prefilter(pipe) -> None:
+    """find_headings tries only the heading rules whose literals a title holds: every example title a
+    heading rule matches in full holds one of its literals."""
+    checked = 0
+    for r in pipe.rules.of("heading"):
+        literals = required_literals(r.regex or "")
+        for title in r.examples.match if r.examples else []:
+            if r.compiled().fullmatch(title):
+                assert may_match(literals, title.lower()), (r.id, title)
+                checked += 1
+    assert checked > 30

@@ -23,6 +23,7 @@ MAX_PREFIXES = 200
 FOLDS_APART = "\u0130\u0131\u017f"
 
 
+@functools.cache
 def required_literals(regex: str) -> tuple[str, ...] | None:
     """Lower-case literals one of which every string that `regex` finds a match in holds, or None when
     no such set of literals of at least MIN_LENGTH characters is known."""

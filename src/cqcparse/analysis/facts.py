@@ -173,8 +173,14 @@ def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> list[str
 def _table_title(text: str, start: int, row_rule: Rule) -> str | None:
     """The line above a table of rating rows ('Millbrook General Hospital'), so that the same core
     service at two hospitals gives two ratings."""
-    lines = text[:start].split("\n")[:-1]
-    for line in reversed(lines[-30:]):
+    end = text.rfind("\n", 0, start)  # the 30 lines before the match's own: found backwards, not by
+    begin = end  # splitting all the text before it (which made a long report's rating table quadratic)
+    for _ in range(30):
+        begin = text.rfind("\n", 0, begin) if begin > 0 else -1
+        if begin < 0:
+            break
+    lines = text[begin + 1 : end].split("\n") if end >= 0 else []
+    for line in reversed(lines):
         line = line.strip()
         if not line:
             continue

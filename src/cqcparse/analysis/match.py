@@ -97,8 +97,11 @@ class CueMatcher:
         pattern of at most `reach` tokens that holds one lies inside its window): the same as over the doc."""
         if not len(doc):
             return
-        ids = self.anchor_ids
-        at = [i for i, lower in enumerate(doc.to_array("LOWER").tolist()) if lower in ids]
+        ids, lowers = self.anchor_ids, doc.to_array("LOWER")
+        # in chunks: a list of every token's hash at once costs a 1,000-page report some 20 MB
+        at = [
+            i + k for i in range(0, len(lowers), 8192) for k, h in enumerate(lowers[i : i + 8192].tolist()) if h in ids
+        ]
         for a, b in merged_windows(at, self.reach, len(doc)):  # disjoint: each match is found once
             for match_id, s, e in self.tokens(doc[a:b]):
                 yield match_id, a + s, a + e

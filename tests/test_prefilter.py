@@ -148,6 +148,19 @@ def test_line_scan_searches_only_lines_holding_a_literal() -> None:
     assert folded.lines == {} and [m.group("reg") for m in folded.finditer(compiled)] == ["12"]
 
 
+def test_line_scan_lowers_the_text_in_chunks_of_lines(monkeypatch) -> None:
+    import cqcparse.analysis.prefilter as prefilter
+
+    compiled = [re.compile(r, FLAGS) for r in (r"\bbreach of regulation (?P<reg>\d+)\b", r"^overall rating[ \t]+\w+$")]
+    whole = LineScan(LINES, compiled).lines
+    monkeypatch.setattr(prefilter, "CHUNK", 7)  # a chunk ends at the first newline 7 characters on
+    chunked = LineScan(LINES, compiled)
+    assert chunked.lines == whole and len(whole[(compiled[1].pattern, compiled[1].flags)]) == 3
+    assert [m.span() for rx in compiled for m in chunked.finditer(rx)] == [
+        m.span() for rx in compiled for m in rx.finditer(LINES)
+    ]
+
+
 def test_line_scan_of_the_shipped_rules_equals_the_full_scan(pipe, shared_dir) -> None:
     """Every fact and breach rule gives, on every corpus text, the matches of its regex over the whole text."""
     regexes = [r.compiled() for r in pipe.rules.of("fact", "breach")]

@@ -18,6 +18,7 @@ import ahocorasick
 
 MIN_LENGTH = 3  # shorter prefixes filter too little to be worth the test
 MAX_PREFIXES = 200
+CHUNK = 1 << 16  # characters of a text a LineScan lowers at a time
 # letters that ignore-case matching equates with an ASCII letter (or letters) while lower() does not: dotless
 # i and long s; dotted capital I lowers to two characters. A text holding one gets no prefilter.
 FOLDS_APART = "\u0130\u0131\u017f"
@@ -246,10 +247,15 @@ class LineScan:
             automaton.add_word(literal, tuple(keys))
         automaton.make_automaton()
         found: dict[tuple[str, int], set[int]] = {key: set() for keys in owners.values() for key in keys}
-        for end, keys in automaton.iter(text.lower()):
-            line = text.rfind("\n", 0, end) + 1
-            for key in keys:
-                found[key].add(line)
+        a = 0
+        while a < len(text):  # in chunks of whole lines (no literal holds a newline): a lower-case copy of
+            b = text.find("\n", a + CHUNK) + 1 or len(text)  # a long report at once costs tens of MB
+            chunk = text[a:b].lower()
+            for end, keys in automaton.iter(chunk):
+                line = a + chunk.rfind("\n", 0, end) + 1
+                for key in keys:
+                    found[key].add(line)
+            a = b
         self.lines = {key: sorted(starts) for key, starts in found.items()}
 
     def finditer(self, regex: re.Pattern[str]) -> Iterator[re.Match[str]]:

@@ -174,6 +174,22 @@ def test_run_limited_passes_errors_and_results_back_whole() -> None:
     assert run_limited(_allocate, 50, path="z", memory_mb=2048, seconds=None) == 50 * 2**20
 
 
+def _frozen_and_collected() -> tuple[int, int]:
+    import gc
+
+    return gc.get_freeze_count(), len(gc.get_objects())
+
+
+def test_run_limited_child_leaves_the_parents_objects_out_of_its_collections() -> None:
+    """The child's garbage collector does not walk what it inherited (which would copy the shared pages)."""
+    import gc
+
+    kept = [[k] for k in range(50_000)]  # parent objects the child inherits
+    frozen, tracked = run_limited(_frozen_and_collected, path="x.pdf", memory_mb=0, seconds=30)
+    assert frozen >= len(kept) and tracked < len(kept)
+    assert gc.get_freeze_count() == 0  # the parent's own collections are untouched
+
+
 def test_run_limited_turns_an_allocation_past_the_limit_and_an_abort_into_errors() -> None:
     zombies = _zombies()
     with pytest.raises(InputError, match=r"^z: needs more than 1024 MB of memory \(raise --max-memory"):

@@ -95,6 +95,20 @@ def test_overprinted_heading_is_read_once(tmp_path, engine):
     assert src.text.split("\n") == ["Overall summary", BODY[0], "Is the service caring?"]
 
 
+def test_dedupe_drops_copies_within_a_quarter_em_only() -> None:
+    from cqcparse.readers.pdf.geometry import Run
+    from cqcparse.readers.pdf.lines import dedupe
+
+    def run(x0: float, top: float, text: str = "e") -> Run:
+        return Run(x0, top, x0 + 5, top + 10, text, 10.0, False, 5, top + 8)
+
+    # a kerned fragment printed on every line, overprinted on two of them; 2.5 pt is a quarter em exactly
+    runs = [run(50, 100 + 12 * k) for k in range(20)] + [run(52.5, 112), run(50.1, 327.5), run(50, 112, "the")]
+    runs += [run(53, 124), run(50, 114.6)]  # 3 pt to the right, 2.6 pt lower: kept
+    kept = dedupe(runs)
+    assert kept == runs[:20] + [runs[22], runs[23], runs[24]]
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_rating_dots_are_dropped(tmp_path, engine):
     items = [

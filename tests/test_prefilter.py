@@ -3,10 +3,12 @@ matches always holds one), and it must decide the same hits as running every reg
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from cqcparse.analysis.match import CueMatcher
-from cqcparse.analysis.prefilter import FOLDS_APART, LiteralIndex, required_literals
+from cqcparse.analysis.match import CueMatcher, anchor_words, merged_windows
+from cqcparse.analysis.prefilter import FOLDS_APART, LineScan, LiteralIndex, line_literals, required_literals
 
 
 def may_match(literals: tuple[str, ...] | None, lowered: str) -> bool:
@@ -82,7 +84,153 @@ def test_letters_that_fold_apart_switch_the_prefilter_off(pipe) -> None:
     assert FOLDS_APART == "\u0130\u0131\u017f"
 
 
+FLAGS = re.IGNORECASE | re.MULTILINE
+
+
+@pytest.mark.parametrize(
+    ("regex", "literals"),
+    [
+        (r"^overall rating[ \t]+(?P<value>good|inadequate)$", ("overall rating",)),
+        (r"(?<=[.!?] )we rated [^.\n]{0,40}\bgood\b", ("we rated ",)),
+        (r"\bdate of inspection:?[ \t]*\n?[ \t]*\d+", None),  # an optional newline: it spans two lines
+        (r"breach\s+of regulation", None),  # \s holds the newline
+        (r"breach of [^.]{0,9}regulation", None),  # so does a negated class without it
+        (r"(?!.*\bno longer\b)breach of regulation", ("breach of regulation",)),  # . stops at a newline
+        (r"(?s:.{0,5})breach of regulation", None),  # but not under DOTALL
+        (r"breach of regulation\Z", ("breach of regulation",)),
+    ],
+)
+def test_line_literals_only_for_regexes_that_stay_on_a_line(regex: str, literals: tuple[str, ...] | None) -> None:
+    assert line_literals(regex, FLAGS) == literals
+
+
+def test_line_literals_without_multiline_dollar() -> None:
+    # a line's newline inside endpos looks like the end of the string to a '$' without re.MULTILINE
+    assert line_literals(r"overall rating good$", re.IGNORECASE) is None
+    assert line_literals(r"overall rating good$", FLAGS) == ("overall rating good",)
+
+
+LINES = (
+    "Overall rating Good\nThe home was rated good. We rated it good overall.\nbreach of regulation 12\n"
+    "xbreach of regulation 13. Overall rating   Inadequate\n\nOVERALL RATING Good"
+)
+
+
+@pytest.mark.parametrize(
+    "regex",
+    [
+        r"^overall rating[ \t]+(?P<value>good|inadequate)$",
+        r"(?<=[.!?] )we rated \w+ \bgood\b",
+        r"\bbreach of regulation (?P<reg>\d+)\b",  # 'xbreach' has no boundary: the char before the line counts
+        r"(?=overall rating)",  # empty matches, each at its own line
+        r"regulation \d+$|^$",
+        r"breach\s+of\s+regulation",  # runs on the whole text
+    ],
+)
+def test_line_scan_gives_the_matches_of_the_whole_text(regex: str) -> None:
+    compiled = re.compile(regex, FLAGS)
+    full = [(m.span(), m.groupdict()) for m in compiled.finditer(LINES)]
+    scan = LineScan(LINES, [compiled])
+    assert [(m.span(), m.groupdict()) for m in scan.finditer(compiled)] == full
+    first = scan.search(compiled)
+    assert (first.span() if first else None) == (full[0][0] if full else None)
+
+
+def test_line_scan_searches_only_lines_holding_a_literal() -> None:
+    compiled = re.compile(r"\bbreach of regulation (?P<reg>\d+)\b", FLAGS)
+    scan = LineScan(LINES, [compiled])
+    assert [LINES[a : LINES.index("\n", a)] for a in scan.lines[(compiled.pattern, compiled.flags)]] == [
+        "breach of regulation 12",
+        "xbreach of regulation 13. Overall rating   Inadequate",
+    ]
+    assert [m.group("reg") for m in scan.finditer(compiled)] == ["12"]
+    folded = LineScan(LINES + " \u0131", [compiled])  # a letter that folds apart: every regex on the whole text
+    assert folded.lines == {} and [m.group("reg") for m in folded.finditer(compiled)] == ["12"]
+
+
+def test_line_scan_lowers_the_text_in_chunks_of_lines(monkeypatch) -> None:
+    import cqcparse.analysis.prefilter as prefilter
+
+    compiled = [re.compile(r, FLAGS) for r in (r"\bbreach of regulation (?P<reg>\d+)\b", r"^overall rating[ \t]+\w+$")]
+    whole = LineScan(LINES, compiled).lines
+    monkeypatch.setattr(prefilter, "CHUNK", 7)  # a chunk ends at the first newline 7 characters on
+    chunked = LineScan(LINES, compiled)
+    assert chunked.lines == whole and len(whole[(compiled[1].pattern, compiled[1].flags)]) == 3
+    assert [m.span() for rx in compiled for m in chunked.finditer(rx)] == [
+        m.span() for rx in compiled for m in rx.finditer(LINES)
+    ]
+
+
+def test_line_scan_of_the_shipped_rules_equals_the_full_scan(pipe, shared_dir) -> None:
+    """Every fact and breach rule gives, on every corpus text, the matches of its regex over the whole text."""
+    regexes = [r.compiled() for r in pipe.rules.of("fact", "breach")]
+    tested = 0
+    for path in sorted((shared_dir / "reports").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        scan = LineScan(text, regexes)
+        tested += len(scan.lines)
+        for rx in regexes:
+            assert [m.span() for m in scan.finditer(rx)] == [m.span() for m in rx.finditer(text)], (path.name, rx)
+    assert tested > 1000
+
+
 def pipe_source(text: str):
     from cqcparse.readers.source import SourceText
 
     return SourceText(path="t.txt", format="text", text=text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "anchors"),
+    [
+        ([{"LOWER": {"IN": ["must", "mustn't"]}}], (1, frozenset({"must", "mustn't"}))),
+        ([{"LOWER": {"NOT_IN": ["we"]}, "IS_PUNCT": False}, {"LOWER": "should"}], (2, frozenset({"should"}))),
+        ([{"lower": {"IN": ["need", "needs"]}}, {"LOWER": "to"}, {"IS_ALPHA": True}], (3, frozenset({"to"}))),
+        ([{"LOWER": "not"}, {"OP": "*"}, {"LOWER": "done"}], None),  # no fixed length
+        ([{"IS_ALPHA": True}, {"LEMMA": "need"}], None),  # no word it must hold
+    ],
+)
+def test_anchor_words(pattern: list[dict], anchors) -> None:
+    assert anchor_words(pattern) == anchors
+
+
+def test_merged_windows() -> None:
+    assert merged_windows([0, 5, 6, 20], 3, 22) == [(0, 9), (18, 22)]  # adjacent windows merge too
+    assert merged_windows([1, 9], 3, 22) == [(0, 4), (7, 12)]
+    assert merged_windows([], 3, 10) == []
+
+
+def test_token_matches_in_windows_equal_the_matcher_over_the_doc(pipe, fixtures_dir) -> None:
+    """The shipped token patterns all have a fixed length: run around their anchor words, the Matcher finds
+    what it finds over the whole document."""
+    text = (fixtures_dir / "hollybank-homecare-2023.txt").read_text(encoding="utf-8")
+    doc = pipe.nlp.make_doc(text)
+    assert pipe.matcher.reach == 3
+    windowed = sorted(pipe.matcher._token_matches(doc))
+    assert windowed == sorted(pipe.matcher.tokens(doc)) and len(windowed) > 10
+
+
+def test_a_pattern_without_fixed_length_runs_over_the_doc(pipe) -> None:
+    from cqcparse.analysis.rules import RuleSet
+
+    wide = pipe.rules.of("action")[0].model_copy(
+        update={"id": "action.test-wide", "pattern": [{"LOWER": "must"}, {"OP": "*"}], "phrases": None, "regex": None}
+    )
+    matcher = CueMatcher(pipe.nlp, RuleSet((*pipe.rules.rules, wide)))
+    assert matcher.reach == 0
+    sentence = "The provider must review it."
+    hits = matcher(pipe.nlp.make_doc(sentence), [(0, len(sentence))])
+    assert (13, 28) in {(h.start, h.end) for h in hits if h.rule == "action.test-wide"}
+
+
+def test_heading_examples_pass_the_heading_prefilter(pipe) -> None:
+    """find_headings tries only the heading rules whose literals a title holds: every example title a
+    heading rule matches in full holds one of its literals."""
+    checked = 0
+    for r in pipe.rules.of("heading"):
+        literals = required_literals(r.regex or "")
+        for title in r.examples.match if r.examples else []:
+            if r.compiled().fullmatch(title):
+                assert may_match(literals, title.lower()), (r.id, title)
+                checked += 1
+    assert checked > 30

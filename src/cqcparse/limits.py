@@ -5,6 +5,7 @@ whole process when an allocation fails, so a decompression bomb must not run in 
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import pickle
 import signal
@@ -198,6 +199,9 @@ def _end(pid: int) -> int:
 
 def _child(send: int, memory_mb: int, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops this process
+    # the objects inherited from the parent (spaCy, the rules) stay out of this process's garbage collections,
+    # which would otherwise touch each of them and so copy the memory pages they share with the parent
+    gc.freeze()
     try:
         if memory_mb:
             cap_address_space(memory_mb)

@@ -17,6 +17,7 @@ from cqcparse.analysis.contexts import block_contexts
 from cqcparse.analysis.facts import read_facts
 from cqcparse.analysis.labels import carries_over
 from cqcparse.analysis.match import CueMatcher, Hit
+from cqcparse.analysis.prefilter import LineScan
 from cqcparse.analysis.rules import RuleSet, load_rules
 from cqcparse.analysis.ruleschema import Rule
 from cqcparse.analysis.segment import Block, Heading
@@ -60,6 +61,14 @@ class Pipeline:
         self.nlp.max_length = 2**62
         self.matcher = CueMatcher(self.nlp, self.rules)
         self.abbreviations = abbreviations(self.rules.of("abbreviation"))
+        self._whole_text = [r.compiled() for r in self.rules.of("fact", "breach")]  # rules run on the whole text
+        self._scan: LineScan | None = None
+
+    def scan(self, text: str) -> LineScan:
+        """The LineScan of the text of the report being run, made once for the fact and breach rules."""
+        if self._scan is None or self._scan.text is not text:
+            self._scan = LineScan(text, self._whole_text)
+        return self._scan
 
     def extract(self, path: str | Path, *, include_text: bool = False, **read_options) -> Report:
         """Read and extract one report (.pdf, .html, .txt or '-' for stdin). `read_options` go to the reader:
@@ -72,7 +81,7 @@ class Pipeline:
         masked = replace(src, text=furniture.mask_furniture(src.text)) if src.format == "text" else src
         bl = segment.blocks(masked)
         headings = segment.find_headings(masked.text, bl, self.rules)
-        if not uses_quality_statements(headings, masked.text, self.rules):
+        if not uses_quality_statements(headings, masked.text, self.rules, self.scan(masked.text)):
             # before 2024 "Infection prevention and control" is a sub-heading, not a quality statement
             headings = [
                 replace(h, type="heading", level=4, quality_statement=None) if h and h.quality_statement else h
@@ -90,7 +99,8 @@ class Pipeline:
         qs_offsets = [
             (s.quality_statement, s.start) for s in sections if s.type == "quality_statement" and s.quality_statement
         ]
-        facts = read_facts(doc_text, self.rules, qs_offsets, lambda offset: page_of(src, offset))
+        scan = self.scan(doc_text)
+        facts = read_facts(doc_text, self.rules, qs_offsets, lambda offset: page_of(src, offset), scan)
         spans = [(a.sentence.start, a.sentence.end, page_of(src, a.sentence.start)) for a in analysed]
         # table rows and other label lines hold no sentences but can cite a breach
         spans += [
@@ -98,7 +108,8 @@ class Pipeline:
             for b, h in zip(bl, headings)
             if h is None and not segment.is_prose(b, doc_text)
         ]
-        breaches = read_breaches(doc_text, self.rules, sorted(spans))
+        breaches = read_breaches(doc_text, self.rules, sorted(spans), scan)
+        self._scan = None  # the text is not kept once its report is made
         return Report(
             api=None,
             source=src.path,
@@ -116,11 +127,11 @@ class Pipeline:
         doc_text = src.text
         prose = [h is None and segment.is_prose(b, doc_text) for b, h in zip(bl, headings)]
         sents = sentences.sentences(doc_text, bl, prose, self.abbreviations)
-        contexts = block_contexts(
-            doc_text, bl, headings, self.rules, use_topics=uses_quality_statements(headings, doc_text, self.rules)
-        )
+        scan = self.scan(doc_text)
+        use_topics = uses_quality_statements(headings, doc_text, self.rules, scan)
+        contexts = block_contexts(doc_text, bl, headings, self.rules, use_topics=use_topics)
         doc = self.nlp.make_doc(doc_text)
-        kqs = assessed_key_questions(headings, doc_text, self.rules)
+        kqs = assessed_key_questions(headings, doc_text, self.rules, scan)
         hits = [
             h
             for h in self.matcher(doc, [(s.start, s.end) for s in sents], doc_text)
@@ -162,7 +173,9 @@ def abbreviations(rules: list[Rule]) -> set[str]:
     return {p.lower() + ("#" if r.label == "before_number" else "") for r in rules for p in r.phrases or []}
 
 
-def assessed_key_questions(headings: list[Heading | None], text: str, rules: RuleSet) -> set[str]:
+def assessed_key_questions(
+    headings: list[Heading | None], text: str, rules: RuleSet, scan: LineScan | None = None
+) -> set[str]:
     """The key questions a report assesses, so that topic words only label with their quality statements:
     those of its key question and quality statement headings, else the one key question an assessment of
     a single key question names (`assessment` fact rules: "Ratings - Well-led"), else all five."""
@@ -172,19 +185,22 @@ def assessed_key_questions(headings: list[Heading | None], text: str, rules: Rul
             key_question_id(m.group("value"))
             for r in rules.of("fact")
             if r.label == "assessment"
-            for m in r.compiled().finditer(text)
+            for m in (scan.finditer(r.compiled()) if scan else r.compiled().finditer(text))
         )
         kqs = {kq for kq in named if kq}
     return kqs or set(KEY_QUESTIONS)
 
 
-def uses_quality_statements(headings: list[Heading | None], text: str, rules: RuleSet) -> bool:
+def uses_quality_statements(
+    headings: list[Heading | None], text: str, rules: RuleSet, scan: LineScan | None = None
+) -> bool:
     """Reports of the single assessment framework (2024-) label items with quality statements: those with
     quality statement headings, or with the framework's wording (`fact.framework.*` rules). Web openings of
     assessments name no statement heading, so the wording is all there is."""
     if sum(1 for h in headings if h and h.quality_statement) >= 2:
         return True
-    return any(r.compiled().search(text) for r in rules.of("fact") if r.label == "framework")
+    framework = [r.compiled() for r in rules.of("fact") if r.label == "framework"]
+    return any(scan.search(r) if scan else r.search(text) for r in framework)
 
 
 def build_sections(bl: list[Block], headings: list[Heading | None], src: SourceText) -> list[Section]:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from itertools import accumulate
 
+from cqcparse.analysis.prefilter import LineScan
 from cqcparse.analysis.rules import RuleSet
 from cqcparse.analysis.ruleschema import Rule
 from cqcparse.records import Breach, Citation
@@ -41,20 +42,21 @@ def instrument_of(named: str | None) -> str:
     return next(name for key, name in INSTRUMENTS if key in (named or ""))
 
 
-def read_breaches(text: str, rules: RuleSet, spans: list[Span]) -> list[Breach]:
+def read_breaches(text: str, rules: RuleSet, spans: list[Span], scan: LineScan | None = None) -> list[Breach]:
     """One Breach per distinct (instrument, regulation), with every place it is cited. `spans` are the
     sentences and lines (start, end, page) a citation can come from: the citation is the one holding it.
-    Regulations the report says are met or no longer breached ('exclude' rules) are dropped."""
+    Regulations the report says are met or no longer breached ('exclude' rules) are dropped. `scan`: the
+    text's LineScan, if the caller has one."""
     breach_rules = rules.of("breach")
     titles = [r for r in breach_rules if r.label in TITLE_INSTRUMENTS]
     official = {(TITLE_INSTRUMENTS[r.label or ""], r.value): r.description for r in titles}
     found: dict[tuple[str, str], Breach] = {}
     excluded: set[str] = set()
     holding = _Holding(spans)
-    for r in breach_rules:
-        if r.label in TITLE_INSTRUMENTS:
-            continue
-        for m in r.compiled().finditer(text):
+    cues = [r for r in breach_rules if r.label not in TITLE_INSTRUMENTS]
+    scan = scan or LineScan(text, [r.compiled() for r in cues])
+    for r in cues:
+        for m in scan.finditer(r.compiled()):
             if r.label == "exclude":
                 g = m.groupdict()
                 excluded.update(n.upper() for n in [g.get("reg") or "", *NUMBER.findall(g.get("regs") or "")] if n)

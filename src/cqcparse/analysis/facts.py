@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
+from cqcparse.analysis.prefilter import LineScan
 from cqcparse.analysis.rules import RuleSet
 from cqcparse.analysis.ruleschema import Rule
 from cqcparse.analysis.vocabulary import key_question_id
@@ -74,17 +75,22 @@ def _value(rule: Rule, m: re.Match[str]) -> str | None:
 
 
 def read_facts(
-    text: str, rules: RuleSet, qs_sections: list[tuple[str, int]], page_at: PageAt | None = None
+    text: str,
+    rules: RuleSet,
+    qs_sections: list[tuple[str, int]],
+    page_at: PageAt | None = None,
+    scan: LineScan | None = None,
 ) -> ReportFacts:
     """Each field takes the first rule (in file order) that matches; ratings and scores collect all.
     `qs_sections` gives (quality statement id, offset after its heading) for reading scores; `page_at`
-    gives the page of an offset (PDF input), for `fact_sources`."""
+    gives the page of an offset (PDF input), for `fact_sources`; `scan`, the text's LineScan if the caller
+    has one."""
     facts = ReportFacts()
     fact_rules = rules.of("fact")
-    for r in fact_rules:
-        if r.label == "score":
-            continue
-        for m in r.compiled().finditer(text):
+    whole = [r for r in fact_rules if r.label != "score"]
+    scan = scan or LineScan(text, [r.compiled() for r in whole])
+    for r in whole:
+        for m in scan.finditer(r.compiled()):
             for key in _apply(facts, r, m, text):
                 facts.fact_sources.setdefault(key, _source(r, m, text, page_at))
     if facts.registered_provider == facts.provider:
@@ -184,8 +190,14 @@ def _apply(facts: ReportFacts, r: Rule, m: re.Match[str], text: str) -> list[str
 def _table_title(text: str, start: int, row_rule: Rule) -> str | None:
     """The line above a table of rating rows ('Millbrook General Hospital'), so that the same core
     service at two hospitals gives two ratings."""
-    lines = text[:start].split("\n")[:-1]
-    for line in reversed(lines[-30:]):
+    end = text.rfind("\n", 0, start)  # the 30 lines before the match's own: found backwards, not by
+    begin = end  # splitting all the text before it (which made a long report's rating table quadratic)
+    for _ in range(30):
+        begin = text.rfind("\n", 0, begin) if begin > 0 else -1
+        if begin < 0:
+            break
+    lines = text[begin + 1 : end].split("\n") if end >= 0 else []
+    for line in reversed(lines):
         line = line.strip()
         if not line:
             continue

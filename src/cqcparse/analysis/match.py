@@ -1,10 +1,12 @@
 """The one matcher behind every cue rule: phrases go to spaCy's PhraseMatcher, token patterns to its
-Matcher, regexes to Python's re -- all run once over the whole document."""
+Matcher, regexes to Python's re -- all run once over the whole document (the Matcher only around the
+tokens its patterns need, when each pattern has a fixed length: `anchor_words`)."""
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -44,15 +46,21 @@ class CueMatcher:
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.tokens = Matcher(nlp.vocab, validate=True)
         self.regexes: list[RegexCue] = []
+        anchors: list[tuple[int, frozenset[str]] | None] = []
         for r in self.rules.values():
             if r.phrases:
                 self.phrases.add(r.id, list(nlp.tokenizer.pipe(r.phrases)))  # type: ignore[union-attr]
             elif r.pattern:
                 self.tokens.add(r.id, [r.pattern])
+                anchors.append(anchor_words(r.pattern))
             else:
                 assert r.regex is not None
                 self.regexes.append(RegexCue(r, r.compiled(), required_literals(r.regex), anchored(r.regex)))
         self.index = LiteralIndex([cue.literals for cue in self.regexes])
+        # the Matcher runs only on windows around the tokens one of which each pattern needs, if all have one
+        self.reach = max((a[0] for a in anchors if a), default=0) if all(anchors) else 0
+        words = sorted({w for a in anchors if a for w in a[1]})
+        self.anchor_ids = {nlp.vocab.strings.add(w) for w in words}
 
     def __call__(self, doc: Doc, spans: list[tuple[int, int]], text: str | None = None) -> list[Hit]:
         """Every cue hit in the document, then regex hits inside each span (sentence), deduplicated
@@ -65,7 +73,8 @@ class CueMatcher:
         for matcher in (self.phrases, self.tokens):
             if len(matcher) == 0:
                 continue  # an empty matcher warns (W036)
-            for match_id, s, e in matcher(doc):
+            matches = self._token_matches(doc) if matcher is self.tokens and self.reach else matcher(doc)
+            for match_id, s, e in matches:
                 hits.append(self._hit(strings[match_id], starts[s], starts[e - 1] + lengths[e - 1]))
         text = doc.text if text is None else text
         # a letter that ignore-case matching takes for an ASCII one but lower() keeps apart: no prefilter
@@ -82,6 +91,20 @@ class CueMatcher:
         if any(h.kind == "modifier" for h in kept):
             kept = [self._scoped(h, doc, starts) if h.kind == "modifier" else h for h in kept]
         return kept
+
+    def _token_matches(self, doc: Doc) -> Iterator[tuple[int, int, int]]:
+        """The Matcher's matches, found in the windows of `reach` tokens either side of each anchor token (a
+        pattern of at most `reach` tokens that holds one lies inside its window): the same as over the doc."""
+        if not len(doc):
+            return
+        ids, lowers = self.anchor_ids, doc.to_array("LOWER")
+        # in chunks: a list of every token's hash at once costs a 1,000-page report some 20 MB
+        at = [
+            i + k for i in range(0, len(lowers), 8192) for k, h in enumerate(lowers[i : i + 8192].tolist()) if h in ids
+        ]
+        for a, b in merged_windows(at, self.reach, len(doc)):  # disjoint: each match is found once
+            for match_id, s, e in self.tokens(doc[a:b]):
+                yield match_id, a + s, a + e
 
     def _hit(self, rule_id: str, start: int, end: int) -> Hit:
         r = self.rules[rule_id]
@@ -125,3 +148,30 @@ def filter_hits(hits: list[Hit]) -> list[Hit]:
         ends.insert(i, h.end)
         kept.append(h)
     return sorted(kept, key=lambda h: (h.start, h.end, h.rule))
+
+
+def anchor_words(pattern: list[dict]) -> tuple[int, frozenset[str]] | None:
+    """For a token pattern of fixed length (no OP), its length and the words one of which it must hold (the
+    fewest that one of its tokens allows by LOWER); None for any other pattern."""
+    best: frozenset[str] | None = None
+    for token in pattern:
+        attrs = {k.upper(): v for k, v in token.items()}
+        if "OP" in attrs:
+            return None
+        lower = attrs.get("LOWER")
+        words = [lower] if isinstance(lower, str) else lower.get("IN") if isinstance(lower, dict) else None
+        if isinstance(words, list) and (best is None or len(words) < len(best)):
+            best = frozenset(words)
+    return (len(pattern), best) if best else None
+
+
+def merged_windows(anchors: list[int], reach: int, n: int) -> list[tuple[int, int]]:
+    """Token ranges [a, b) of `reach` tokens before and after each sorted anchor index, overlaps merged."""
+    out: list[tuple[int, int]] = []
+    for i in anchors:
+        a, b = max(0, i - reach + 1), min(n, i + reach)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cqcparse.analysis.prefilter import FOLDS_APART, LiteralIndex, required_literals
 from cqcparse.analysis.rules import RuleSet
 from cqcparse.analysis.ruleschema import Rule
 from cqcparse.analysis.vocabulary import key_question_id
@@ -145,10 +146,15 @@ def find_headings(doc: str, bl: list[Block], rules: RuleSet) -> list[Heading | N
     """For each block: a Heading if it is one (typed by the first heading rule that matches the whole
     line, else a generic heading), None for prose."""
     heading_rules = [(r, r.compiled()) for r in rules.of("heading")]
+    index = LiteralIndex([required_literals(r.regex or "") for r, _ in heading_rules])  # the rules a title can match
+    every = range(len(heading_rules))
     out: list[Heading | None] = []
     for b in bl:
         title = b.text(doc)
-        rule, m = _first_full_match(heading_rules, title)
+        tested = not any(ch in title for ch in FOLDS_APART)
+        rule, m = _first_full_match(
+            [heading_rules[j] for j in (index.candidates(title.lower()) if tested else every)], title
+        )
         if b.bullet and rule is not None and rule.label in ("key_question", "quality_statement"):
             rule = None  # "- Safe" in a list names a key question; it does not open a section
             out.append(None)

@@ -99,7 +99,8 @@ def assemble(path: Path, wanted: list[int], per_page, junk, bands=frozenset()) -
                 cur.joins.append(sep)
 
     # hyphen decisions need the document's vocabulary
-    raw_words = Counter(w.lower() for b in blocks for pc in b.pieces for w in _WORD.findall(pc.text))
+    # (one findall over the lines joined by newlines, which no word crosses)
+    raw_words = Counter(map(str.lower, _WORD.findall("\n".join(pc.text for b in blocks for pc in b.pieces))))
 
     body_size = body_font_size(blocks)
     level_of = heading_levels([b.pieces[0].size for b in blocks if is_heading(b, body_size)])

@@ -52,6 +52,8 @@ def find_zones(runs: list[Run], width: float) -> list[Zone]:
 
 
 def _zone(seq: list[Run], gutter: float) -> Zone | None:
+    if len(seq) < 2 * _MIN_RUNS:
+        return None
     left = [r for r in seq if r.x0 < gutter and r.text.strip()]
     right = [r for r in seq if r.x0 >= gutter and r.text.strip()]
     if len(left) < _MIN_RUNS or len(right) < _MIN_RUNS:
@@ -103,8 +105,9 @@ def _flow_top(runs: list[Run]) -> float:
 def _levels(runs: list[Run]) -> list[float]:
     """The distinct line centres of one side (runs of one printed line share one)."""
     out: list[float] = []
+    step = 0.3 * runs[0].size if runs else 0.0  # the first run's size
     for m in sorted(_mid(r) for r in runs):
-        if not out or m - out[-1] > 0.3 * max(r.size for r in runs[:1]):
+        if not out or m - out[-1] > step:
             out.append(m)
     return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from cqcparse.readers.pdf.engines import BULLET_MARKS, Run
 from cqcparse.readers.pdf.geometry import Line, Seg
@@ -116,14 +117,18 @@ def group_lines(runs: list[Run], width: float = 0.0) -> list[Line]:
 def dedupe(runs: list[Run]) -> list[Run]:
     """Runs without overprinted copies: the same text printed again within a quarter em of where it was
     printed (a heading made to look bold by printing it twice), as pdfplumber's dedupe_chars does for glyphs."""
-    seen: dict[str, list[Run]] = {}
+    seen: dict[str, tuple[list[float], list[Run]]] = {}  # by text: the tops of the runs kept, sorted, and the runs
     out: list[Run] = []
     for r in runs:
-        key = r.text.strip()
+        tops, kept = seen.setdefault(r.text.strip(), ([], []))
         tol = 0.25 * max(r.size, 1.0)
-        if any(abs(o.x0 - r.x0) <= tol and abs(o.top - r.top) <= tol for o in seen.get(key, ())):
+        # kerned fragments ('e', 'the') recur on a page: look only at those printed near this height
+        near = kept[bisect_left(tops, r.top - 2 * tol) : bisect_right(tops, r.top + 2 * tol)]
+        if any(abs(o.x0 - r.x0) <= tol and abs(o.top - r.top) <= tol for o in near):
             continue
-        seen.setdefault(key, []).append(r)
+        k = bisect_right(tops, r.top)
+        tops.insert(k, r.top)
+        kept.insert(k, r)
         out.append(r)
     return out
 

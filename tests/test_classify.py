@@ -293,6 +293,20 @@ SHORTFALLS = [
     ("The practice recruited a second nurse and a receptionist in 2023.", "evidence", set(), None),
     ("The trust's values of respect, openness and hope were developed with staff in 2021.", "evidence", set(), None),
     ("People's care plans included a section for recording their views.", "evidence", set(), None),
+    ("Staffing in the night team needed to improve.", "evidence", {"action", "finding"}, "needs"),
+    ("Staff updated people who had been waiting longer than an hour.", "evidence", {"positive"}, None),
+    (
+        "The hospice worked with partners to reach groups who had not traditionally used it.",
+        "evidence",
+        {"positive"},
+        None,
+    ),
+    (
+        "Staff plan care with people so that they are not admitted to hospital against their wishes.",
+        "evidence",
+        set(),
+        None,
+    ),
     # a condition states nothing that happened; risks named in a list are no shortfall
     ("The electronic records alerted the office if a dose had not been signed for.", "evidence", {"positive"}, None),
     ("Risks such as falls and poor nutrition were assessed when people moved in.", "evidence", {"positive"}, None),

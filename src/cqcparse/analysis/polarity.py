@@ -59,7 +59,14 @@ def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str
         return s is not None
 
     has_purpose = any(s.category == "purpose" for s in scopes)
-    live_f = [h for h in f_hits if not historical(h)]
+
+    def aimed(h: Hit) -> bool:  # a bare negation in 'so that people are not ...': what the practice aims at
+        s = governing(scopes, h, "purpose") if has_purpose and not _bound(h, text) else None
+        if s:
+            note(h, s, "names as the aim")
+        return s is not None
+
+    live_f = [h for h in f_hits if not historical(h) and not aimed(h)]
     # a trigger inside a shortfall cue of its own ('not always', 'no clear') is spent on that cue
     spent = [s for s in scopes if s.category in NEGATING and any(s.overlaps(h) and _bound(h, text) for h in live_f)]
     triggers = [s for s in scopes if s.category in NEGATING]

@@ -313,7 +313,7 @@ SHORTFALLS = [
     ("If people's needs changed, care plans were not updated.", "evidence", {"finding"}, None),
     ("We were somewhat assured that the provider was admitting people safely.", "evidence", {"finding"}, None),
     # no record of good practice; records at odds with the person; staff taken from the rest; work behind
-    ("No other activities were recorded as offered to the person.", "evidence", {"finding"}, None),
+    ("No further outings had been recorded for the person since May.", "evidence", {"finding"}, None),
     ("No falls were recorded in the last three months.", "evidence", {"positive"}, None),
     (
         "The person used a wheelchair whereas their risk assessment showed they could walk.",

@@ -218,12 +218,12 @@ NEUTRAL = [
     ("One person told us the staff were always kind and patient.", "reported", {"positive"}, None),
     # words naming a practice judge nothing in an individual case or the provider's own account
     ("One resident had successfully left the building through the fire door.", "evidence", set(), None),
-    ("The registered manager said they monitored the call bells through audits.", "reported", set(), None),
+    ("The deputy manager told us they monitored call bells with monthly audits.", "reported", set(), None),
     ("For one member of staff, their induction was a list of policies to read.", "evidence", set(), None),
     # but make a strength of the inspectors' own evidence
     ("Fridge temperatures were monitored and recorded every day.", "evidence", {"positive"}, None),
     # method in the passive
-    ("Medicines management systems were reviewed.", "method", set(), None),
+    ("Staff training systems were reviewed.", "method", set(), None),
 ]
 
 # shortfalls with no word of criticism
@@ -316,13 +316,13 @@ SHORTFALLS = [
     ("No further outings had been recorded for the person since May.", "evidence", {"finding"}, None),
     ("No falls were recorded in the last three months.", "evidence", {"positive"}, None),
     (
-        "The person used a wheelchair whereas their risk assessment showed they could walk.",
+        "The person used a hoist whereas their moving and handling assessment showed they could stand.",
         "evidence",
         {"finding"},
         None,
     ),
     (
-        "When two staff helped someone upstairs, this left one member of staff downstairs.",
+        "While two carers helped a person to bed, this left one carer for the lounge.",
         "evidence",
         {"finding"},
         None,

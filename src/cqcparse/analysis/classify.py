@@ -122,12 +122,6 @@ def _decide_action(
     sentence that opens with its modal ('We recommend the provider ...', 'The provider must ...') is an
     action whatever the clauses after it mention: only a trap before the modal, or on it, withholds it."""
     traps = by_kind["not_action"]
-    chosen: list[Hit] = []
-    opening = [
-        h
-        for h in by_kind["action"]
-        if len(text[sent_start : h.start].split()) <= OPENING_WORDS and all(t.start >= h.end for t in traps)
-    ]
     actions = []
     for h in by_kind["action"]:
         s = next(
@@ -141,6 +135,13 @@ def _decide_action(
             )
         else:
             actions.append(h)
+    # with a trap in the sentence, only a modal that opens it, with every trap after it, still counts
+    kept = [
+        h
+        for h in actions
+        if not traps
+        or (len(text[sent_start : h.start].split()) <= OPENING_WORDS and all(t.start >= h.end for t in traps))
+    ]
     if ctx.kind in ("must", "should") and d.statement_type == "citation":
         d.path.append(f"no action from context {ctx.kind_rule}: a bare citation of a regulation")
     elif ctx.kind in ("must", "should"):
@@ -149,14 +150,13 @@ def _decide_action(
         d.path.append(f"action ({ctx.kind}) from context {ctx.kind_rule}")
     elif actions and not evidence:
         d.path.append(f"action cues {[h.rule for h in actions]} ignored: a {d.statement_type} statement")
-    elif actions and traps and not (chosen := [h for h in actions if h in opening]):
+    elif actions and not kept:
         d.path.append(f"action cues {[h.rule for h in actions]} ignored: trap {[h.rule for h in traps]}")
-    elif actions:
-        chosen = chosen if traps else actions
-        best = max(chosen, key=lambda h: (MODALITY_RANK[h.label or "needs"], -h.start))
+    elif kept:
+        best = max(kept, key=lambda h: (MODALITY_RANK[h.label or "needs"], -h.start))
         d.modality = best.label
-        d.action_end = min(h.end for h in chosen)
-        d.rules["action"] = sorted({h.rule for h in chosen})
+        d.action_end = min(h.end for h in kept)
+        d.rules["action"] = sorted({h.rule for h in kept})
         d.path.append(
             f"action ({best.label}) from cue {best.rule}"
             + (f": it opens the sentence, traps {[h.rule for h in traps]} come after it" if traps else "")
@@ -179,12 +179,14 @@ def _decide_polarity(
     cues = [h for h in by_kind["positive"] if h.label not in ("default", "neutral")]
     # a negated subject ('No one ... in the previous year') is no count or plan: it stays a strength
     withheld = neutral and not any(s.category == "negation" and s.start == sent_start for s in d.modifiers)
-    # and, in reports before the single assessment framework, make no strength where the default polarity
-    # could not (a dated fact, a rate, a sentence with no past-tense verb)
-    undated = ctx.use_topics or any(h.label == "default" for h in by_kind["positive"])
+    # words naming a practice ('monitored', 'in place') judge nothing in a case or someone's account, nor, in
+    # reports before the single assessment framework, where the default polarity could not count (a dated
+    # fact, a rate, a sentence with no past-tense verb)
+    undated = ctx.use_topics or bool(defaults)
     weak = [h for h in cues if h.label == "weak"] if withheld or not undated else []
-    if weak:  # words naming a practice ('monitored', 'in place') judge nothing in a case or someone's account
-        d.path.append(f"practice words {sorted({h.rule for h in weak})} ignored: {neutral}")
+    if weak:
+        why = neutral if withheld else "no default polarity could count here"
+        d.path.append(f"practice words {sorted({h.rule for h in weak})} ignored: {why}")
         cues = [h for h in cues if h.label != "weak"]
     if ctx.kind == "background":  # a section describing the service: no default polarity
         defaults = []

@@ -87,8 +87,8 @@ def read_facts(
     has one."""
     facts = ReportFacts()
     fact_rules = rules.of("fact")
-    whole = [r for r in fact_rules if r.label != "score"]
-    scan = scan or LineScan(text, [r.compiled() for r in whole])
+    whole = [r for r in fact_rules if r.label not in ("score", "score_row")]
+    scan = scan or LineScan(text, [r.compiled() for r in fact_rules if r.label != "score"])
     for r in whole:
         for m in scan.finditer(r.compiled()):
             for key in _apply(facts, r, m, text):
@@ -99,12 +99,17 @@ def read_facts(
     elif facts.registered_provider and facts.location is None and facts.provider:
         facts.location = facts.provider  # the title names a location of the registered provider
         facts.fact_sources["location"] = facts.fact_sources["provider"]
-    _read_scores(facts, text, rules, qs_sections, page_at)
+    _read_scores(facts, text, rules, qs_sections, page_at, scan)
     return facts
 
 
 def _read_scores(
-    facts: ReportFacts, text: str, rules: RuleSet, qs_sections: list[tuple[str, int]], page_at: PageAt | None
+    facts: ReportFacts,
+    text: str,
+    rules: RuleSet,
+    qs_sections: list[tuple[str, int]],
+    page_at: PageAt | None,
+    scan: LineScan,
 ) -> None:
     """A quality statement's score: the first `score` rule matching just after its heading, else a row of
     a score table (`score_row`: the statement's name, as a heading rule gives it, and its score)."""
@@ -122,7 +127,7 @@ def _read_scores(
                 break
     names = [h for h in rules.of("heading") if h.quality_statement]
     for r in (r for r in fact_rules if r.label == "score_row"):
-        for m in r.compiled().finditer(text):
+        for m in scan.finditer(r.compiled()):
             name = " ".join(m.group("name").split())
             row = next((h.quality_statement for h in names if h.compiled().fullmatch(name)), None)
             if row and row not in facts.quality_statement_scores and (v := _value(r, m)) and v.isdigit():

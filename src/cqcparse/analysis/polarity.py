@@ -50,7 +50,7 @@ def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str
             f"{what} {h.rule} {quote(text, h.start, h.end)}"
         )
 
-    def historical(h: Hit) -> bool:
+    def discounted(h: Hit) -> bool:  # in an earlier inspection or in a condition
         s = governing(scopes, h, "historical")
         if s:
             note(h, s, "puts in an earlier inspection")
@@ -66,7 +66,7 @@ def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str
             note(h, s, "names as the aim")
         return s is not None
 
-    live_f = [h for h in f_hits if not historical(h) and not aimed(h)]
+    live_f = [h for h in f_hits if not discounted(h) and not aimed(h)]
     # a trigger inside a shortfall cue of its own ('not always', 'no clear') is spent on that cue
     spent = [s for s in scopes if s.category in NEGATING and any(s.overlaps(h) and _bound(h, text) for h in live_f)]
     triggers = [s for s in scopes if s.category in NEGATING]
@@ -84,7 +84,7 @@ def compose(f_hits: list[Hit], p_hits: list[Hit], scopes: list[Scope], text: str
         pol.shortfalls.append(h)
         pol.rules["finding"].append(h.rule)
     for h in p_hits:
-        if historical(h):
+        if discounted(h):
             continue
         aim = governing(scopes, h, "purpose") if has_purpose else None
         if aim:  # 'not enough staff to make sure people were safe': the aim, not what was achieved

@@ -14,8 +14,8 @@ COMPARED = re.compile(
 
 
 def compare_rates(span: str) -> int:
-    """-1 when the first rate before 'compared with' (or 'against a target of') is below the first rate after it, 1 when above, 0 when
-    they are equal or a rate is missing."""
+    """-1 when the first rate before 'compared with' (or 'against a target of') is below the first rate
+    after it, 1 when above, 0 when they are equal or a rate is missing."""
     m = COMPARED.search(span)
     if not m:
         return 0

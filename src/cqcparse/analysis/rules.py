@@ -42,6 +42,9 @@ STATEMENT_TYPES = (
     "description",
     "citation",
 )
+# The labels a positive rule may carry: the default polarity, the neutral rules that withhold it, and
+# practice words that count only where the default polarity could (see classify._decide_polarity).
+POSITIVE_LABELS = ("default", "neutral", "weak")
 # ConText modifiers: what they do to the cues in their scope; `terminate` only ends other scopes.
 MODIFIER_CATEGORIES = (
     "negation",

@@ -14,7 +14,7 @@ from typing import Literal
 
 from cqcparse.analysis import sentences
 from cqcparse.analysis.match import CUE_KINDS, CueMatcher, Hit
-from cqcparse.analysis.rules import RuleSet, collect_rules, shipped_rule_files, user_rule_files
+from cqcparse.analysis.rules import POSITIVE_LABELS, RuleSet, collect_rules, shipped_rule_files, user_rule_files
 from cqcparse.analysis.ruleschema import Rule
 from cqcparse.errors import RuleError
 from cqcparse.pipeline import Pipeline, abbreviations
@@ -120,7 +120,7 @@ def reference_problems(r: Rule) -> list[str]:
     if (
         r.kind in UNLABELLED
         and r.label is not None
-        and not (r.kind == "positive" and r.label in ("default", "neutral", "weak"))
+        and not (r.kind == "positive" and r.label in POSITIVE_LABELS)
         and not (r.kind == "finding" and r.label == "comparison")
     ):
         out.append(

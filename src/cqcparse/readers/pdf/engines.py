@@ -7,8 +7,10 @@ prints (`opening.py` checks and opens the file).
 from __future__ import annotations
 
 import ctypes
+import importlib
 import re
 from pathlib import Path
+from types import ModuleType
 
 from cqcparse.readers.pdf.geometry import BULLET_MARKS, Run
 from cqcparse.readers.pdf.marks import bullets, pdfium_shapes, plumber_shapes
@@ -17,18 +19,47 @@ __all__ = ["BULLET_MARKS", "PdfiumPages", "PlumberPages", "Run"]
 
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demibold|extrabold", re.I)
 
+_fast: ModuleType | None
+try:  # the same loop in C (_pdfium_runs.c), built at install when a compiler is there
+    _fast = importlib.import_module("cqcparse.readers.pdf._pdfium_runs")
+except ImportError:  # pragma: no cover - an install without a C compiler
+    _fast = None
+
+_PDFIUM_FUNCTIONS = (
+    "FPDFText_CountRects",
+    "FPDFText_GetRect",
+    "FPDFText_GetCharIndexAtPos",
+    "FPDFText_GetUnicode",
+    "FPDFText_GetCharOrigin",
+    "FPDFText_GetFontSize",
+    "FPDFText_GetFontInfo",
+    "FPDFText_GetFontWeight",
+    "FPDFText_GetCharBox",
+    "FPDFText_GetBoundedText",
+)
+
+
+def _address(obj) -> int:
+    return ctypes.cast(obj, ctypes.c_void_p).value or 0
+
 
 # --------------------------------------------------------------------------------------------------------
 # pdfium engine
 
 
 class PdfiumPages:
-    """Yields the runs of selected pages via pypdfium2's text page API (no per-character Python loop)."""
+    """Yields the runs of selected pages via pypdfium2's text page API (no per-character Python loop).
 
-    def __init__(self, doc):
+    `fast`: the per-run loop in C (`_pdfium_runs`), when it was built; False runs the Python loop below."""
+
+    def __init__(self, doc, fast: bool = True):
         import pypdfium2.raw as raw
 
         self.doc, self.raw = doc, raw
+        self._c = _fast if fast else None
+        self.fast = self._c is not None
+        if self._c is not None:
+            self._c.set_functions(*(_address(getattr(raw, name)) for name in _PDFIUM_FUNCTIONS))
         self._buf = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
         self._box = [ctypes.c_double() for _ in range(4)]
@@ -62,6 +93,9 @@ class PdfiumPages:
         # (rects come in character order). Asking pdfium for the text inside each rect instead is slower and
         # repeats a glyph that reaches into the next rect (overprinted, kerned letters).
         full = tp.get_text_range(0, n_chars)
+        if self._c is not None:
+            ok = full if len(full) == n_chars else None
+            return self._c.page_runs(_address(handle), n_chars, ok, left, top_y, self._fonts, Run)
         rects = self._rects(handle, raw.FPDFText_CountRects(handle, 0, -1))
         firsts = [_first_char(raw, handle, x0, y0, x1, y1) for x0, y0, x1, y1 in rects]
         self._repair(handle, rects, firsts, n_chars)

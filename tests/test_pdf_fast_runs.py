@@ -1,6 +1,7 @@
-"""The per-run loop of the pdfium engine in C (`_pdfium_runs.c`) gives exactly the runs of its Python loop
-(engines.py): every field of every run, on every page of the repository's PDFs, the shared corpus's (when
-it is there) and PDFs built here with the layouts the reader has rules for."""
+"""The per-run loop of the pdfium engine in C (`_pdfium_runs.c`) reads every PDF to exactly the text of
+its Python loop (engines.py): the same SourceText (text, pages, line boxes, heading hints) for the
+repository's PDFs, the shared corpus's (when it is there) and PDFs built here with the layouts the reader
+has rules for; and the same runs but for where a space between two runs goes."""
 
 from __future__ import annotations
 
@@ -10,22 +11,29 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from cqcparse.readers.pdf import engines
+from cqcparse.readers.pdf import engines, read_pdf
 from cqcparse.readers.pdf.engines import PdfiumPages
 from test_pdf import make_pdf
 from test_pdf_layout import banded_pages, words_apart
 
 REPO = Path(__file__).resolve().parents[1]
 HERE_PDFS = sorted((REPO / "fixtures").rglob("*.pdf"))
+needs_c = pytest.mark.skipif(engines._fast is None, reason="the C loop is not built")
 
 
-def both(path: Path) -> tuple[list, list]:
-    """Every page's runs, from the C loop and from the Python loop."""
-    with pdfium.PdfDocument(str(path)) as doc:
-        fast, slow = PdfiumPages(doc), PdfiumPages(doc, fast=False)
-        assert fast.fast and not slow.fast
-        pages = range(1, len(doc) + 1)
-        return [fast.runs(n) for n in pages], [slow.runs(n) for n in pages]
+def read_both(path: Path, monkeypatch):
+    fast = read_pdf(path)
+    with monkeypatch.context() as m:
+        m.setattr(engines, "_fast", None)
+        slow = read_pdf(path)
+    return fast, slow
+
+
+def layouts(tmp_path: Path) -> Path:
+    """Words placed apart with no space, an overprinted bold heading, rating dots, bands last in the stream."""
+    heading = [(50, 60, 16, "Overall summary", True), (50.3, 60, 16, "Overall summary", True)]
+    page = [*heading, *words_apart(50, 100, 10, "Action we have told the provider to take"), (50, 140, 10, "Good –––")]
+    return make_pdf(tmp_path / "layouts.pdf", [page, *banded_pages()])
 
 
 def test_the_c_loop_is_built_where_there_is_a_compiler():
@@ -34,31 +42,40 @@ def test_the_c_loop_is_built_where_there_is_a_compiler():
     assert engines._fast is not None, "setup.py builds _pdfium_runs when a compiler is there: reinstall"
 
 
-@pytest.mark.skipif(engines._fast is None, reason="the C loop is not built")
+@needs_c
 @pytest.mark.parametrize("path", HERE_PDFS, ids=[p.name for p in HERE_PDFS])
-def test_c_loop_gives_the_python_loops_runs_on_fixture_pdfs(path):
-    fast, slow = both(path)
-    assert sum(len(runs) for runs, *_ in fast) > 20
+def test_c_loop_reads_fixture_pdfs_as_the_python_loop_does(path, monkeypatch):
+    fast, slow = read_both(path, monkeypatch)
+    assert len(fast.text) > 1000 and fast.boxes
     assert fast == slow
 
 
-@pytest.mark.skipif(engines._fast is None, reason="the C loop is not built")
-def test_c_loop_gives_the_python_loops_runs_on_the_shared_corpus(shared_dir):
+@needs_c
+def test_c_loop_reads_the_shared_corpus_as_the_python_loop_does(shared_dir, monkeypatch):
     paths = sorted((shared_dir / "reports").rglob("*.pdf"))
     assert paths
     for path in paths:
-        fast, slow = both(path)
+        fast, slow = read_both(path, monkeypatch)
         assert fast == slow, path.name
 
 
-@pytest.mark.skipif(engines._fast is None, reason="the C loop is not built")
-def test_c_loop_gives_the_python_loops_runs_on_built_layouts(tmp_path):
-    # words placed apart with no space, an overprinted bold heading, a band last in the stream, rating dots
-    heading = [(50, 60, 16, "Overall summary", True), (50.3, 60, 16, "Overall summary", True)]
-    page = [*heading, *words_apart(50, 100, 10, "Action we have told the provider to take"), (50, 140, 10, "Good –––")]
-    path = make_pdf(tmp_path / "layouts.pdf", [page, *banded_pages()])
-    fast, slow = both(path)
+@needs_c
+def test_c_loop_reads_built_layouts_as_the_python_loop_does(tmp_path, monkeypatch):
+    fast, slow = read_both(layouts(tmp_path), monkeypatch)
     assert fast == slow
-    first = fast[0][0]
-    assert [r.text.strip() for r in first[:3]] == ["Overall summary", "Action", "we"]
-    assert first[0].bold and first[0].size == 16.0
+    assert fast.text.split("\n")[:3] == ["Overall summary", "Action we have told the provider to take", "Good"]
+
+
+@needs_c
+def test_c_runs_differ_from_the_python_loops_only_in_where_spaces_go(tmp_path):
+    with pdfium.PdfDocument(str(layouts(tmp_path))) as doc:
+        fast, slow = PdfiumPages(doc), PdfiumPages(doc, fast=False)
+        assert fast.fast and not slow.fast
+        for n in range(1, len(doc) + 1):
+            (a, *rest_a), (b, *rest_b) = fast.runs(n), slow.runs(n)
+            assert rest_a == rest_b
+            assert [r.text.strip() for r in a] == [r.text.strip() for r in b]
+            assert [(r.x0, r.top, r.x1, r.bottom, r.size, r.bold, r.w1, r.base) for r in a] == [
+                (r.x0, r.top, r.x1, r.bottom, r.size, r.bold, r.w1, r.base) for r in b
+            ]
+            assert "".join(r.text for r in a).split() == "".join(r.text for r in b).split()

@@ -36,6 +36,8 @@ _PDFIUM_FUNCTIONS = (
     "FPDFText_GetFontWeight",
     "FPDFText_GetCharBox",
     "FPDFText_GetBoundedText",
+    "FPDFText_IsGenerated",
+    "FPDFText_GetTextObject",
 )
 
 
@@ -57,9 +59,12 @@ class PdfiumPages:
 
         self.doc, self.raw = doc, raw
         self._c = _fast if fast else None
-        self.fast = self._c is not None
         if self._c is not None:
-            self._c.set_functions(*(_address(getattr(raw, name)) for name in _PDFIUM_FUNCTIONS))
+            try:
+                self._c.set_functions(*(_address(getattr(raw, name, None)) for name in _PDFIUM_FUNCTIONS))
+            except ValueError:  # a pdfium without one of the functions: the Python loop
+                self._c = None
+        self.fast = self._c is not None
         self._buf = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
         self._box = [ctypes.c_double() for _ in range(4)]

@@ -103,14 +103,15 @@ def assemble(path: Path, wanted: list[int], per_page, junk, bands=frozenset()) -
     raw_words = Counter(map(str.lower, _WORD.findall("\n".join(pc.text for b in blocks for pc in b.pieces))))
 
     body_size = body_font_size(blocks)
-    level_of = heading_levels([b.pieces[0].size for b in blocks if is_heading(b, body_size)])
+    heads = [is_heading(b, body_size) for b in blocks]
+    level_of = heading_levels([b.pieces[0].size for b, head in zip(blocks, heads, strict=True) if head])
 
     text_parts: list[str] = []
     boxes: list[LineBox] = []
     headings: list[HeadingHint] = []
     page_spans: dict[int, list[int]] = {}
     pos = 0
-    for b in blocks:
+    for b, head in zip(blocks, heads, strict=True):
         start = pos
         chunks: list[str] = []
         spans: list[tuple[int, int, Piece]] = []
@@ -145,9 +146,12 @@ def assemble(path: Path, wanted: list[int], per_page, junk, bands=frozenset()) -
             boxes.append(
                 LineBox(s, e, pc.page, round(pc.x0, 2), round(pc.top, 2), round(pc.x1, 2), round(pc.bottom, 2))
             )
-            span = page_spans.setdefault(pc.page, [s, e])
-            span[0], span[1] = min(span[0], s), max(span[1], e)
-        if is_heading(b, body_size):
+            span = page_spans.get(pc.page)
+            if span is None:
+                page_spans[pc.page] = [s, e]
+            else:
+                span[0], span[1] = min(span[0], s), max(span[1], e)
+        if head:
             headings.append(HeadingHint(start, pos, level_of(b.pieces[0].size)))
         pos += 1  # newline
     text = "\n".join(text_parts)

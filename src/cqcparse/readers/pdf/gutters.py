@@ -31,16 +31,15 @@ def _mid(r: Run) -> float:
 
 
 def find_zones(runs: list[Run], width: float) -> list[Zone]:
-    """The zones of a page, top to bottom."""
+    """The zones of a page, top to bottom. `runs` come sorted by their centres, as group_lines sorts them."""
     xs = Counter(round(r.x0) for r in runs if 0.3 * width < r.x0 < 0.75 * width)
     starts = Counter({x: sum(xs.get(x + d, 0) for d in range(-2, 3)) for x in xs})  # x0 within 2 pt
     zones: list[Zone] = []
-    by_mid = sorted(runs, key=_mid)
     for x, n in starts.most_common(3):
         if n < _MIN_RUNS:
             break
         seq: list[Run] = []
-        for r in by_mid + [None]:
+        for r in [*runs, None]:
             if r is not None and not (r.x0 < x - 5 and r.x1 > x + 3):
                 seq.append(r)
                 continue
@@ -89,24 +88,28 @@ def _repeats(runs: list[Run]) -> bool:
 
 
 def _flow_top(runs: list[Run]) -> float:
-    """Top of the side's first printed line that its next line follows within 2.5 em."""
-    lines: list[list[float]] = []  # [top, bottom, size] of each printed line, top to bottom
-    for r in sorted(runs, key=_mid):
-        if lines and _mid(r) - (lines[-1][0] + lines[-1][1]) / 2 <= 0.3 * max(r.size, 1.0):
-            lines[-1][0], lines[-1][1] = min(lines[-1][0], r.top), max(lines[-1][1], r.bottom)
-        else:
-            lines.append([r.top, r.bottom, r.size])
-    for a, b in zip(lines, lines[1:], strict=False):
-        if b[0] - a[1] <= 2.5 * max(a[2], 1.0):
-            return a[0]
-    return lines[-1][0]
+    """Top of the side's first printed line that its next line follows within 2.5 em (runs sorted by centre)."""
+    before: list[float] | None = None  # [top, bottom, size] of the printed line before `line`
+    line: list[float] | None = None
+    for r in runs:
+        if line is not None and (r.top + r.bottom) / 2 - (line[0] + line[1]) / 2 <= 0.3 * max(r.size, 1.0):
+            line[0], line[1] = min(line[0], r.top), max(line[1], r.bottom)
+            continue
+        if before is not None and line is not None and line[0] - before[1] <= 2.5 * max(before[2], 1.0):
+            return before[0]  # `line` is whole once the next one starts
+        before, line = line, [r.top, r.bottom, r.size]
+    assert line is not None, "a side of a zone has runs"
+    if before is not None and line[0] - before[1] <= 2.5 * max(before[2], 1.0):
+        return before[0]
+    return line[0]
 
 
 def _levels(runs: list[Run]) -> list[float]:
-    """The distinct line centres of one side (runs of one printed line share one)."""
+    """The distinct line centres of one side (runs of one printed line share one; runs sorted by centre)."""
     out: list[float] = []
     step = 0.3 * runs[0].size if runs else 0.0  # the first run's size
-    for m in sorted(_mid(r) for r in runs):
+    for r in runs:
+        m = (r.top + r.bottom) / 2
         if not out or m - out[-1] > step:
             out.append(m)
     return out

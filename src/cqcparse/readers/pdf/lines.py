@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from operator import attrgetter
 
 from cqcparse.readers.pdf.engines import BULLET_MARKS, Run
 from cqcparse.readers.pdf.geometry import Line, Seg
@@ -27,6 +28,7 @@ _CLEAN = {
 # rating dots printed as a row of dashes after a rating word ("Good –––"): never prose
 _LIGATURES = {"fi", "fl", "ff", "ffi", "ffl", "\ufb00", "\ufb01", "\ufb02", "\ufb03", "\ufb04"}
 _DOTS = re.compile(r"\s*[\u2012-\u2015]{2,}")
+_X0 = attrgetter("x0")
 
 
 def _clean(text: str) -> str:
@@ -54,35 +56,39 @@ def group_lines(runs: list[Run], width: float = 0.0) -> list[Line]:
     spans: list[list[float]] = []
     keys: list[tuple[int, int]] = []
     for r in runs:
-        h = max(r.bottom - r.top, 0.1)
-        placed = False
+        rt, rb = r.top, r.bottom
+        h = rb - rt
+        h = 0.1 if 0.1 > h else h  # max(h, 0.1), inline: this loop runs once per run of the document
         key = side_of(r, zones) if zones else (0, 0)
-        for gi in range(len(groups) - 1, max(-1, len(groups) - 4), -1):
+        n = len(groups)
+        for gi in range(n - 1, -1 if n < 4 else n - 4, -1):
             if keys[gi] != key:
                 continue
-            top, bottom = spans[gi]
-            ov = min(bottom, r.bottom) - max(top, r.top)
-            if ov >= 0.5 * min(h, bottom - top):
+            span = spans[gi]
+            top, bottom = span
+            lap = bottom - top
+            if (rb if rb < bottom else bottom) - (rt if rt > top else top) >= 0.5 * (lap if lap < h else h):
                 groups[gi].append(r)
-                spans[gi][0], spans[gi][1] = min(top, r.top), max(bottom, r.bottom)
-                placed = True
+                span[0], span[1] = (rt if rt < top else top), (rb if rb > bottom else bottom)
                 break
-        if not placed:
+        else:
             groups.append([r])
-            spans.append([r.top, r.bottom])
+            spans.append([rt, rb])
             keys.append(key)
     lines: list[Line] = []
     for g, key in zip(groups, keys, strict=True):
-        g.sort(key=lambda r: r.x0)
+        g.sort(key=_X0)
         segs: list[Seg] = []
         for r in g:
             if segs:
                 s = segs[-1]
-                gap = r.x0 - s.x1
-                if gap < 1.5 * max(r.size, s.runs[-1].size, 1.0):
+                em = r.size
+                em = s.runs[-1].size if s.runs[-1].size > em else em
+                if r.x0 - s.x1 < 1.5 * (1.0 if 1.0 > em else em):
                     s.runs.append(r)
-                    s.x1 = max(s.x1, r.x1)
-                    s.top, s.bottom = min(s.top, r.top), max(s.bottom, r.bottom)
+                    s.x1 = r.x1 if r.x1 > s.x1 else s.x1
+                    s.top = r.top if r.top < s.top else s.top
+                    s.bottom = r.bottom if r.bottom > s.bottom else s.bottom
                     continue
             segs.append(Seg([r], r.x0, r.top, r.x1, r.bottom))
         for s in segs:
@@ -120,25 +126,42 @@ def dedupe(runs: list[Run]) -> list[Run]:
     seen: dict[str, tuple[list[float], list[Run]]] = {}  # by text: the tops of the runs kept, sorted, and the runs
     out: list[Run] = []
     for r in runs:
-        tops, kept = seen.setdefault(r.text.strip(), ([], []))
-        tol = 0.25 * max(r.size, 1.0)
-        # kerned fragments ('e', 'the') recur on a page: look only at those printed near this height
-        near = kept[bisect_left(tops, r.top - 2 * tol) : bisect_right(tops, r.top + 2 * tol)]
-        if any(abs(o.x0 - r.x0) <= tol and abs(o.top - r.top) <= tol for o in near):
+        key, top = r.text.strip(), r.top
+        entry = seen.get(key)
+        if entry is None:
+            seen[key] = ([top], [r])
+            out.append(r)
             continue
-        k = bisect_right(tops, r.top)
-        tops.insert(k, r.top)
-        kept.insert(k, r)
-        out.append(r)
+        tops, kept = entry
+        tol = r.size
+        tol = 0.25 * (1.0 if 1.0 > tol else tol)
+        # kerned fragments ('e', 'the') recur on a page: look only at those printed near this height
+        for i in range(bisect_left(tops, top - 2 * tol), bisect_right(tops, top + 2 * tol)):
+            o = kept[i]
+            if abs(o.x0 - r.x0) <= tol and abs(o.top - top) <= tol:
+                break
+        else:
+            k = bisect_right(tops, top)
+            tops.insert(k, top)
+            kept.insert(k, r)
+            out.append(r)
     return out
 
 
 def _letter_gap(runs: list[Run]) -> float:
     """Twice the usual gap between glyphs printed one per run (letter-spaced text), else 0."""
+    if len(runs) < 4:  # fewer than three gaps
+        return 0.0
     gaps = sorted(
         b.x0 - a.x1 for a, b in zip(runs, runs[1:], strict=False) if len(a.text) == 1 and len(b.text.rstrip()) == 1
     )
     return 2 * gaps[len(gaps) // 2] if len(gaps) >= 3 else 0.0
+
+
+def _counts_for_bold(text: str) -> bool:
+    """A run whose font says whether its segment is bold: any but a blank one or a bullet mark."""
+    t = text.strip()
+    return bool(t) and not (len(t) == 1 and t in BULLET_MARKS)
 
 
 def finish_seg(s: Seg) -> None:
@@ -146,31 +169,32 @@ def finish_seg(s: Seg) -> None:
     the gap between two runs is wider than 0.12 em (pdfminer's word_margin idea) -- and wider than twice the
     usual gap of letter-spaced text, and than 0.3 em beside a ligature's glyph, whose box is narrower than
     its advance ("de|fi|brillator")."""
-    parts: list[str] = []
-    prev: Run | None = None
-    spaced = _letter_gap(s.runs)
-    for r in s.runs:
+    runs = s.runs
+    first = prev = runs[0]
+    parts = [first.text]
+    spaced = _letter_gap(runs)
+    # the main font: of the longest run (the first of them); bold if every run but a bullet mark is
+    main, longest = first, len(first.text.strip())
+    bold = first.bold or not _counts_for_bold(first.text)
+    for r in runs[1:]:
         t = r.text
-        if prev is not None and parts:
-            gap = r.x0 - prev.x1
-            em = max(r.size, 1)
-            lig = prev.text in _LIGATURES or t.rstrip() in _LIGATURES
-            if (
-                gap > max(0.3 * em if lig else 0.12 * em, spaced)
-                and not parts[-1].endswith(" ")
-                and not t.startswith(" ")
-            ):
-                parts.append(" ")
+        gap = r.x0 - prev.x1
+        em = 1 if 1 > r.size else r.size
+        lig = prev.text in _LIGATURES or t.rstrip() in _LIGATURES
+        margin = 0.3 * em if lig else 0.12 * em
+        if gap > (spaced if spaced > margin else margin) and not parts[-1].endswith(" ") and not t.startswith(" "):
+            parts.append(" ")
         parts.append(t)
+        n = len(t.strip())
+        if n > longest:
+            main, longest = r, n
+        if bold and not r.bold and _counts_for_bold(t):
+            bold = False
         prev = r
     s.text = _WS.sub(" ", _clean("".join(parts))).strip().replace("\u00ad ", "\u00ad")
-    # the main font: of the longest run
-    main = max(s.runs, key=lambda r: len(r.text.strip()))
     s.size = main.size
     s.base = main.base
-    s.bold = all(
-        r.bold for r in s.runs if r.text.strip() and not (len(r.text.strip()) == 1 and r.text.strip() in BULLET_MARKS)
-    )
+    s.bold = bold
     s.w1 = s.runs[0].w1
     s.hang = None
     if s.text[:1] in BULLET_MARKS:

@@ -198,8 +198,7 @@ def finish_seg(s: Seg) -> None:
     s.w1 = s.runs[0].w1
     s.hang = None
     if s.text[:1] in BULLET_MARKS:
-        first = s.runs[0].text.strip()
-        if len(first) == 1 and len(s.runs) > 1:
+        if len(first.text.strip()) == 1 and len(runs) > 1:
             s.hang = s.runs[1].x0
         else:
             s.hang = s.x0 + s.runs[0].w1 + 0.28 * s.size

@@ -79,3 +79,33 @@ def test_c_runs_differ_from_the_python_loops_only_in_where_spaces_go(tmp_path):
                 (r.x0, r.top, r.x1, r.bottom, r.size, r.bold, r.w1, r.base) for r in b
             ]
             assert "".join(r.text for r in a).split() == "".join(r.text for r in b).split()
+
+
+@needs_c
+def test_c_shapes_are_the_python_shapes(tmp_path):
+    from cqcparse.readers.pdf.marks import pdfium_shapes
+    from pdfbytes import pdf
+
+    # a filled square (a bullet disc's box), a stroked one, a filled one too big for a mark, a filled small one
+    ops = b"50 700 4 4 re f 80 700 4 4 re S 120 700 20 20 re f 200 650.5 2.5 3 re f"
+    stream = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(ops), ops)
+    path = tmp_path / "shapes.pdf"
+    path.write_bytes(
+        pdf(
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            stream,
+        )
+    )
+    with pdfium.PdfDocument(str(path)) as doc:
+        pages = PdfiumPages(doc)
+        page = doc[0]
+        fast = engines._fast.page_shapes(engines._address(page.raw), 842.0, 0.0, 5000)
+        slow = pdfium_shapes(pages.raw, page, 842.0, 0.0)
+        page.close()
+    assert fast == slow
+    assert [tuple(round(v, 1) for v in box) for box in fast] == [
+        (50.0, 138.0, 54.0, 142.0),
+        (200.0, 188.5, 202.5, 191.5),
+    ]

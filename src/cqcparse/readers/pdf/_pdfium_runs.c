@@ -29,16 +29,21 @@ static int (*GetCharBox)(TP, int, double *, double *, double *, double *);   /* 
 static int (*GetBoundedText)(TP, double, double, double, double, unsigned short *, int);
 static int (*IsGenerated)(TP, int);
 static void *(*GetTextObject)(TP, int);
+static int (*CountObjects)(void *);
+static void *(*GetObject)(void *, int);
+static int (*GetObjType)(void *);
+static int (*GetObjBounds)(void *, float *, float *, float *, float *);
+static int (*GetDrawMode)(void *, int *, int *);
 
 typedef struct { double l, b, r, t; } Rect;
 
 static PyObject *set_functions(PyObject *self, PyObject *args) {
-    unsigned long long a[12];
-    if (!PyArg_ParseTuple(args, "KKKKKKKKKKKK", &a[0], &a[1], &a[2], &a[3], &a[4], &a[5], &a[6], &a[7], &a[8],
-                          &a[9], &a[10], &a[11]))
+    unsigned long long a[17];
+    if (!PyArg_ParseTuple(args, "KKKKKKKKKKKKKKKKK", &a[0], &a[1], &a[2], &a[3], &a[4], &a[5], &a[6], &a[7], &a[8],
+                          &a[9], &a[10], &a[11], &a[12], &a[13], &a[14], &a[15], &a[16]))
         return NULL;
-    for (int i = 0; i < 10; i++)
-        if (!a[i]) return PyErr_Format(PyExc_ValueError, "pdfium function %d missing", i);
+    for (int i = 0; i < 17; i++) /* all but IsGenerated and GetTextObject (see partition) are needed */
+        if (i != 10 && i != 11 && !a[i]) return PyErr_Format(PyExc_ValueError, "pdfium function %d missing", i);
     CountRects = (void *)(uintptr_t)a[0];
     GetRect = (void *)(uintptr_t)a[1];
     GetCharIndexAtPos = (void *)(uintptr_t)a[2];
@@ -51,6 +56,11 @@ static PyObject *set_functions(PyObject *self, PyObject *args) {
     GetBoundedText = (void *)(uintptr_t)a[9];
     IsGenerated = (void *)(uintptr_t)a[10];
     GetTextObject = (void *)(uintptr_t)a[11];
+    CountObjects = (void *)(uintptr_t)a[12];
+    GetObject = (void *)(uintptr_t)a[13];
+    GetObjType = (void *)(uintptr_t)a[14];
+    GetObjBounds = (void *)(uintptr_t)a[15];
+    GetDrawMode = (void *)(uintptr_t)a[16];
     Py_RETURN_NONE;
 }
 
@@ -290,7 +300,38 @@ fail:
     return NULL;
 }
 
+/* page_shapes(page, top_y, left, max_objects) -> list of (x0, top, x1, bottom): marks.pdfium_shapes */
+static PyObject *page_shapes(PyObject *self, PyObject *args) {
+    unsigned long long addr;
+    double top_y, left;
+    int max_objects;
+    if (!PyArg_ParseTuple(args, "Kddi", &addr, &top_y, &left, &max_objects)) return NULL;
+    if (!CountObjects) return PyErr_Format(PyExc_RuntimeError, "pdfium functions not set");
+    void *page = (void *)(uintptr_t)addr;
+    PyObject *out = PyList_New(0);
+    int n = CountObjects(page);
+    if (!out || n > max_objects) return out;
+    for (int i = 0; i < n; i++) {
+        void *obj = GetObject(page, i);
+        float x0, y0, x1, y1;
+        if (GetObjType(obj) != 2 /* FPDF_PAGEOBJ_PATH */ || !GetObjBounds(obj, &x0, &y0, &x1, &y1)) continue;
+        if ((double)x1 - (double)x0 > 8 || (double)y1 - (double)y0 > 8) continue;
+        int fill = 0, stroke = 0;
+        if (GetDrawMode(obj, &fill, &stroke) && !fill) continue;
+        PyObject *box = Py_BuildValue("(dddd)", (double)x0 - left, top_y - (double)y1, (double)x1 - left,
+                                      top_y - (double)y0);
+        if (!box || PyList_Append(out, box) < 0) {
+            Py_XDECREF(box);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(box);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"page_shapes", page_shapes, METH_VARARGS, "Boxes of a pdfium page's small filled path objects."},
     {"set_functions", set_functions, METH_VARARGS, "Set the addresses of the pdfium text functions used (0: not in this pdfium)."},
     {"page_runs", page_runs, METH_VARARGS, "The text runs of a pdfium text page (see engines.py)."},
     {NULL, NULL, 0, NULL},

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 
 from cqcparse.readers.pdf.geometry import BULLET_MARKS, Run
-from cqcparse.readers.pdf.marks import bullets, pdfium_shapes, plumber_shapes
+from cqcparse.readers.pdf.marks import MAX_OBJECTS, bullets, pdfium_shapes, plumber_shapes
 
 __all__ = ["BULLET_MARKS", "PdfiumPages", "PlumberPages", "Run"]
 
@@ -38,6 +38,11 @@ _PDFIUM_FUNCTIONS = (
     "FPDFText_GetBoundedText",
     "FPDFText_IsGenerated",
     "FPDFText_GetTextObject",
+    "FPDFPage_CountObjects",
+    "FPDFPage_GetObject",
+    "FPDFPageObj_GetType",
+    "FPDFPageObj_GetBounds",
+    "FPDFPath_GetDrawMode",
 )
 
 
@@ -86,7 +91,11 @@ class PdfiumPages:
                 if n_chars <= 0:
                     return [], 0, width, height
                 out = self._page_runs(tp, n_chars, mb[0], mb[3])
-                return out + bullets(pdfium_shapes(self.raw, page, mb[3], mb[0]), out), n_chars, width, height
+                if self._c is not None:
+                    shapes = self._c.page_shapes(_address(page.raw), mb[3], mb[0], MAX_OBJECTS)
+                else:
+                    shapes = pdfium_shapes(self.raw, page, mb[3], mb[0])
+                return out + bullets(shapes, out), n_chars, width, height
             finally:
                 tp.close()
         finally:

@@ -12,7 +12,7 @@ import ctypes
 
 from cqcparse.readers.pdf.geometry import Run
 
-_MAX_OBJECTS = 5000  # pages with more objects than this are not searched (the search is per object)
+MAX_OBJECTS = 5000  # pages with more objects than this are not searched (the search is per object)
 
 
 def bullets(shapes: list[tuple[float, float, float, float]], runs: list[Run]) -> list[Run]:
@@ -32,9 +32,9 @@ def bullets(shapes: list[tuple[float, float, float, float]], runs: list[Run]) ->
 
 
 def pdfium_shapes(raw, page, top_y: float, left: float) -> list[tuple[float, float, float, float]]:
-    """Boxes of a pdfium page's small filled path objects."""
+    """Boxes of a pdfium page's small filled path objects (`page_shapes` in _pdfium_runs.c does the same)."""
     n = raw.FPDFPage_CountObjects(page)
-    if n > _MAX_OBJECTS:
+    if n > MAX_OBJECTS:
         return []
     x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
     refs = [ctypes.byref(v) for v in (x0, y0, x1, y1)]

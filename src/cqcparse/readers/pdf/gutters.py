@@ -13,10 +13,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
 
 from cqcparse.readers.pdf.engines import Run
 
 _MIN_RUNS = 5  # on each side of the gutter
+_X0 = attrgetter("x0")
 
 
 @dataclass(slots=True, frozen=True)
@@ -79,12 +82,16 @@ def _near(sorted_values: list[float], m: float, tol: float) -> bool:
 
 def _repeats(runs: list[Run]) -> bool:
     """True if some printed line of two or more words recurs three times (or of four or more words, twice):
-    a table's label column (the regulated activity of each row of a requirement table), not prose."""
-    lines: dict[int, list[Run]] = {}
-    for r in runs:
-        lines.setdefault(round(_mid(r)), []).append(r)
-    texts = Counter(" ".join("".join(r.text for r in sorted(ln, key=lambda r: r.x0)).split()) for ln in lines.values())
-    return any(n >= 3 and len(t.split()) >= 2 or n >= 2 and len(t.split()) >= 4 for t, n in texts.items())
+    a table's label column (the regulated activity of each row of a requirement table), not prose. Runs come
+    sorted by centre, so the runs of a line (one rounded centre) are next to each other."""
+    seen: Counter = Counter()
+    for _, group in groupby(runs, key=lambda r: round((r.top + r.bottom) / 2)):
+        text = " ".join("".join(r.text for r in sorted(group, key=_X0)).split())
+        seen[text] += 1
+        n = seen[text]
+        if n >= 2 and (n >= 3 and len(text.split()) >= 2 or len(text.split()) >= 4):
+            return True
+    return False
 
 
 def _flow_top(runs: list[Run]) -> float:

@@ -1,6 +1,6 @@
 """The one compiled part: the pdfium text-run loop (src/cqcparse/readers/pdf/_pdfium_runs.c).
 
-It is optional: without a C compiler the install goes on and the reader uses its Python loop (the same runs,
+It is optional: without a C compiler the install goes on and the reader uses its Python loop (the same text,
 about 1.7 times as long to read a PDF). Everything else is in pyproject.toml.
 """
 

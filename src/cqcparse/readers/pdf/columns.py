@@ -8,7 +8,7 @@ from collections import Counter
 from cqcparse.readers.pdf.geometry import Line, Piece, Seg, starts_bullet
 from cqcparse.readers.pdf.lines import finish_seg
 
-_PUNCT_ONLY = frozenset(",.;:")
+_PUNCT_ONLY = ",.;:"  # a line of nothing but these (and spaces) is a stray mark
 _FINAL = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*$")
 
 
@@ -161,7 +161,7 @@ def _row_cells(col_l: list[Seg], col_r: list[Seg]) -> bool:
 
 def page_pieces(number: int, lines: list[Line], width: float, body_right: float, body_left: float) -> list[Piece]:
     # a stray punctuation mark printed on a line of its own (a comma set below its word) would break a paragraph
-    lines = [ln for ln in lines if not set(ln.text.replace(" ", "")) <= _PUNCT_ONLY]
+    lines = [ln for ln in lines if any(seg.text.replace(" ", "").strip(_PUNCT_ONLY) for seg in ln.segs)]
     split_at_gutter(lines, width)
     regions = find_regions(lines, width)
     out: list[Piece] = []
@@ -174,24 +174,29 @@ def page_pieces(number: int, lines: list[Line], width: float, body_right: float,
     right_single = max([body_right] + [ln.x1 for j, ln in enumerate(lines) if j not in region_of and len(ln.segs) == 1])
 
     def piece(segs: list[Seg], col_left: float, col_right: float, region: int) -> Piece:
-        text = " ".join(s.text for s in segs)
-        size = max(s.size for s in segs) if len(segs) > 1 else segs[0].size
+        s0 = segs[0]
+        if len(segs) == 1:  # most lines: one segment
+            text, top, bottom, size, bold = s0.text, s0.top, s0.bottom, s0.size, s0.bold
+        else:
+            text = " ".join(s.text for s in segs)
+            top, bottom = min(s.top for s in segs), max(s.bottom for s in segs)
+            size, bold = max(s.size for s in segs), all(s.bold for s in segs)
         return Piece(
             number,
             text,
-            segs[0].x0,
-            min(s.top for s in segs),
+            s0.x0,
+            top,
             segs[-1].x1,
-            max(s.bottom for s in segs),
+            bottom,
             size,
-            all(s.bold for s in segs),
-            first_word_width(segs[0]),
+            bold,
+            first_word_width(s0),
             len(segs) > 1,
             col_left,
             col_right,
             region,
-            hang=segs[0].hang,
-            base=segs[0].base,
+            hang=s0.hang,
+            base=s0.base,
         )
 
     j = 0

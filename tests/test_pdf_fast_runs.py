@@ -11,20 +11,20 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from cqcparse.readers.pdf import engines, read_pdf
+from cqcparse.readers.pdf import cloop, read_pdf
 from cqcparse.readers.pdf.engines import PdfiumPages
 from test_pdf import make_pdf
 from test_pdf_layout import banded_pages, words_apart
 
 REPO = Path(__file__).resolve().parents[1]
 HERE_PDFS = sorted((REPO / "fixtures").rglob("*.pdf"))
-needs_c = pytest.mark.skipif(engines._fast is None, reason="the C loop is not built")
+needs_c = pytest.mark.skipif(cloop.MODULE is None, reason="the C loop is not built")
 
 
 def read_both(path: Path, monkeypatch):
     fast = read_pdf(path)
     with monkeypatch.context() as m:
-        m.setattr(engines, "_fast", None)
+        m.setattr(cloop, "MODULE", None)
         slow = read_pdf(path)
     return fast, slow
 
@@ -39,7 +39,7 @@ def layouts(tmp_path: Path) -> Path:
 def test_the_c_loop_is_built_where_there_is_a_compiler():
     if shutil.which("cc") is None and shutil.which("gcc") is None:
         pytest.skip("no C compiler: the install uses the Python loop")
-    assert engines._fast is not None, "setup.py builds _pdfium_runs when a compiler is there: reinstall"
+    assert cloop.MODULE is not None, "setup.py builds _pdfium_runs when a compiler is there: reinstall"
 
 
 @needs_c
@@ -101,7 +101,7 @@ def test_c_shapes_are_the_python_shapes(tmp_path):
     with pdfium.PdfDocument(str(path)) as doc:
         pages = PdfiumPages(doc)
         page = doc[0]
-        fast = engines._fast.page_shapes(engines._address(page.raw), 842.0, 0.0, 5000)
+        fast = cloop.MODULE.page_shapes(cloop.address(page.raw), 842.0, 0.0, 5000)
         slow = pdfium_shapes(pages.raw, page, 842.0, 0.0)
         page.close()
     assert fast == slow

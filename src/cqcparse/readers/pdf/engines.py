@@ -7,47 +7,16 @@ prints (`opening.py` checks and opens the file).
 from __future__ import annotations
 
 import ctypes
-import importlib
 import re
 from pathlib import Path
-from types import ModuleType
 
+from cqcparse.readers.pdf import cloop
 from cqcparse.readers.pdf.geometry import BULLET_MARKS, Run
 from cqcparse.readers.pdf.marks import MAX_OBJECTS, bullets, pdfium_shapes, plumber_shapes
 
 __all__ = ["BULLET_MARKS", "PdfiumPages", "PlumberPages", "Run"]
 
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demibold|extrabold", re.I)
-
-_fast: ModuleType | None
-try:  # the same loop in C (_pdfium_runs.c), built at install when a compiler is there
-    _fast = importlib.import_module("cqcparse.readers.pdf._pdfium_runs")
-except ImportError:  # pragma: no cover - an install without a C compiler
-    _fast = None
-
-_PDFIUM_FUNCTIONS = (
-    "FPDFText_CountRects",
-    "FPDFText_GetRect",
-    "FPDFText_GetCharIndexAtPos",
-    "FPDFText_GetUnicode",
-    "FPDFText_GetCharOrigin",
-    "FPDFText_GetFontSize",
-    "FPDFText_GetFontInfo",
-    "FPDFText_GetFontWeight",
-    "FPDFText_GetCharBox",
-    "FPDFText_GetBoundedText",
-    "FPDFText_IsGenerated",
-    "FPDFText_GetTextObject",
-    "FPDFPage_CountObjects",
-    "FPDFPage_GetObject",
-    "FPDFPageObj_GetType",
-    "FPDFPageObj_GetBounds",
-    "FPDFPath_GetDrawMode",
-)
-
-
-def _address(obj) -> int:
-    return ctypes.cast(obj, ctypes.c_void_p).value or 0
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -63,12 +32,7 @@ class PdfiumPages:
         import pypdfium2.raw as raw
 
         self.doc, self.raw = doc, raw
-        self._c = _fast if fast else None
-        if self._c is not None:
-            try:
-                self._c.set_functions(*(_address(getattr(raw, name, None)) for name in _PDFIUM_FUNCTIONS))
-            except ValueError:  # a pdfium without one of the functions: the Python loop
-                self._c = None
+        self._c = cloop.bound(raw) if fast else None
         self.fast = self._c is not None
         self._buf = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
@@ -92,7 +56,7 @@ class PdfiumPages:
                     return [], 0, width, height
                 out = self._page_runs(tp, n_chars, mb[0], mb[3])
                 if self._c is not None:
-                    shapes = self._c.page_shapes(_address(page.raw), mb[3], mb[0], MAX_OBJECTS)
+                    shapes = self._c.page_shapes(cloop.address(page.raw), mb[3], mb[0], MAX_OBJECTS)
                 else:
                     shapes = pdfium_shapes(self.raw, page, mb[3], mb[0])
                 return out + bullets(shapes, out), n_chars, width, height
@@ -109,7 +73,7 @@ class PdfiumPages:
         full = tp.get_text_range(0, n_chars)
         if self._c is not None:
             ok = full if len(full) == n_chars else None
-            return self._c.page_runs(_address(handle), n_chars, ok, left, top_y, self._fonts, Run)
+            return self._c.page_runs(cloop.address(handle), n_chars, ok, left, top_y, self._fonts, Run)
         rects = self._rects(handle, raw.FPDFText_CountRects(handle, 0, -1))
         firsts = [_first_char(raw, handle, x0, y0, x1, y1) for x0, y0, x1, y1 in rects]
         self._repair(handle, rects, firsts, n_chars)

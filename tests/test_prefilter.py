@@ -38,6 +38,15 @@ def test_required_literals_drop_one_holding_another() -> None:
     assert required_literals(r"\b(?:not all staff|staff)\b") == ("staff",)
 
 
+def test_required_literals_of_alternatives_with_many_literals_together() -> None:
+    # each alternative needs one of 150 literals: together 300, one of which every match holds
+    people = "people|patients|residents|staff|carers|relatives|visitors|children|adults|nurses|doctors|leaders|managers|governors|volunteers"
+    verbs = "could|can|were|are|did|do|was|is|had|have"
+    literals = required_literals(rf"\b(?:{people}) who (?:{verbs}) not\b|\b(?:{people}) (?:{verbs}) only\b")
+    assert literals is not None and len(literals) == 300
+    assert "nurses who did not" in literals and "nurses did only" in literals
+
+
 def test_literal_index_names_the_regexes_a_sentence_can_match() -> None:
     index = LiteralIndex([("required",), None, ("staff", "carers"), ("if a person must", "if a patient must")])
     assert index.candidates("staff were required to") == [0, 1, 2]

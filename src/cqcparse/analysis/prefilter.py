@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import ahocorasick
 
 MIN_LENGTH = 3  # shorter prefixes filter too little to be worth the test
-MAX_PREFIXES = 200
+MAX_PREFIXES = 500  # literals one set may hold (sets grow as products of alternatives)
 CHUNK = 1 << 16  # characters of a text a LineScan lowers at a time
 # letters that ignore-case matching equates with an ASCII letter (or letters) while lower() does not: dotless
 # i and long s; dotted capital I lowers to two characters. A text holding one gets no prefilter.

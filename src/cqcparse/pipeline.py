@@ -16,8 +16,8 @@ from cqcparse.analysis.classify import Context, Decision, decide
 from cqcparse.analysis.contexts import block_contexts
 from cqcparse.analysis.facts import read_facts
 from cqcparse.analysis.labels import carries_over
+from cqcparse.analysis.linescan import LineScan
 from cqcparse.analysis.match import CueMatcher, Hit
-from cqcparse.analysis.prefilter import LineScan
 from cqcparse.analysis.rules import RuleSet, load_rules
 from cqcparse.analysis.ruleschema import Rule
 from cqcparse.analysis.segment import Block, Heading

@@ -245,11 +245,20 @@ def test_merged_windows() -> None:
 def test_token_matches_in_windows_equal_the_matcher_over_the_doc(pipe, fixtures_dir) -> None:
     """The shipped token patterns all have a fixed length: run around their anchor words, the Matcher finds
     what it finds over the whole document."""
-    text = (fixtures_dir / "hollybank-homecare-2023.txt").read_text(encoding="utf-8")
-    doc = pipe.nlp.make_doc(text)
-    assert pipe.matcher.reach == 3
-    windowed = sorted(pipe.matcher._token_matches(doc))
-    assert windowed == sorted(pipe.matcher.tokens(doc)) and len(windowed) > 10
+    assert sorted((g.reach, len(g.matcher), len(g.anchors)) for g in pipe.matcher.groups) == [
+        (1, 1, 2),  # must, mustn't
+        (3, 1, 1),  # to
+        (3, 1, 2),  # needed, needs
+        (3, 2, 1),  # should: action.should and conditional.should-inverted
+        (3, 2, 2),  # not, n't: finding.negated-verb and finding.negation-strong
+    ]
+    found = 0
+    for path in sorted(fixtures_dir.glob("*.txt")):
+        doc = pipe.nlp.make_doc(path.read_text(encoding="utf-8"))
+        windowed = sorted(pipe.matcher._token_matches(doc))
+        assert windowed == sorted(pipe.matcher.tokens(doc)), path.name
+        found += len(windowed)
+    assert found > 100
 
 
 def test_a_pattern_without_fixed_length_runs_over_the_doc(pipe) -> None:
@@ -259,7 +268,7 @@ def test_a_pattern_without_fixed_length_runs_over_the_doc(pipe) -> None:
         update={"id": "action.test-wide", "pattern": [{"LOWER": "must"}, {"OP": "*"}], "phrases": None, "regex": None}
     )
     matcher = CueMatcher(pipe.nlp, RuleSet((*pipe.rules.rules, wide)))
-    assert matcher.reach == 0
+    assert matcher.groups == []
     sentence = "The provider must review it."
     hits = matcher(pipe.nlp.make_doc(sentence), [(0, len(sentence))])
     assert (13, 28) in {(h.start, h.end) for h in hits if h.rule == "action.test-wide"}

@@ -7,24 +7,27 @@ same matches, with the same groups, and rejects most positions with one test."""
 
 from __future__ import annotations
 
+import functools
 import re
 import re._constants as c  # the parse tree's opcodes
 import re._parser as parser
 
-from cqcparse.analysis.prefilter import anchored
+from cqcparse.analysis.prefilter import starts_anchored
 
 # zero-width assertions after which a word character starts a word
 _WORD_STARTS = {c.AT_BOUNDARY, c.AT_BEGINNING, c.AT_BEGINNING_LINE, c.AT_BEGINNING_STRING}
 _MAX_RANGE = 64  # characters a class range may add to the set (wider: no guard)
 
 
+@functools.cache
 def guarded(source: str, flags: int) -> str:
     """`source` with its guard in front, or `source` itself when no match start can be told this way."""
     try:
-        first = _first(list(parser.parse(source, flags)), False)
+        seq = list(parser.parse(source, flags))
     except (re.error, RecursionError, TypeError, ValueError):
         return source
-    if first is None or first[1] or not first[0] or anchored(source):
+    first = _first(seq, False)
+    if first is None or first[1] or not first[0] or starts_anchored(seq):
         return source  # unknown first characters, a regex that can match the empty string, or one that '^' tests
     chars, _, word_start = first
     if not any(chr(ch).lower() != chr(ch).upper() for ch in chars):

@@ -87,19 +87,20 @@ def anchored(regex: str) -> bool:
         seq = list(parser.parse(regex))
     except (re.error, RecursionError, TypeError, ValueError):
         return False
-    return _anchored(seq)
+    return starts_anchored(seq)
 
 
-def _anchored(seq: list) -> bool:
+def starts_anchored(seq: list) -> bool:
+    """Does every alternative of the parse items `seq` start with '^'?"""
     if not seq:
         return False
     op, av = seq[0]
     if op is c.AT:
         return av is c.AT_BEGINNING or av is c.AT_BEGINNING_STRING
     if op is c.BRANCH:
-        return all(_anchored(list(a)) for a in av[1])
+        return all(starts_anchored(list(a)) for a in av[1])
     if op is c.SUBPATTERN:
-        return _anchored(list(av[-1]))
+        return starts_anchored(list(av[-1]))
     return False
 
 

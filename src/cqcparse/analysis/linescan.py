@@ -6,7 +6,6 @@ after it. Fact and breach rules run over the whole text; most stay on one line (
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 import re._constants as c  # the parse tree's opcodes
@@ -15,6 +14,7 @@ from collections.abc import Iterator
 from itertools import accumulate
 
 import ahocorasick
+import numpy as np
 
 from cqcparse.analysis.prefilter import FOLDS_APART, required_literals
 
@@ -134,17 +134,19 @@ class LineScan:
 
     def ranges(self, key: Key) -> list[tuple[int, int, int]]:
         """(pos, limit, endpos) to search a tested regex in: its matches start before `limit`."""
-        starts, reach, n = self.starts, self.reach[key], len(self.text)
-        windows: list[list[int]] = []  # first and last line a match can start on, overlaps merged
-        for line in self.lines[key]:
-            i = bisect.bisect_left(starts, line)
-            lo, hi = max(0, i - reach), min(len(starts) - 1, i + reach)
-            if windows and lo <= windows[-1][1] + 1:
-                windows[-1][1] = hi
-            else:
-                windows.append([lo, hi])
-        at = lambda i: starts[i] if i < len(starts) else n  # noqa: E731
-        return [(starts[lo], at(hi + 1), at(hi + reach + 1)) for lo, hi in windows]
+        text, reach, n = self.text, self.reach[key], len(self.text)
+        if not self.lines[key]:
+            return []
+        if not reach:  # each line on its own
+            return [(a, b, b) for a in self.lines[key] for b in (text.find("\n", a) + 1 or n,)]
+        # the first and last line a match can start on, around each line holding a literal, overlaps merged
+        last = len(self.starts) - 1
+        at = np.searchsorted(self.starts, self.lines[key])
+        lo, hi = np.maximum(at - reach, 0), np.minimum(at + reach, last)
+        apart = lo[1:] > hi[:-1] + 1  # (hi grows with the line)
+        firsts, lasts = lo[np.r_[True, apart]].tolist(), hi[np.r_[apart, True]].tolist()
+        line = lambda i: self.starts[i] if i <= last else n  # noqa: E731
+        return [(line(a), line(b + 1), line(b + reach + 1)) for a, b in zip(firsts, lasts)]
 
     def finditer(self, regex: re.Pattern[str]) -> Iterator[re.Match[str]]:
         key = (regex.pattern, regex.flags)

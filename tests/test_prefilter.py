@@ -3,12 +3,14 @@ matches always holds one), and it must decide the same hits as running every reg
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 
+from cqcparse.analysis.linescan import LineScan, line_reach
 from cqcparse.analysis.match import CueMatcher, anchor_words, merged_windows
-from cqcparse.analysis.prefilter import FOLDS_APART, LineScan, LiteralIndex, line_literals, required_literals
+from cqcparse.analysis.prefilter import FOLDS_APART, LiteralIndex, required_literals
 
 
 def may_match(literals: tuple[str, ...] | None, lowered: str) -> bool:
@@ -36,6 +38,15 @@ def test_required_literals(regex: str, literals: tuple[str, ...] | None) -> None
 def test_required_literals_drop_one_holding_another() -> None:
     # any text holding "not all staff" holds "staff": the longer literal adds nothing to the test
     assert required_literals(r"\b(?:not all staff|staff)\b") == ("staff",)
+
+
+def test_required_literals_of_alternatives_with_many_literals_together() -> None:
+    # each alternative needs one of 150 literals: together 300, one of which every match holds
+    people = "people|patients|residents|staff|carers|relatives|visitors|children|adults|nurses|doctors|leaders|managers|governors|volunteers"
+    verbs = "could|can|were|are|did|do|was|is|had|have"
+    literals = required_literals(rf"\b(?:{people}) who (?:{verbs}) not\b|\b(?:{people}) (?:{verbs}) only\b")
+    assert literals is not None and len(literals) == 300
+    assert "nurses who did not" in literals and "nurses did only" in literals
 
 
 def test_literal_index_names_the_regexes_a_sentence_can_match() -> None:
@@ -88,26 +99,33 @@ FLAGS = re.IGNORECASE | re.MULTILINE
 
 
 @pytest.mark.parametrize(
-    ("regex", "literals"),
+    ("regex", "reach"),
     [
-        (r"^overall rating[ \t]+(?P<value>good|inadequate)$", ("overall rating",)),
-        (r"(?<=[.!?] )we rated [^.\n]{0,40}\bgood\b", ("we rated ",)),
-        (r"\bdate of inspection:?[ \t]*\n?[ \t]*\d+", None),  # an optional newline: it spans two lines
-        (r"breach\s+of regulation", None),  # \s holds the newline
-        (r"breach of [^.]{0,9}regulation", None),  # so does a negated class without it
-        (r"(?!.*\bno longer\b)breach of regulation", ("breach of regulation",)),  # . stops at a newline
-        (r"(?s:.{0,5})breach of regulation", None),  # but not under DOTALL
-        (r"breach of regulation\Z", ("breach of regulation",)),
+        (r"^overall rating[ \t]+(?P<value>good|inadequate)$", (("overall rating",), 0)),
+        (r"(?<=[.!?] )we rated [^.\n]{0,40}\bgood\b", (("we rated ",), 0)),
+        (r"\bdate of inspection:?[ \t]*\n?[ \t]*\d+", (("date of inspection",), 1)),  # an optional newline
+        (r"^(?P<name>\S[^\n]{2,9})\n(?:[ \t]*\n)?inspection report$", (("inspection report",), 2)),
+        (r"(?!limited\n)(?:\n\w+){0,3}\n[ \t]*quality report", (("quality report",), 5)),  # lookarounds count too
+        (r"breach\s+of regulation", None),  # \s holds the newline, as often as it likes
+        (r"breach of [^.]{0,9}regulation", (("breach of ",), 9)),  # so does a negated class without it
+        (r"breach of [^.]*regulation", None),
+        (r"(?!.*\bno longer\b)breach of regulation", (("breach of regulation",), 0)),  # . stops at a newline
+        (r"(?s:.{0,5})breach of regulation", (("breach of regulation",), 5)),  # but not under DOTALL
+        (r"breach of regulation\Z", (("breach of regulation",), 0)),
+        (r"\d+\nregulation", None),  # a literal with a newline in it
+        (r"\w+ed\n", None),  # no literal
     ],
 )
-def test_line_literals_only_for_regexes_that_stay_on_a_line(regex: str, literals: tuple[str, ...] | None) -> None:
-    assert line_literals(regex, FLAGS) == literals
+def test_line_reach_counts_the_newlines_a_match_can_step_over(
+    regex: str, reach: tuple[tuple[str, ...], int] | None
+) -> None:
+    assert line_reach(regex, FLAGS) == reach
 
 
-def test_line_literals_without_multiline_dollar() -> None:
-    # a line's newline inside endpos looks like the end of the string to a '$' without re.MULTILINE
-    assert line_literals(r"overall rating good$", re.IGNORECASE) is None
-    assert line_literals(r"overall rating good$", FLAGS) == ("overall rating good",)
+def test_line_reach_without_multiline_dollar() -> None:
+    # a range's final newline inside endpos looks like the end of the string to a '$' without re.MULTILINE
+    assert line_reach(r"overall rating good$", re.IGNORECASE) is None
+    assert line_reach(r"overall rating good$", FLAGS) == (("overall rating good",), 0)
 
 
 LINES = (
@@ -125,6 +143,10 @@ LINES = (
         r"(?=overall rating)",  # empty matches, each at its own line
         r"regulation \d+$|^$",
         r"breach\s+of\s+regulation",  # runs on the whole text
+        r"^(?P<before>[^\n]+)\n(?:[ \t]*\n)?[ \t]*breach of",  # starts a line or two before its literal
+        r"good[.]?\n(?P<next>[^\n]*)\n",  # ends a line or two after it
+        r"(?<=good\n)[^\n]+|(?<=\n\n)overall",  # a lookbehind over a newline
+        r"rating[^.]{0,40}",  # may run on over lines, from a match that started earlier
     ],
 )
 def test_line_scan_gives_the_matches_of_the_whole_text(regex: str) -> None:
@@ -134,6 +156,26 @@ def test_line_scan_gives_the_matches_of_the_whole_text(regex: str) -> None:
     assert [(m.span(), m.groupdict()) for m in scan.finditer(compiled)] == full
     first = scan.search(compiled)
     assert (first.span() if first else None) == (full[0][0] if full else None)
+
+
+def test_line_scan_of_regexes_over_lines_gives_the_matches_of_the_whole_text() -> None:
+    pieces = ["Overall rating", "good.", "", "  ", "We rated it good", "breach of regulation 12", "x", "rating good"]
+    rng = random.Random(13)  # lines of two pieces, most of them without a literal
+    text = "\n".join(" ".join(rng.choices(pieces, [1, 1, 9, 9, 1, 1, 9, 1], k=2)) for _ in range(600))
+    regexes = [
+        re.compile(r, FLAGS)
+        for r in (
+            r"^(?P<a>[^\n]{1,30})\n(?:[ \t]*\n)?[ \t]*(?:breach of|we rated)",
+            r"\bgood\.?\n[^\n]*\n[^\n]*\S",
+            r"(?<=good[.!]\n)[^\n]{0,9}|(?<=rating[ \t]\n)x",
+            r"rating[^.]{0,40}",
+            r"\bit good[ \t]*\n\s{0,2}\S",
+        )
+    ]
+    scan = LineScan(text, regexes)
+    assert [scan.reach[(rx.pattern, rx.flags)] for rx in regexes] == [2, 2, 1, 40, 3]  # each tested near its lines
+    for rx in regexes:
+        assert [m.span() for m in scan.finditer(rx)] == [m.span() for m in rx.finditer(text)], rx.pattern
 
 
 def test_line_scan_searches_only_lines_holding_a_literal() -> None:
@@ -149,11 +191,11 @@ def test_line_scan_searches_only_lines_holding_a_literal() -> None:
 
 
 def test_line_scan_lowers_the_text_in_chunks_of_lines(monkeypatch) -> None:
-    import cqcparse.analysis.prefilter as prefilter
+    import cqcparse.analysis.linescan as linescan
 
     compiled = [re.compile(r, FLAGS) for r in (r"\bbreach of regulation (?P<reg>\d+)\b", r"^overall rating[ \t]+\w+$")]
     whole = LineScan(LINES, compiled).lines
-    monkeypatch.setattr(prefilter, "CHUNK", 7)  # a chunk ends at the first newline 7 characters on
+    monkeypatch.setattr(linescan, "CHUNK", 7)  # a chunk ends at the first newline 7 characters on
     chunked = LineScan(LINES, compiled)
     assert chunked.lines == whole and len(whole[(compiled[1].pattern, compiled[1].flags)]) == 3
     assert [m.span() for rx in compiled for m in chunked.finditer(rx)] == [
@@ -203,11 +245,20 @@ def test_merged_windows() -> None:
 def test_token_matches_in_windows_equal_the_matcher_over_the_doc(pipe, fixtures_dir) -> None:
     """The shipped token patterns all have a fixed length: run around their anchor words, the Matcher finds
     what it finds over the whole document."""
-    text = (fixtures_dir / "hollybank-homecare-2023.txt").read_text(encoding="utf-8")
-    doc = pipe.nlp.make_doc(text)
-    assert pipe.matcher.reach == 3
-    windowed = sorted(pipe.matcher._token_matches(doc))
-    assert windowed == sorted(pipe.matcher.tokens(doc)) and len(windowed) > 10
+    assert sorted((g.reach, len(g.matcher), len(g.anchors)) for g in pipe.matcher.groups) == [
+        (1, 1, 2),  # must, mustn't
+        (3, 1, 1),  # to
+        (3, 1, 2),  # needed, needs
+        (3, 2, 1),  # should: action.should and conditional.should-inverted
+        (3, 2, 2),  # not, n't: finding.negated-verb and finding.negation-strong
+    ]
+    found = 0
+    for path in sorted(fixtures_dir.glob("*.txt")):
+        doc = pipe.nlp.make_doc(path.read_text(encoding="utf-8"))
+        windowed = sorted(pipe.matcher._token_matches(doc))
+        assert windowed == sorted(pipe.matcher.tokens(doc)), path.name
+        found += len(windowed)
+    assert found > 100
 
 
 def test_a_pattern_without_fixed_length_runs_over_the_doc(pipe) -> None:
@@ -217,7 +268,7 @@ def test_a_pattern_without_fixed_length_runs_over_the_doc(pipe) -> None:
         update={"id": "action.test-wide", "pattern": [{"LOWER": "must"}, {"OP": "*"}], "phrases": None, "regex": None}
     )
     matcher = CueMatcher(pipe.nlp, RuleSet((*pipe.rules.rules, wide)))
-    assert matcher.reach == 0
+    assert matcher.groups == []
     sentence = "The provider must review it."
     hits = matcher(pipe.nlp.make_doc(sentence), [(0, len(sentence))])
     assert (13, 28) in {(h.start, h.end) for h in hits if h.rule == "action.test-wide"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from cqcparse.analysis import furniture, segment
+from cqcparse.analysis.sentences import in_quotes
 from cqcparse.readers.source import HeadingHint, SourceText
 
 
@@ -299,3 +300,22 @@ def test_a_bold_line_that_is_a_full_sentence_is_prose_not_a_heading():
     hints = [HeadingHint(0, len(title), 3), HeadingHint(len(title) + 1, len(text) - 1, 3)]
     bl = segment.blocks(SourceText(path="t.pdf", format="pdf", text=text, headings=hints))
     assert [(text[b.start : b.end], b.heading_level) for b in bl] == [(title, 3), (sentence, None)]
+
+
+class Uncomparable(str):
+    """A text that fails the test when compared with another: equal texts must not be compared in full."""
+
+    def __eq__(self, other: object) -> bool:
+        raise AssertionError("a text was compared with another")
+
+    __hash__ = str.__hash__
+
+
+def test_in_quotes_finds_the_marks_of_each_text_without_comparing_texts() -> None:
+    text = 'Staff told us "it was \u201cfine\u201d here" and left.'
+    inside, after = text.index("fine"), text.index("left")
+    first, again = Uncomparable(text), Uncomparable(text)  # equal texts: two runs of the same report
+    assert in_quotes(first, 0, inside) and not in_quotes(first, 0, after)
+    assert in_quotes(again, 0, inside) and not in_quotes(again, 0, after)
+    assert in_quotes(again, text.index("it was"), inside)
+    assert not in_quotes(again, text.index("here"), after)  # the quotation opened before `start`

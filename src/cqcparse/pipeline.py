@@ -16,12 +16,13 @@ from cqcparse.analysis.classify import Context, Decision, decide
 from cqcparse.analysis.contexts import block_contexts
 from cqcparse.analysis.facts import read_facts
 from cqcparse.analysis.labels import carries_over
+from cqcparse.analysis.linescan import LineScan
 from cqcparse.analysis.match import CueMatcher, Hit
-from cqcparse.analysis.prefilter import LineScan
 from cqcparse.analysis.rules import RuleSet, load_rules
 from cqcparse.analysis.ruleschema import Rule
 from cqcparse.analysis.segment import Block, Heading
 from cqcparse.analysis.sentences import Sentence
+from cqcparse.analysis.tokens import Tokenizer
 from cqcparse.analysis.vocabulary import KEY_QUESTIONS, QUALITY_STATEMENTS, key_question_id
 from cqcparse.readers.source import LineBox, SourceText
 from cqcparse.readers.text import read_source
@@ -60,6 +61,7 @@ class Pipeline:
         # a 500-page report is a few million characters and must work
         self.nlp.max_length = 2**62
         self.matcher = CueMatcher(self.nlp, self.rules)
+        self.tokenize = Tokenizer(self.nlp)
         self.abbreviations = abbreviations(self.rules.of("abbreviation"))
         self._whole_text = [r.compiled() for r in self.rules.of("fact", "breach")]  # rules run on the whole text
         self._scan: LineScan | None = None
@@ -130,7 +132,7 @@ class Pipeline:
         scan = self.scan(doc_text)
         use_topics = uses_quality_statements(headings, doc_text, self.rules, scan)
         contexts = block_contexts(doc_text, bl, headings, self.rules, use_topics=use_topics)
-        doc = self.nlp.make_doc(doc_text)
+        doc = self.tokenize(doc_text)
         kqs = assessed_key_questions(headings, doc_text, self.rules, scan)
         hits = [
             h

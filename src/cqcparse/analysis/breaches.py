@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from itertools import accumulate
 
-from cqcparse.analysis.prefilter import LineScan
+from cqcparse.analysis.linescan import LineScan
 from cqcparse.analysis.rules import RuleSet
 from cqcparse.analysis.ruleschema import Rule
 from cqcparse.records import Breach, Citation

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from cqcparse.analysis.prefilter import LineScan
+from cqcparse.analysis.linescan import LineScan
 from cqcparse.analysis.rules import RuleSet
 from cqcparse.analysis.ruleschema import Rule
 from cqcparse.analysis.vocabulary import key_question_id

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
+import numpy as np
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -40,27 +41,35 @@ class RegexCue(NamedTuple):
     at_start: bool  # anchored at the sentence start: one `match` replaces the scan
 
 
+class AnchorGroup(NamedTuple):
+    """Token patterns that need one of the same words: a Matcher of their own, run around those words."""
+
+    matcher: Matcher
+    reach: int  # tokens of the longest pattern
+    anchors: np.ndarray  # the words' LOWER hashes
+
+
 class CueMatcher:
     def __init__(self, nlp: Language, rules: RuleSet):
         self.rules = {r.id: r for r in rules.of(*CUE_KINDS)}
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.tokens = Matcher(nlp.vocab, validate=True)
         self.regexes: list[RegexCue] = []
-        anchors: list[tuple[int, frozenset[str]] | None] = []
+        anchors: dict[frozenset[str] | None, list[tuple[Rule, int]]] = {}
         for r in self.rules.values():
             if r.phrases:
                 self.phrases.add(r.id, list(nlp.tokenizer.pipe(r.phrases)))  # type: ignore[union-attr]
             elif r.pattern:
                 self.tokens.add(r.id, [r.pattern])
-                anchors.append(anchor_words(r.pattern))
+                length, words = anchor_words(r.pattern) or (0, None)
+                anchors.setdefault(words, []).append((r, length))
             else:
                 assert r.regex is not None
                 self.regexes.append(RegexCue(r, r.compiled(), required_literals(r.regex), anchored(r.regex)))
         self.index = LiteralIndex([cue.literals for cue in self.regexes])
-        # the Matcher runs only on windows around the tokens one of which each pattern needs, if all have one
-        self.reach = max((a[0] for a in anchors if a), default=0) if all(anchors) else 0
-        words = sorted({w for a in anchors if a for w in a[1]})
-        self.anchor_ids = {nlp.vocab.strings.add(w) for w in words}
+        # the patterns run only on windows around the tokens one of which each needs, if all have one (else
+        # `self.tokens` runs over the whole doc): one Matcher for each set of such words
+        self.groups = [] if None in anchors else [_group(nlp, words, rs) for words, rs in anchors.items() if words]
 
     def __call__(self, doc: Doc, spans: list[tuple[int, int]], text: str | None = None) -> list[Hit]:
         """Every cue hit in the document, then regex hits inside each span (sentence), deduplicated
@@ -73,7 +82,7 @@ class CueMatcher:
         for matcher in (self.phrases, self.tokens):
             if len(matcher) == 0:
                 continue  # an empty matcher warns (W036)
-            matches = self._token_matches(doc) if matcher is self.tokens and self.reach else matcher(doc)
+            matches = self._token_matches(doc) if matcher is self.tokens and self.groups else matcher(doc)
             for match_id, s, e in matches:
                 hits.append(self._hit(strings[match_id], starts[s], starts[e - 1] + lengths[e - 1]))
         text = doc.text if text is None else text
@@ -93,18 +102,17 @@ class CueMatcher:
         return kept
 
     def _token_matches(self, doc: Doc) -> Iterator[tuple[int, int, int]]:
-        """The Matcher's matches, found in the windows of `reach` tokens either side of each anchor token (a
-        pattern of at most `reach` tokens that holds one lies inside its window): the same as over the doc."""
+        """The Matcher's matches, found by each group in the windows of its `reach` tokens either side of each
+        of its anchor tokens (a pattern of at most `reach` tokens that holds one lies inside its window): the
+        same as over the doc."""
         if not len(doc):
             return
-        ids, lowers = self.anchor_ids, doc.to_array("LOWER")
-        # in chunks: a list of every token's hash at once costs a 1,000-page report some 20 MB
-        at = [
-            i + k for i in range(0, len(lowers), 8192) for k, h in enumerate(lowers[i : i + 8192].tolist()) if h in ids
-        ]
-        for a, b in merged_windows(at, self.reach, len(doc)):  # disjoint: each match is found once
-            for match_id, s, e in self.tokens(doc[a:b]):
-                yield match_id, a + s, a + e
+        lowers = doc.to_array("LOWER")
+        for group in self.groups:
+            at = np.flatnonzero(np.isin(lowers, group.anchors)).tolist()
+            for a, b in merged_windows(at, group.reach, len(doc)):  # disjoint: each match is found once
+                for match_id, s, e in group.matcher(doc[a:b]):
+                    yield match_id, a + s, a + e
 
     def _hit(self, rule_id: str, start: int, end: int) -> Hit:
         r = self.rules[rule_id]
@@ -148,6 +156,15 @@ def filter_hits(hits: list[Hit]) -> list[Hit]:
         ends.insert(i, h.end)
         kept.append(h)
     return sorted(kept, key=lambda h: (h.start, h.end, h.rule))
+
+
+def _group(nlp: Language, words: frozenset[str], rules: list[tuple[Rule, int]]) -> AnchorGroup:
+    matcher = Matcher(nlp.vocab, validate=True)
+    for r, _ in rules:
+        assert r.pattern is not None
+        matcher.add(r.id, [r.pattern])
+    ids = np.array(sorted(nlp.vocab.strings.add(w) for w in words), dtype=np.uint64)
+    return AnchorGroup(matcher, max(length for _, length in rules), ids)
 
 
 def anchor_words(pattern: list[dict]) -> tuple[int, frozenset[str]] | None:

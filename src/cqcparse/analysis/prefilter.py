@@ -3,8 +3,8 @@ string it matches in must hold, for a lookahead or lookbehind). A sentence holdi
 match, so the regex need not run. `required_literals` looks anywhere in the pattern and keeps the most
 selective set it finds. `LiteralIndex` puts the literals of every regex in one Aho-Corasick automaton
 (pyahocorasick), which finds in one pass over a sentence which regexes it can match: a test per literal
-and sentence costs far more. `LineScan` runs a regex over a whole text only on the lines that hold one of its
-literals, when no match of it can reach past a line (nor look past one)."""
+and sentence costs far more. linescan.py uses these literals to run a regex over a whole text only near the
+lines that hold one."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ import functools
 import re
 import re._constants as c  # the parse tree's opcodes
 import re._parser as parser
-from collections.abc import Iterator
 
 import ahocorasick
 
 MIN_LENGTH = 3  # shorter prefixes filter too little to be worth the test
-MAX_PREFIXES = 200
-CHUNK = 1 << 16  # characters of a text a LineScan lowers at a time
+MAX_PREFIXES = 500  # literals one set may hold (sets grow as products of alternatives)
 # letters that ignore-case matching equates with an ASCII letter (or letters) while lower() does not: dotless
 # i and long s; dotted capital I lowers to two characters. A text holding one gets no prefilter.
 FOLDS_APART = "\u0130\u0131\u017f"
@@ -89,19 +87,20 @@ def anchored(regex: str) -> bool:
         seq = list(parser.parse(regex))
     except (re.error, RecursionError, TypeError, ValueError):
         return False
-    return _anchored(seq)
+    return starts_anchored(seq)
 
 
-def _anchored(seq: list) -> bool:
+def starts_anchored(seq: list) -> bool:
+    """Does every alternative of the parse items `seq` start with '^'?"""
     if not seq:
         return False
     op, av = seq[0]
     if op is c.AT:
         return av is c.AT_BEGINNING or av is c.AT_BEGINNING_STRING
     if op is c.BRANCH:
-        return all(_anchored(list(a)) for a in av[1])
+        return all(starts_anchored(list(a)) for a in av[1])
     if op is c.SUBPATTERN:
-        return _anchored(list(av[-1]))
+        return starts_anchored(list(av[-1]))
     return False
 
 
@@ -151,124 +150,3 @@ class LiteralIndex:
             return self.untested
         found = {js for _, js in self.automaton.iter(lowered)}
         return sorted(set(self.untested).union(*found)) if found else self.untested
-
-
-@functools.cache
-def line_literals(regex: str, flags: int) -> tuple[str, ...] | None:
-    """`required_literals` of a regex whose matches, lookarounds included, never reach past a newline: then
-    a line holding none of them has no match. None for a regex that can step over a newline (or one this
-    cannot tell)."""
-    try:
-        tree = parser.parse(regex, flags)
-    except (re.error, RecursionError, TypeError, ValueError):
-        return None
-    if _crosses(list(tree), tree.state.flags):
-        return None
-    return required_literals(regex)
-
-
-_NEWLINE = ord("\n")
-# character classes that hold a newline
-_NEWLINE_CATEGORIES = {c.CATEGORY_SPACE, c.CATEGORY_NOT_WORD, c.CATEGORY_NOT_DIGIT, c.CATEGORY_LINEBREAK}
-
-
-def _crosses(seq: list, flags: int) -> bool:
-    """Can the parse items `seq` match or test a newline character (or the end of the string by `$` without
-    re.MULTILINE, which a line's end would fake)? Unknown items count as yes."""
-    for op, av in seq:
-        if op is c.LITERAL or op is c.NOT_LITERAL:
-            if (av == _NEWLINE) == (op is c.LITERAL):
-                return True
-        elif op is c.ANY:
-            if flags & re.DOTALL:
-                return True
-        elif op is c.IN:
-            if _class_holds_newline(av):
-                return True
-        elif op is c.AT:
-            if av is c.AT_END and not flags & re.MULTILINE:
-                return True
-        elif op is c.SUBPATTERN:
-            if _crosses(list(av[3]), (flags | av[1]) & ~av[2]):
-                return True
-        elif op is c.BRANCH:
-            if any(_crosses(list(a), flags) for a in av[1]):
-                return True
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            if _crosses(list(av[2]), flags):
-                return True
-        elif op in (c.ASSERT, c.ASSERT_NOT):
-            if _crosses(list(av[1]), flags):
-                return True
-        elif op is c.ATOMIC_GROUP:
-            if _crosses(list(av), flags):
-                return True
-        else:  # back references, conditionals
-            return True
-    return False
-
-
-def _class_holds_newline(items: list) -> bool:
-    negated, holds = False, False
-    for op, av in items:
-        if op is c.NEGATE:
-            negated = True
-        elif op is c.LITERAL:
-            holds = holds or av == _NEWLINE
-        elif op is c.RANGE:
-            holds = holds or av[0] <= _NEWLINE <= av[1]
-        elif op is c.CATEGORY:
-            holds = holds or av in _NEWLINE_CATEGORIES
-        else:
-            return True
-    return holds != negated
-
-
-class LineScan:
-    """`finditer` of regexes over one text, each run only on the lines holding one of its `line_literals`
-    (found for all the regexes in one Aho-Corasick pass). Such a regex gives the same matches as over the
-    whole text: searching a line with pos and endpos still sees the characters before it (lookbehinds,
-    `\\b`, `^`), and the line's newline stays in range for `$`, `\\b` and lookaheads."""
-
-    def __init__(self, text: str, regexes: list[re.Pattern[str]]):
-        self.text = text
-        self.lines: dict[tuple[str, int], list[int]] = {}  # a tested regex -> starts of the lines to search
-        if any(ch in text for ch in FOLDS_APART):
-            return
-        owners: dict[str, list[tuple[str, int]]] = {}
-        for rx in regexes:
-            key = (rx.pattern, rx.flags)
-            for literal in line_literals(*key) or ():
-                owners.setdefault(literal, []).append(key)
-        if not owners:
-            return
-        automaton = ahocorasick.Automaton()
-        for literal, keys in owners.items():
-            automaton.add_word(literal, tuple(keys))
-        automaton.make_automaton()
-        found: dict[tuple[str, int], set[int]] = {key: set() for keys in owners.values() for key in keys}
-        a = 0
-        while a < len(text):  # in chunks of whole lines (no literal holds a newline): a lower-case copy of
-            b = text.find("\n", a + CHUNK) + 1 or len(text)  # a long report at once costs tens of MB
-            chunk = text[a:b].lower()
-            for end, keys in automaton.iter(chunk):
-                line = a + chunk.rfind("\n", 0, end) + 1
-                for key in keys:
-                    found[key].add(line)
-            a = b
-        self.lines = {key: sorted(starts) for key, starts in found.items()}
-
-    def finditer(self, regex: re.Pattern[str]) -> Iterator[re.Match[str]]:
-        starts = self.lines.get((regex.pattern, regex.flags))
-        if starts is None:
-            yield from regex.finditer(self.text)
-            return
-        text, n = self.text, len(self.text)
-        for a in starts:
-            b = text.find("\n", a) + 1 or n
-            for m in regex.finditer(text, a, b):
-                if m.start() < b or b == n:  # an empty match at the next line's start is that line's
-                    yield m
-
-    def search(self, regex: re.Pattern[str]) -> re.Match[str] | None:
-        return next(self.finditer(regex), None)

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from cqcparse.analysis.guard import guarded
 from cqcparse.errors import RuleError
 
 MAX_RULE_FILE_BYTES = 5 * 2**20  # a rule file is text an analyst writes: past this it is a mistake
@@ -71,7 +72,7 @@ def regex_problems(source: str) -> list[str]:
     """What is wrong with one regex of a rule: invalid, matching the empty string, or backtracking
     catastrophically where that can be recognised (a repeated group of one repeated atom)."""
     try:
-        compiled = re.compile(source, FLAGS)
+        compiled = re.compile(guarded(source, FLAGS), FLAGS)  # as the rule will run it: compiled once
     except re.error as e:
         return [f"invalid regex: {e}"]
     problems = []

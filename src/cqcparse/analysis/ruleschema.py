@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from cqcparse.analysis.guard import guarded
 from cqcparse.analysis.rulefiles import FLAGS
 
 RuleKind = Literal[
@@ -74,6 +75,7 @@ class Rule(BaseModel):
         return self
 
     def compiled(self) -> re.Pattern[str]:
+        """The regex compiled behind its guard (analysis/guard.py): the same matches, found faster."""
         assert self.regex is not None
         return _compile(self.regex)
 
@@ -83,5 +85,5 @@ _REGEX_CACHE: dict[str, re.Pattern[str]] = {}
 
 def _compile(source: str) -> re.Pattern[str]:
     if source not in _REGEX_CACHE:
-        _REGEX_CACHE[source] = re.compile(source, FLAGS)
+        _REGEX_CACHE[source] = re.compile(guarded(source, FLAGS), FLAGS)
     return _REGEX_CACHE[source]

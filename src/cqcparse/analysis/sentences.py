@@ -6,7 +6,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from cqcparse.analysis.segment import Block
 
@@ -59,9 +58,19 @@ def in_quotes(text: str, start: int, offset: int) -> bool:
     return depth > 0
 
 
-@lru_cache(maxsize=4)
+_MARKS: list[tuple[str, list[int]]] = []  # the quotation marks of the last few texts
+
+
 def _quote_marks(text: str) -> list[int]:
-    return [m.start() for m in _QUOTE_MARK.finditer(text)]
+    """The offsets of the quotation marks in `text`, found once per text object. The cache goes by identity:
+    one by value (lru_cache) compares a report's text in full with an equal one from an earlier run of the
+    same report at every lookup, which for a 300-page report cost more than the rest of the run."""
+    for seen, marks in _MARKS:
+        if seen is text:
+            return marks
+    marks = [m.start() for m in _QUOTE_MARK.finditer(text)]
+    _MARKS[:] = [(text, marks), *_MARKS[:3]]
+    return marks
 
 
 def split_sentences(doc: str, start: int, end: int, abbreviations: set[str]) -> list[tuple[int, int]]:

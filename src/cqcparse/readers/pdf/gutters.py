@@ -41,15 +41,15 @@ def find_zones(runs: list[Run], width: float) -> list[Zone]:
     for x, n in starts.most_common(3):
         if n < _MIN_RUNS:
             break
-        seq: list[Run] = []
-        for r in [*runs, None]:
-            if r is not None and not (r.x0 < x - 5 and r.x1 > x + 3):
-                seq.append(r)
-                continue
-            zone = _zone(seq, x - 3)
+        # the stretches between runs that cross the gutter
+        lo, hi = x - 5, x + 3
+        crossing = [i for i, r in enumerate(runs) if r.x0 < lo and r.x1 > hi]
+        start = 0
+        for end in [*crossing, len(runs)]:
+            zone = _zone(runs[start:end], x - 3)
             if zone is not None and not any(z.top <= zone.bottom and zone.top <= z.bottom for z in zones):
                 zones.append(zone)
-            seq = []
+            start = end + 1
     return sorted(zones, key=lambda z: z.top)
 
 

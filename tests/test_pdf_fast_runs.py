@@ -109,3 +109,24 @@ def test_c_shapes_are_the_python_shapes(tmp_path):
         (50.0, 138.0, 54.0, 142.0),
         (200.0, 188.5, 202.5, 191.5),
     ]
+
+
+def test_reading_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    import gc
+
+    from cqcparse.errors import InputError
+
+    good = layouts(tmp_path)
+    bad = make_pdf(tmp_path / "blank.pdf", [[]])  # opens, then fails while being read: no text layer
+    assert gc.isenabled()
+    read_pdf(good)
+    assert gc.isenabled()
+    with pytest.raises(InputError, match="no text layer"):
+        read_pdf(bad)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_pdf(good)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -155,7 +155,8 @@ static PyObject *tidy(PyObject *s) {
     return s;
 }
 
-/* _bold: a bold font name (cached in `fonts`, by name, as the first character in that font said), or weight */
+/* _bold: a bold font name (cached in `fonts`, by name, as the first character in that font said), or weight.
+ * The name test is engines._BOLD_RE: bold, black or heavy in any case (semibold and the rest hold "bold"). */
 static int is_bold(TP h, int idx, PyObject *fonts) {
     char buf[257];
     int flags = 0;

@@ -33,12 +33,16 @@ class PdfiumPages:
 
         self.doc, self.raw = doc, raw
         self._c = cloop.bound(raw) if fast else None
-        self.fast = self._c is not None
         self._buf = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
         self._box = [ctypes.c_double() for _ in range(4)]
         self._refs = [ctypes.byref(v) for v in self._box]  # made once: byref() per call costs as much as the call
         self._fonts: dict[bytes, bool] = {}
+
+    @property
+    def fast(self) -> bool:
+        """True when the C loop reads the pages."""
+        return self._c is not None
 
     def page_size(self, number: int) -> tuple[float, float]:
         w, h = self.doc.get_page_size(number - 1)

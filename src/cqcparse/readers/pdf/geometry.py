@@ -4,8 +4,10 @@ in reading order) and a block (a paragraph, bullet, heading or table row)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 BULLET_MARKS = "●•▪◦■□►➢✓\uf0b7\uf0a7\uf076\uf0d8\uf0fc"
+by_x0 = attrgetter("x0")  # sort key: left to right
 
 
 @dataclass(slots=True)

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
-from operator import attrgetter
 
 from cqcparse.readers.pdf.engines import Run
+from cqcparse.readers.pdf.geometry import by_x0
 
 _MIN_RUNS = 5  # on each side of the gutter
-_X0 = attrgetter("x0")
 
 
 @dataclass(slots=True, frozen=True)
@@ -85,8 +85,8 @@ def _repeats(runs: list[Run]) -> bool:
     a table's label column (the regulated activity of each row of a requirement table), not prose. Runs come
     sorted by centre, so the runs of a line (one rounded centre) are next to each other."""
     seen: Counter = Counter()
-    for _, group in groupby(runs, key=lambda r: round((r.top + r.bottom) / 2)):
-        text = " ".join("".join(r.text for r in sorted(group, key=_X0)).split())
+    for _, group in groupby(runs, key=lambda r: round(_mid(r))):
+        text = " ".join("".join(r.text for r in sorted(group, key=by_x0)).split())
         seen[text] += 1
         n = seen[text]
         if n >= 2 and (n >= 3 and len(text.split()) >= 2 or len(text.split()) >= 4):
@@ -94,29 +94,37 @@ def _repeats(runs: list[Run]) -> bool:
     return False
 
 
-def _flow_top(runs: list[Run]) -> float:
-    """Top of the side's first printed line that its next line follows within 2.5 em (runs sorted by centre)."""
-    before: list[float] | None = None  # [top, bottom, size] of the printed line before `line`
+def _printed_lines(runs: list[Run]) -> Iterator[list[float]]:
+    """[top, bottom, size] of each printed line of one side, top to bottom (runs sorted by centre), each
+    given once it is whole: when the next line starts."""
     line: list[float] | None = None
     for r in runs:
-        if line is not None and (r.top + r.bottom) / 2 - (line[0] + line[1]) / 2 <= 0.3 * max(r.size, 1.0):
+        if line is not None and _mid(r) - (line[0] + line[1]) / 2 <= 0.3 * max(r.size, 1.0):
             line[0], line[1] = min(line[0], r.top), max(line[1], r.bottom)
             continue
-        if before is not None and line is not None and line[0] - before[1] <= 2.5 * max(before[2], 1.0):
-            return before[0]  # `line` is whole once the next one starts
-        before, line = line, [r.top, r.bottom, r.size]
-    assert line is not None, "a side of a zone has runs"
-    if before is not None and line[0] - before[1] <= 2.5 * max(before[2], 1.0):
-        return before[0]
-    return line[0]
+        if line is not None:
+            yield line
+        line = [r.top, r.bottom, r.size]
+    if line is not None:
+        yield line
+
+
+def _flow_top(runs: list[Run]) -> float:
+    """Top of the side's first printed line that its next line follows within 2.5 em (runs sorted by centre)."""
+    lines = _printed_lines(runs)
+    a = next(lines)
+    for b in lines:
+        if b[0] - a[1] <= 2.5 * max(a[2], 1.0):
+            return a[0]
+        a = b
+    return a[0]
 
 
 def _levels(runs: list[Run]) -> list[float]:
     """The distinct line centres of one side (runs of one printed line share one; runs sorted by centre)."""
     out: list[float] = []
     step = 0.3 * runs[0].size if runs else 0.0  # the first run's size
-    for r in runs:
-        m = (r.top + r.bottom) / 2
+    for m in map(_mid, runs):
         if not out or m - out[-1] > step:
             out.append(m)
     return out

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from operator import attrgetter
 
 from cqcparse.readers.pdf.engines import BULLET_MARKS, Run
-from cqcparse.readers.pdf.geometry import Line, Seg
+from cqcparse.readers.pdf.geometry import Line, Seg, by_x0
 from cqcparse.readers.pdf.gutters import find_zones, side_of
 
 _WS = re.compile(r"\s+")
@@ -28,7 +27,6 @@ _CLEAN = {
 # rating dots printed as a row of dashes after a rating word ("Good –––"): never prose
 _LIGATURES = {"fi", "fl", "ff", "ffi", "ffl", "\ufb00", "\ufb01", "\ufb02", "\ufb03", "\ufb04"}
 _DOTS = re.compile(r"\s*[\u2012-\u2015]{2,}")
-_X0 = attrgetter("x0")
 
 
 def _clean(text: str) -> str:
@@ -77,7 +75,7 @@ def group_lines(runs: list[Run], width: float = 0.0) -> list[Line]:
             keys.append(key)
     lines: list[Line] = []
     for g, key in zip(groups, keys, strict=True):
-        g.sort(key=_X0)
+        g.sort(key=by_x0)
         segs: list[Seg] = []
         for r in g:
             if segs:
@@ -195,10 +193,10 @@ def finish_seg(s: Seg) -> None:
     s.size = main.size
     s.base = main.base
     s.bold = bold
-    s.w1 = s.runs[0].w1
+    s.w1 = first.w1
     s.hang = None
     if s.text[:1] in BULLET_MARKS:
         if len(first.text.strip()) == 1 and len(runs) > 1:
-            s.hang = s.runs[1].x0
+            s.hang = runs[1].x0
         else:
-            s.hang = s.x0 + s.runs[0].w1 + 0.28 * s.size
+            s.hang = s.x0 + first.w1 + 0.28 * s.size
